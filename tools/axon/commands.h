@@ -1,0 +1,20 @@
+/* The axon program's subcommands. Each group of subcommands lives in its own
+ * cmd_*.c file and adds its entries to the table in main.c. */
+#ifndef AXON_TOOLS_COMMANDS_H
+#define AXON_TOOLS_COMMANDS_H
+
+struct axon_cmd {
+    const char *name;    /* first word on the command line, e.g. "train" */
+    const char *summary; /* one line for `axon --help` */
+    /* argv[0] is the subcommand's name; returns the process exit code
+     * (0 ok, 1 runtime failure, 2 usage error). */
+    int (*run)(int argc, char **argv);
+};
+
+/* Print "axon: <message>\n" to stderr; the one way commands report errors. */
+void axon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Subcommands, one line each; defined in the cmd_*.c file of their group. */
+int axon_cmd_version(int argc, char **argv); /* cmd_version.c */
+
+#endif

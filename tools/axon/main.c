@@ -1,0 +1,44 @@
+/* axon: the command-line program. Dispatches to the subcommand groups. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct axon_cmd commands[] = {
+    {"version", "print the program and protocol versions", axon_cmd_version},
+};
+
+void axon_err(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("axon: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void print_usage(FILE *f)
+{
+    fputs("usage: axon COMMAND [ARGS...]   (axon COMMAND --help for details)\n\ncommands:\n", f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        print_usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    axon_err("unknown command '%s' (see axon --help)", argv[1]);
+    return 2;
+}
