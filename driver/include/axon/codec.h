@@ -72,11 +72,11 @@ enum ax_opcode {
 #define AX_READ_BURST_MAX  256u
 
 enum ax_error_code { /* ERROR record codes; also READ record status */
-    AX_ERR_OPCODE = 1,
-    AX_ERR_OPERAND = 2,
-    AX_ERR_ADDRESS = 3,
-    AX_ERR_VALUE = 4,
-    AX_ERR_UNSUPPORTED = 5,
+                     AX_ERR_OPCODE = 1,
+                     AX_ERR_OPERAND = 2,
+                     AX_ERR_ADDRESS = 3,
+                     AX_ERR_VALUE = 4,
+                     AX_ERR_UNSUPPORTED = 5,
 };
 
 /* ---- CRC ---------------------------------------------------------------- */
@@ -149,8 +149,8 @@ int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos);
 int ax_ins_neuron_reset(uint32_t *buf, size_t cap, size_t *pos, bool all, unsigned block,
                         uint32_t mask);
 int ax_ins_record(uint32_t *buf, size_t cap, size_t *pos, uint32_t flags);
-int ax_ins_write_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr,
-                       const uint32_t *data, size_t n);
+int ax_ins_write_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, const uint32_t *data,
+                       size_t n);
 int ax_ins_read_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, size_t n,
                       uint16_t ticket);
 int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, uint32_t addr);
@@ -187,23 +187,23 @@ enum ax_ext_subtype {
 enum ax_overflow_source { AX_OVF_SPIKES = 1, AX_OVF_MADC = 2, AX_OVF_CHIP = 3 };
 
 typedef struct ax_record {
-    uint8_t type;  /* enum ax_record_type */
-    uint64_t time; /* experiment time in cycles (SPIKE, MADC, TIME, READ, END, OVERFLOW;
-                      LATE: the requested time) */
-    uint8_t frac;  /* SPIKE: 1/16 cycle */
-    uint16_t label;      /* SPIKE */
-    uint16_t sample;     /* MADC: 10-bit value */
-    uint16_t ticket;     /* READ */
-    uint8_t status;      /* READ: 0 ok, else enum ax_error_code */
-    uint16_t count;      /* READ: data words */
-    const uint32_t *data;/* READ: points into the decoded payload */
-    uint32_t lateness;   /* LATE: cycles */
-    uint8_t source;      /* OVERFLOW: enum ax_overflow_source */
-    uint32_t lost;       /* OVERFLOW: records lost (saturating, 22 bits) */
-    uint8_t code;        /* ERROR: enum ax_error_code */
-    uint16_t seq;        /* ERROR: seq of the rejected frame */
-    uint32_t offset;     /* ERROR: word offset in the frame */
-    uint32_t word;       /* ERROR: the offending word */
+    uint8_t type;         /* enum ax_record_type */
+    uint64_t time;        /* experiment time in cycles (SPIKE, MADC, TIME, READ, END, OVERFLOW;
+                             LATE: the requested time) */
+    uint8_t frac;         /* SPIKE: 1/16 cycle */
+    uint16_t label;       /* SPIKE */
+    uint16_t sample;      /* MADC: 10-bit value */
+    uint16_t ticket;      /* READ */
+    uint8_t status;       /* READ: 0 ok, else enum ax_error_code */
+    uint16_t count;       /* READ: data words */
+    const uint32_t *data; /* READ: points into the decoded payload */
+    uint32_t lateness;    /* LATE: cycles */
+    uint8_t source;       /* OVERFLOW: enum ax_overflow_source */
+    uint32_t lost;        /* OVERFLOW: records lost (saturating, 22 bits) */
+    uint8_t code;         /* ERROR: enum ax_error_code */
+    uint16_t seq;         /* ERROR: seq of the rejected frame */
+    uint32_t offset;      /* ERROR: word offset in the frame */
+    uint32_t word;        /* ERROR: the offending word */
 } ax_record;
 
 /* Record decoder: keeps the running reference time across records and frames. */
