@@ -9,8 +9,8 @@
 #include "axon/codec.h"
 #include "axsim.h"
 
-#define LT_MAX_RECORDS 16384
-#define LT_LOG_BYTES   (1u << 20)
+#define LT_MAX_RECORDS 131072
+#define LT_LOG_BYTES   (8u << 20)
 
 typedef struct lt_host {
     axsim_board *b;

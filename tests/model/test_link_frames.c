@@ -305,6 +305,100 @@ static void test_busy(void **state)
     lt_close(h);
 }
 
+/* Go-back-N with a window of 8: frames 0..7 sent back to back, frame 2
+ * corrupted. 0 and 1 run, 2 is NACKed (CRC), 3..7 are NACKed (ORDER); the
+ * host resends 2..7 and every frame runs exactly once, in order. */
+static void test_window_go_back_n(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
+    ax_ident id;
+    lt_hello(h, &id);
+    static ax_frame f;
+    static uint8_t bytes[8][64];
+    int len[8];
+    for (unsigned k = 0; k < 8; k++) {
+        memset(&f, 0, sizeof f);
+        f.type = AX_FT_CMD;
+        f.seq = (uint16_t)k;
+        size_t pos = 0;
+        assert_int_equal(ax_ins_write(f.payload, 256, &pos, REG_SCRATCH, (k + 1) * 10), AX_OK);
+        assert_int_equal(ax_ins_read(f.payload, 256, &pos, REG_SCRATCH, (uint16_t)k), AX_OK);
+        f.len = (uint16_t)pos;
+        len[k] = ax_frame_encode(&f, bytes[k], sizeof bytes[k]);
+        assert_true(len[k] > 0);
+    }
+    for (unsigned k = 0; k < 8; k++) {
+        if (k == 2)
+            bytes[2][20] ^= 0x80; /* corrupted on the way */
+        lt_send_raw(h, bytes[k], (size_t)len[k]);
+        if (k == 2)
+            bytes[2][20] ^= 0x80;
+    }
+    unsigned crc_nacks = 0, order_nacks = 0;
+    uint16_t acked = 0;
+    for (;;) {
+        if (!lt_recv_ctrl(h, &f, 20000))
+            break;
+        if (f.type == AX_FT_ACK)
+            acked = f.ack;
+        if (f.type == AX_FT_NACK) {
+            unsigned reason = f.payload[0] & 0xFFu;
+            assert_int_equal(f.ack, 2);
+            if (reason == AX_NACK_CRC)
+                crc_nacks++;
+            else if (reason == AX_NACK_ORDER)
+                order_nacks++;
+            else
+                fail_msg("unexpected NACK reason %u", reason);
+        }
+    }
+    assert_int_equal(acked, 2);
+    assert_int_equal(crc_nacks, 1);
+    assert_int_equal(order_nacks, 5);
+    for (unsigned k = 2; k < 8; k++)
+        lt_send_raw(h, bytes[k], (size_t)len[k]);
+    for (;;) {
+        if (!lt_recv_ctrl(h, &f, 20000))
+            break;
+        assert_int_equal(f.type, AX_FT_ACK);
+        acked = f.ack;
+    }
+    assert_int_equal(acked, 8);
+    h->cmd_seq = 8;
+    lt_run(h, 2000);
+    size_t seen = 0;
+    for (size_t i = 0; i < h->nrecs; i++) {
+        if (h->recs[i].type != AX_REC_READ)
+            continue;
+        assert_int_equal(h->recs[i].ticket, seen);
+        assert_int_equal(h->recs[i].data[0], (seen + 1) * 10);
+        seen++;
+    }
+    assert_int_equal(seen, 8);
+    assert_int_equal(lt_read_reg(h, REG_LINK_ERRORS), 1); /* the CRC NACK only */
+    lt_close(h);
+}
+
+/* Sequence numbers wrap at 2^16 on both directions without a hiccup. */
+static void test_seq_wrap(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
+    ax_ident id;
+    lt_hello(h, &id);
+    uint32_t p[4];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_read(p, 4, &pos, REG_SCRATCH, 0), AX_OK);
+    for (unsigned k = 0; k < 65540; k++)
+        lt_cmd_acked(h, p, pos); /* each READ record ends a DATA frame */
+    lt_run(h, 2000);
+    assert_int_equal(h->data_frames, 65540);
+    assert_int_equal(h->data_expect, (uint16_t)65540);
+    assert_int_equal(lt_count(h, AX_REC_READ), 65540);
+    lt_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_garbage_usb2),
         cmocka_unit_test(test_garbage_usb3),
         cmocka_unit_test(test_busy),
+        cmocka_unit_test(test_window_go_back_n),
+        cmocka_unit_test(test_seq_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
