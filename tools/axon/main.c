@@ -7,6 +7,7 @@
 
 static const struct axon_cmd commands[] = {
     {"version", "print the program and protocol versions", axon_cmd_version},
+    {"train", "train a time-to-first-spike network (software backend)", axon_cmd_train},
 };
 
 void axon_err(const char *fmt, ...)
