@@ -208,9 +208,11 @@ static int run_epochs(struct ax_ttfs_trainer *tr, const struct train_args *a, FI
         }
         if (metrics)
             ax_ttfs_metrics_epoch(metrics, &st);
-        printf("epoch %d/%d loss %.5f train %.4f val %.4f (%.0f samples/s, %d bumps)\n", st.epoch,
-               tr->cfg.epochs, st.loss, st.train_accuracy, st.val_accuracy, st.samples_per_s,
-               st.bumps);
+        printf("epoch %d/%d loss %.5f train %.4f val %.4f (%.0f samples/s, bumps", st.epoch,
+               tr->cfg.epochs, st.loss, st.train_accuracy, st.val_accuracy, st.samples_per_s);
+        for (int l = 0; l < tr->net.n_layers; l++)
+            printf(" %d", st.bumps_by_layer[l]);
+        printf(")\n");
         fflush(stdout);
         if (a->checkpoint && (rc = ax_ttfs_checkpoint_save(tr, a->checkpoint, err, sizeof err))) {
             axon_err("train: %s", err);

@@ -2,7 +2,6 @@
  * with the reference's safeguards (per-neuron gradient cap, weight bumping). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,7 +177,7 @@ static int count_correct(const double *t, const int *labels, int B, int C)
 
 /* One training step on samples order[start, start + B). */
 static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss, int *correct,
-                      int *bumped)
+                      int *bumped /* 0, or 1 + the bumped layer */)
 {
     const struct ax_ttfs_dataset *ds = tr->train;
     struct ax_ttfs_net *net = &tr->net;
@@ -199,8 +198,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
         bump_layer_weights(net, layer, tr->bump, B);
-        if (getenv("AXDBG")) fprintf(stderr, "bump layer %d val %g\n", layer, tr->bump);
-        *bumped = 1;
+        *bumped = 1 + layer;
         return 0;
     }
     tr->bump_layer = -1;
@@ -219,6 +217,10 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
 {
     const struct ax_ttfs_dataset *ds = tr->train;
     double t0 = now_seconds();
+    /* Shuffle from the identity so the order depends only on the RNG state
+     * (which checkpoints keep): resumed runs repeat the same batches. */
+    for (int i = 0; i < ds->n; i++)
+        tr->order[i] = i;
     for (int i = ds->n - 1; i > 0; i--) { /* Fisher-Yates shuffle */
         int j = (int)(ax_rng_next(&tr->rng) % (uint64_t)(i + 1));
         int tmp = tr->order[i];
@@ -227,6 +229,7 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
     }
     double loss_sum = 0.0;
     int loss_n = 0, correct = 0, bumps = 0;
+    memset(st->bumps_by_layer, 0, sizeof st->bumps_by_layer);
     for (int start = 0; start < ds->n; start += tr->cfg.batch_size) {
         int B = ds->n - start < tr->cfg.batch_size ? ds->n - start : tr->cfg.batch_size;
         double loss;
@@ -239,7 +242,9 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
             loss_n++;
         }
         correct += ok;
-        bumps += bumped;
+        bumps += bumped > 0;
+        if (bumped > 0)
+            st->bumps_by_layer[bumped - 1]++;
         if (progress)
             progress(progress_ctx, start + B, ds->n);
     }

@@ -114,6 +114,7 @@ struct ax_ttfs_epoch_stats {
     int epoch; /* 1-based, after the epoch */
     double loss, train_accuracy, val_accuracy, samples_per_s, seconds;
     int bumps; /* steps skipped for weight bumping */
+    int bumps_by_layer[AX_TTFS_MAX_LAYERS];
 };
 
 typedef void (*ax_ttfs_progress_fn)(void *ctx, int done, int total);
