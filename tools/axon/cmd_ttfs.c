@@ -32,7 +32,7 @@ struct eval_net {
 struct reader {
     FILE *f;
     const char *path;
-    int line;
+    int line, kw_line; /* current line, line of the current keyword */
     char tok[128];
 };
 
@@ -69,7 +69,7 @@ static int read_numbers(struct reader *r, const char *field, double *out, size_t
         char *end;
         if (!next_token(r)) {
             axon_err("ttfs eval: %s:%d: %s: expected %zu values, file ended after %zu", r->path,
-                     r->line, field, n, i);
+                     r->kw_line, field, n, i);
             return -1;
         }
         out[i] = strtod(r->tok, &end);
@@ -121,11 +121,13 @@ static int read_sizes(struct reader *r, struct eval_net *n)
     n->n_layers = -1;
     while (n->n_layers < AX_TTFS_MAX_LAYERS) {
         long pos = ftell(r->f);
+        int line = r->line;
         if (!next_token(r))
             break;
         v = strtol(r->tok, &end, 10);
-        if (*end) {
+        if (*end) { /* the next keyword: step back */
             fseek(r->f, pos, SEEK_SET);
+            r->line = line;
             break;
         }
         if (v < 1 || v > 100000) {
@@ -145,6 +147,7 @@ static int read_keyword(struct reader *r, struct eval_net *n)
 {
     char k[sizeof r->tok];
     memcpy(k, r->tok, sizeof k); /* r->tok is overwritten by the values */
+    r->kw_line = r->line;
     double v;
     if (!strcmp(k, "tau_ratio")) {
         if (read_numbers(r, k, &v, 1) || (v != 1 && v != 2)) {
@@ -203,7 +206,7 @@ static int read_keyword(struct reader *r, struct eval_net *n)
 
 static int read_eval_file(const char *path, struct eval_net *n)
 {
-    struct reader r = {fopen(path, "r"), path, 1, ""};
+    struct reader r = {fopen(path, "r"), path, 1, 1, ""};
     if (!r.f) {
         axon_err("ttfs eval: %s: cannot open", path);
         return -1;

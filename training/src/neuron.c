@@ -23,19 +23,23 @@ double ax_lambertw0(double x)
     if (x == 0.0)
         return 0.0;
     double w;
-    if (x < -0.25) {
-        /* Series about the branch point: W = -1 + p - p^2/3 + 11/72 p^3, p = sqrt(2(ex+1)). */
+    if (x < -0.3) {
+        /* Series about the branch point, p = sqrt(2(ex+1)). */
         double p = sqrt(2.0 * (2.718281828459045 * x + 1.0));
-        w = -1.0 + p * (1.0 + p * (-1.0 / 3.0 + p * 11.0 / 72.0));
+        w = -1.0 +
+            p * (1.0 + p * (-1.0 / 3.0 +
+                            p * (11.0 / 72.0 + p * (-43.0 / 540.0 + p * (769.0 / 17280.0)))));
     } else if (x < 0.0) {
-        w = x * (1.0 - x * (1.0 - x * (1.5 - x * 8.0 / 3.0))); /* Taylor series at 0 */
+        /* Taylor series at 0. */
+        w = x * (1.0 + x * (-1.0 + x * (1.5 + x * (-8.0 / 3.0 + x * (125.0 / 24.0)))));
     } else if (x < 3.0) {
         w = log1p(x);
     } else {
         double l = log(x);
         w = l - log(l);
     }
-    /* Halley's iteration: cubic convergence, a few steps from these guesses. */
+    /* Halley's iteration converges cubically: once a step is below 1e-6 the
+     * error after it is far below double precision, so stop there. */
     for (int i = 0; i < 20; i++) {
         double ew = exp(w);
         double f = w * ew - x;
@@ -44,7 +48,7 @@ double ax_lambertw0(double x)
             break;
         double dw = f / (ew * wp1 - (w + 2.0) * f / (2.0 * wp1));
         w -= dw;
-        if (fabs(dw) <= 1e-15 * (1.0 + fabs(w)))
+        if (fabs(dw) <= 1e-6 * (1.0 + fabs(w)))
             break;
     }
     return w;
@@ -150,21 +154,56 @@ static int cmp_tpair(const void *a, const void *b)
     return x->i - y->i;
 }
 
-static void sort_pairs(struct tpair *p, int m)
+static inline int tpair_less(const struct tpair *x, const struct tpair *y)
 {
-    if (m > 24) {
-        qsort(p, (size_t)m, sizeof *p, cmp_tpair);
-        return;
-    }
-    for (int k = 1; k < m; k++) { /* insertion sort: fastest for the short rows */
+    return x->t < y->t || (x->t == y->t && x->i < y->i);
+}
+
+static void insertion_sort(struct tpair *p, int m)
+{
+    for (int k = 1; k < m; k++) {
         struct tpair v = p[k];
         int j = k - 1;
-        while (j >= 0 && cmp_tpair(&p[j], &v) > 0) {
+        while (j >= 0 && tpair_less(&v, &p[j])) {
             p[j + 1] = p[j];
             j--;
         }
         p[j + 1] = v;
     }
+}
+
+/* Sorts p (m) ascending by (t, i). Insertion sort for short rows, otherwise
+ * runs of 16 merged bottom-up through tmp (m): no callbacks, no allocation. */
+static void sort_pairs(struct tpair *p, int m, struct tpair *tmp)
+{
+    enum { RUN = 16 };
+    if (m <= 2 * RUN || !tmp) {
+        if (m > 2 * RUN)
+            qsort(p, (size_t)m, sizeof *p, cmp_tpair);
+        else
+            insertion_sort(p, m);
+        return;
+    }
+    for (int s = 0; s < m; s += RUN)
+        insertion_sort(p + s, m - s < RUN ? m - s : RUN);
+    struct tpair *src = p, *dst = tmp;
+    for (int width = RUN; width < m; width *= 2) {
+        for (int lo = 0; lo < m; lo += 2 * width) {
+            int mid = lo + width < m ? lo + width : m, hi = lo + 2 * width < m ? lo + 2 * width : m;
+            int a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                dst[o++] = tpair_less(&src[b], &src[a]) ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+        }
+        struct tpair *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p)
+        memcpy(p, src, (size_t)m * sizeof *p);
 }
 
 /* ---------------------------------------------------------------------------
@@ -182,7 +221,7 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
         for (int i = 0; i < n; i++)
             if (isfinite(t[i]))
                 p[m++] = (struct tpair){t[i], i};
-        sort_pairs(p, m);
+        sort_pairs(p, m, NULL);
         double *ts = buf, *U = buf + n;
         for (int k = 0; k < m; k++) {
             ts[k] = p[k].t;
@@ -252,6 +291,7 @@ int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double 
 struct ax_ttfs_work {
     int max_in, max_out;
     struct tpair *pairs; /* (n_in) */
+    struct tpair *pairs2; /* (n_in) merge-sort scratch */
     int *idx;            /* (n_in) */
     double *ts, *U;      /* (n_in) sorted arrival times and their e^{t/r} */
     double *ut;          /* (n_in) e^{t/r} of one sample's arrival times, input order */
@@ -270,6 +310,7 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->max_in = (int)n;
     w->max_out = (int)no;
     w->pairs = malloc(n * sizeof *w->pairs);
+    w->pairs2 = malloc(n * sizeof *w->pairs2);
     w->idx = malloc(n * sizeof *w->idx);
     w->ts = malloc(n * sizeof(double));
     w->U = malloc(n * sizeof(double));
@@ -278,7 +319,7 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->gw = malloc(n * sizeof(double));
     w->gt = malloc(n * sizeof(double));
     w->ud = malloc(n * no * sizeof(double));
-    if (!w->pairs || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw || !w->gt ||
+    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw || !w->gt ||
         !w->ud) {
         ax_ttfs_work_free(w);
         return NULL;
@@ -291,6 +332,7 @@ void ax_ttfs_work_free(ax_ttfs_work *w)
     if (!w)
         return;
     free(w->pairs);
+    free(w->pairs2);
     free(w->idx);
     free(w->ts);
     free(w->U);
@@ -309,7 +351,7 @@ static int sort_row(ax_ttfs_work *wk, const double *arr, const double *U_in, int
     for (int i = 0; i < n; i++)
         if (isfinite(arr[i]))
             wk->pairs[m++] = (struct tpair){arr[i], i};
-    sort_pairs(wk->pairs, m);
+    sort_pairs(wk->pairs, m, wk->pairs2);
     for (int k = 0; k < m; k++) {
         int i = wk->pairs[k].i;
         wk->idx[k] = i;
@@ -341,7 +383,7 @@ static void forward_synaptic_sample(double *t_out, const double *t_in, const dou
         for (int i = 0; i < n; i++)
             if (isfinite(t_in[i]))
                 wk->pairs[m++] = (struct tpair){t_in[i] + dj[i], i};
-        sort_pairs(wk->pairs, m);
+        sort_pairs(wk->pairs, m, wk->pairs2);
         for (int k = 0; k < m; k++) {
             int i = wk->pairs[k].i;
             wk->idx[k] = i;
