@@ -20,16 +20,23 @@
 #include "axon/status.h"
 #include "axsim.h"
 #include "verilated.h"
+#include <type_traits>
 #ifdef AXSIM_LOOPBACK
 // Test build (library axsim_loopback): the link part with the stand-in chip
 // of rtl-model/tb/ax_chip_loopback.sv, small size only.
 #include "Vax_loop_small_usb2.h"
+#include "Vax_loop_small_usb2___024root.h"
 #include "Vax_loop_small_usb3.h"
+#include "Vax_loop_small_usb3___024root.h"
 #else
 #include "Vax_board_full_usb2.h"
+#include "Vax_board_full_usb2___024root.h"
 #include "Vax_board_full_usb3.h"
+#include "Vax_board_full_usb3___024root.h"
 #include "Vax_board_small_usb2.h"
+#include "Vax_board_small_usb2___024root.h"
 #include "Vax_board_small_usb3.h"
+#include "Vax_board_small_usb3___024root.h"
 #endif
 
 namespace {
@@ -62,7 +69,35 @@ struct Ring {
 struct Model {
     virtual ~Model() = default;
     virtual void step(axsim_board *b, uint64_t cycles, bool until_readable, uint64_t *done) = 0;
+    virtual int debug_membrane(unsigned neuron, int32_t *value) = 0;
 };
+
+// The debug backdoor. The chip part may declare, in ax_chip,
+//   logic signed [31:0] dbg_membrane [2*NeuronsPerHemi] /*verilator public_flat_rd*/;
+// (16 or 32 bits, signed; it can be the membrane state memory itself). When
+// the verilated root has it, the first overload is chosen and reads it;
+// otherwise axsim_debug_membrane returns AX_E_UNSUPPORTED. No DPI involved.
+template <class R>
+auto read_dbg_membrane(const R *r, unsigned n, int32_t *v, int)
+    -> decltype((void)r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage[0], int())
+{
+    const auto &a = r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage;
+    using T = typename std::remove_cv<typename std::remove_reference<decltype(a[0])>::type>::type;
+    if (n >= sizeof a / sizeof a[0])
+        return AX_E_RANGE;
+    if (sizeof(T) == 1)
+        *v = (int8_t)a[n];
+    else if (sizeof(T) == 2)
+        *v = (int16_t)a[n];
+    else
+        *v = (int32_t)a[n];
+    return AX_OK;
+}
+
+template <class R> int read_dbg_membrane(const R *, unsigned, int32_t *, long)
+{
+    return AX_E_UNSUPPORTED;
+}
 
 }  // namespace
 
@@ -86,6 +121,11 @@ template <class M> struct ModelImpl final : Model {
     M top;
 
     explicit ModelImpl(VerilatedContext *ctx) : top(ctx, "board") {}
+
+    int debug_membrane(unsigned neuron, int32_t *value) override
+    {
+        return read_dbg_membrane(top.rootp, neuron, value, 0);
+    }
 
     void tick()
     {
@@ -332,11 +372,10 @@ const axsim_options *axsim_get_options(const axsim_board *b)
 
 int axsim_debug_membrane(const axsim_board *b, unsigned neuron, int32_t *value)
 {
-    // No debug read port on ax_chip yet: the chip part has to expose one.
-    (void)neuron;
+    // Reads the chip's dbg_membrane array if it has one (see read_dbg_membrane).
     if (!b || !value)
         return AX_E_INVAL;
-    return AX_E_UNSUPPORTED;
+    return b->model->debug_membrane(neuron, value);
 }
 
 }  // extern "C"

@@ -11,6 +11,8 @@
 // - Every injected event with label L becomes, one cycle later, a spike with
 //   label L from neuron L[8:0] at the injection's experiment time, frac L[3:0].
 // - idle_o is low while an injected event has not left as a spike.
+// - The scratch words double as the debug membrane array (dbg_membrane, read
+//   by axsim_debug_membrane), so the backdoor's plumbing can be tested.
 package ax_chip_pkg;
   function automatic logic chip_addr_ok(input logic [23:0] addr, input logic we);
     logic unused_we;
@@ -60,7 +62,7 @@ module ax_chip #(
   output logic [55:0] madc_cycle_o,
   output logic        idle_o
 );
-  logic [31:0] mem_q [256];
+  logic signed [31:0] dbg_membrane [256] /*verilator public_flat_rd*/;
   logic        ack_q, err_q, drop_q, spk_q, madc_q;
   logic [31:0] rdata_q;
   logic [15:0] label_q, period_q, madc_cnt_q;
@@ -90,7 +92,7 @@ module ax_chip #(
       ack_q   <= reg_req_i;
       err_q   <= reg_req_i && reg_addr_i == 24'h01FFEE;
       drop_q  <= reg_req_i && reg_we_i && reg_addr_i == 24'h01FF01;
-      rdata_q <= mem_q[reg_addr_i[7:0]];
+      rdata_q <= dbg_membrane[reg_addr_i[7:0]];
       if (reg_req_i && reg_we_i && reg_addr_i == 24'h01FF00) period_q <= reg_wdata_i[15:0];
       spk_q   <= inj_valid_i;
       label_q <= inj_label_i;
@@ -109,7 +111,7 @@ module ax_chip #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (reg_req_i && reg_we_i) mem_q[reg_addr_i[7:0]] <= reg_wdata_i;
+    if (reg_req_i && reg_we_i) dbg_membrane[reg_addr_i[7:0]] <= reg_wdata_i;
   end
 
   assign reg_ack_o     = ack_q;

@@ -92,7 +92,8 @@ static void test_bad_options(void **state)
     assert_int_equal(axsim_step(b, 1000), AX_OK);
     assert_int_equal(axsim_cycles(b), 1000);
     assert_int_equal(axsim_step_until_readable(b, 500), 500); /* nothing to say unasked */
-    assert_int_equal(axsim_debug_membrane(b, 0, &m), AX_E_UNSUPPORTED);
+    int s = axsim_debug_membrane(b, 0, &m); /* AX_OK once the chip exposes dbg_membrane */
+    assert_true(s == AX_OK || s == AX_E_UNSUPPORTED);
     assert_int_equal(axsim_get_options(b)->size, AXSIM_SMALL);
     axsim_destroy(b);
 }

@@ -203,6 +203,25 @@ static void test_chip_reset(void **state)
     lt_close(h);
 }
 
+/* The debug backdoor reads the chip's dbg_membrane array (here the stand-in's
+ * scratch words), signed, with a range check. */
+static void test_debug_backdoor(void **state)
+{
+    (void)state;
+    lt_host *h = open_board();
+    uint32_t p[4];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_write(p, 4, &pos, 0x010005, (uint32_t)-1234), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 100);
+    int32_t v = 0;
+    assert_int_equal(axsim_debug_membrane(h->b, 5, &v), AX_OK);
+    assert_int_equal(v, -1234);
+    assert_int_equal(axsim_debug_membrane(h->b, 256, &v), AX_E_RANGE);
+    assert_int_equal(axsim_debug_membrane(h->b, 0, NULL), AX_E_INVAL);
+    lt_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_wait_until_and_late),
         cmocka_unit_test(test_bursts_and_bus_errors),
         cmocka_unit_test(test_chip_reset),
+        cmocka_unit_test(test_debug_backdoor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
