@@ -158,7 +158,8 @@ template <class M> struct ModelImpl final : Model {
     {
         const unsigned pb = b->port_bytes;
         uint64_t n = 0;
-        while (n < cycles && !(until_readable && b->rx.size > 0)) {
+        VerilatedContext *ctx = b->ctx.get();
+        while (n < cycles && !(until_readable && b->rx.size > 0) && !ctx->gotError()) {
             bool want_rx = b->tx.size >= pb && top.host_rx_ready_o;
             bool want_tx = top.host_tx_valid_o && b->rx.room() >= pb;
             bool go_rx = false, go_tx = false;
@@ -283,6 +284,8 @@ int axsim_create(const axsim_options *opt, axsim_board **out)
         return AX_E_NOMEM;
     }
     b->ctx->randReset(0);  // every register starts at 0: bit-reproducible
+    // An RTL assertion (only the loopback test build has them) or $stop
+    // stops the board: axsim_step then returns AX_E_STATE; never exit().
     b->ctx->fatalOnError(false);
     if (opt->variant == AXSIM_USB3) {
         b->port_bytes = 4;
@@ -344,9 +347,11 @@ int axsim_step(axsim_board *b, uint64_t cycles)
 {
     if (!b)
         return AX_E_INVAL;
+    if (b->ctx->gotError())
+        return AX_E_STATE;
     uint64_t done = 0;
     b->model->step(b, cycles, false, &done);
-    return AX_OK;
+    return b->ctx->gotError() ? AX_E_STATE : AX_OK;
 }
 
 int64_t axsim_step_until_readable(axsim_board *b, uint64_t max_cycles)
@@ -355,9 +360,11 @@ int64_t axsim_step_until_readable(axsim_board *b, uint64_t max_cycles)
         return AX_E_INVAL;
     if (max_cycles > (uint64_t)INT64_MAX)
         max_cycles = INT64_MAX;
+    if (b->ctx->gotError())
+        return AX_E_STATE;
     uint64_t done = 0;
     b->model->step(b, max_cycles, true, &done);
-    return (int64_t)done;
+    return b->ctx->gotError() ? (int64_t)AX_E_STATE : (int64_t)done;
 }
 
 uint64_t axsim_cycles(const axsim_board *b)

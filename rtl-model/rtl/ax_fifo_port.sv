@@ -105,8 +105,7 @@ module ax_fifo_port #(
 
   // The bridge never offers more than the aligner can hold.
 `ifdef AX_ASSERT
-  always_ff @(posedge clk_i) begin
-    if (rst_ni) assert ({1'b0, rx_take_i} <= rx_cnt_q);
-  end
+  assert property (@(posedge clk_i) disable iff (!rst_ni) {1'b0, rx_take_i} <= rx_cnt_q);
+  assert property (@(posedge clk_i) disable iff (!rst_ni) rx_cnt_q <= 4'd8);
 `endif
 endmodule

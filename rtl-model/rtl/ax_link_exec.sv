@@ -474,4 +474,10 @@ module ax_link_exec
   assign xrec_w2_o    = xrec_w2_q;
   assign xrec_w3_o    = xrec_w3_q;
   assign xrec_n_o     = xrec_n_q;
+
+`ifdef AX_ASSERT
+  // One register access at a time: a request only when no access is under way.
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !reg_req_o || (state_q != XBus && state_q != XDrain));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !(pb_advance_o != 2'd0 && pb_empty_i));
+`endif
 endmodule

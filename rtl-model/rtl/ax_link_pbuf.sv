@@ -57,4 +57,12 @@ module ax_link_pbuf
   always_ff @(posedge clk_i) begin
     if (we_i) mem_q[waddr_i] <= wdata_i;
   end
+
+`ifdef AX_ASSERT
+  // A commit never overwrites words the executor has not run, and the
+  // executor never runs past the committed words.
+  assert property (@(posedge clk_i) disable iff (!rst_ni) used <= 14'(Depth));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !commit_i || 14'(commit_len_i) <= free_o);
+  assert property (@(posedge clk_i) disable iff (!rst_ni) 14'(advance_i) <= used || clear_i);
+`endif
 endmodule

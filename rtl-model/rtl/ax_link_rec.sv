@@ -445,4 +445,12 @@ module ax_link_rec
       ref_q       <= ref_d;
     end
   end
+
+`ifdef AX_ASSERT
+  // The record FIFO and the spike queue never overrun; a record is written
+  // only when it fits whole.
+  assert property (@(posedge clk_i) disable iff (!rst_ni) (ws_q - rp_q) <= (FifoAw+1)'(FifoWords));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) (sp_wp_q - sp_rp_q) <= 6'(SpkDepth));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !rf_pop_i || used != '0);
+`endif
 endmodule

@@ -105,6 +105,11 @@ module ax_link_rx
   assign have_word = (rx_count_i >= 4'd4);
   assign seq_diff  = expect_q - seq_q;
 
+  // The CRC advances when a header, seq or payload word is taken (for a bad
+  // header it is computed and not used). From registers and inputs only.
+  assign crc_en = have_word && (state_q == RxHdr || state_q == RxSeq ||
+                                (state_q == RxPayload && v_state_q != VRbCheck));
+
   for (genvar k = 0; k < 4; k++) begin : gen_sync_at
     assign sync_at[k] = (rx_bytes_i[8*k +: 32] == SyncWord) && (rx_count_i >= 4'(4 + k));
   end
@@ -168,7 +173,6 @@ module ax_link_rx
     erec_word_d  = erec_word_q;
 
     rx_take_o       = 3'd0;
-    crc_en          = 1'b0;
     pb_we_o         = 1'b0;
     pb_waddr_o      = pb_wr_ptr_i + 13'(idx_q);
     pb_wdata_o      = word;
@@ -203,7 +207,6 @@ module ax_link_rx
           if ((word[7:0] == FtCmd || word[7:0] == FtAck || word[7:0] == FtReplay ||
                word[7:0] == FtHello) && word[31:16] <= 16'(MaxPayload)) begin
             rx_take_o = 3'd4;  // a bad header word stays: the hunt restarts after the sync
-            crc_en    = 1'b1;
             crc_d     = crc_next;
             state_d   = RxSeq;
           end else begin
@@ -216,7 +219,6 @@ module ax_link_rx
       RxSeq: begin
         if (have_word) begin
           rx_take_o = 3'd4;
-          crc_en    = 1'b1;
           crc_d     = crc_next;
           seq_d     = word[15:0];
           ack_d     = word[31:16];
@@ -234,7 +236,6 @@ module ax_link_rx
           rb_step = 1'b1;
         end else if (have_word) begin
           rx_take_o = 3'd4;
-          crc_en    = 1'b1;
           crc_d     = crc_next;
           pb_we_o   = store_q;
           idx_d     = idx_q + 9'd1;

@@ -390,4 +390,11 @@ module ax_link_tx
       cur_q        <= cur_d;
     end
   end
+
+`ifdef AX_ASSERT
+  // At most 8 DATA frames unacknowledged; the next frame to send is among them.
+  assert property (@(posedge clk_i) disable iff (!rst_ni) 16'(next_q - acked_q) <= 16'(ReplayFrames));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) 16'(send_q - acked_q) <= 16'(next_q - acked_q));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) q_used <= 3'(QDepth));
+`endif
 endmodule
