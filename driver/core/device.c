@@ -37,7 +37,7 @@ static int identify(ax_device *d)
         return ax_fail(AX_E_VERSION, "the board speaks protocol %u.%u, this libaxon %u.%u", major,
                        d->ident.protocol_version & 0xFFFFu, AX_PROTOCOL_MAJOR, AX_PROTOCOL_MINOR);
     ax_record_decoder_init(&d->rec);
-    d->link.board_free = d->ident.playback_words;
+    d->link.board_free = d->link.playback_words = d->ident.playback_words;
     return AX_OK;
 }
 

@@ -32,6 +32,8 @@ typedef struct ax_link {
     uint16_t data_acked;     /* ack value last sent */
     uint64_t replay_time;    /* last REPLAY sent at */
     uint16_t replay_seq;
+    uint32_t playback_words; /* the board's playback buffer (IDENT) */
+    unsigned idle_acks;      /* ACKs in a row showing an idle board */
     bool in_hello;           /* ignoring all but IDENT */
     bool got_ident;
     uint64_t last_rx;        /* device time of the last valid frame */
@@ -58,7 +60,7 @@ void ax_link_init(ax_link *l, ax_transport *tr);
 /* HELLO until IDENT arrives; resets both sequence spaces. */
 int ax_link_hello(ax_link *l);
 /* Queues one CMD frame (payload of len words), waiting for window and
- * playback room as needed. */
+ * playback room as needed. Returns the frame's seq (>= 0) or a status. */
 int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len);
 /* Pumps the link until *done is true (set by the sink), or fails. */
 int ax_link_wait(ax_link *l, const bool *done);

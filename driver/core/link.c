@@ -136,6 +136,7 @@ static int on_data(ax_link *l, const ax_frame *f)
 {
     release(l, f->ack);
     if (f->seq == l->data_expect) {
+        l->idle_acks = 0;
         l->data_expect++;
         l->st.data_frames++;
         if (l->sink)
@@ -155,6 +156,11 @@ static int on_ack(ax_link *l, const ax_frame *f)
     release(l, f->ack);
     if (f->len >= 1)
         l->board_free = f->payload[0] & 0xFFFFu;
+    /* An empty playback buffer with nothing in flight: the board is idle. */
+    if (f->len >= 1 && l->board_free >= l->playback_words && !in_flight(l))
+        l->idle_acks++;
+    else
+        l->idle_acks = 0;
     if (l->busy && l->cmd_base != l->cmd_next &&
         l->board_free >= l->win[l->cmd_base % AX_CMD_WINDOW].len) {
         l->busy = false;
@@ -325,15 +331,20 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     f->len = len;
     memcpy(f->payload, payload, len * sizeof *payload);
     l->cmd_next++;
-    return send_window_frame(l, f->seq, false);
+    r = send_window_frame(l, f->seq, false);
+    return r < 0 ? r : f->seq;
 }
 
 int ax_link_wait(ax_link *l, const bool *done)
 {
+    l->idle_acks = 0;
     while (!*done) {
         int r = wait_step(l, l->timeout_us);
         if (r < 0)
             return r;
+        if (l->idle_acks >= 3 && !*done)
+            return link_fail(l, ax_fail(AX_E_PROTO, "the board went idle without the "
+                                                    "program's END record"));
     }
     return l->failed;
 }

@@ -116,7 +116,7 @@ int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *values,
 
 int ax_program_read(ax_program *p, uint32_t addr, size_t n)
 {
-    if (n == 0 || n > AX_READ_BURST_MAX || addr > ADDR_MAX || n - 1 > ADDR_MAX - addr ||
+    if (n == 0 || n > AX_PROGRAM_READ_MAX || addr > ADDR_MAX || n - 1 > ADDR_MAX - addr ||
         p->nreads > 0xFFFFu)
         return AX_E_RANGE;
     int r = grow((void **)&p->reads, &p->reads_cap, p->nreads + 1, sizeof *p->reads);
@@ -180,6 +180,7 @@ typedef struct run_ctx {
     const ax_program *p;
     size_t spikes_cap, samples_cap;
     bool done;
+    int end_seq; /* seq of the frame holding END (-1 before it is sent) */
     int err; /* first problem seen in the records */
 } run_ctx;
 
@@ -259,6 +260,8 @@ static void on_other(run_ctx *c, const ax_record *rec)
                                        : &r->lost_chip) += rec->lost;
         break;
     case AX_REC_ERROR:
+        if (rec->seq == c->end_seq)
+            c->done = true; /* the frame with END was rejected: nothing more comes */
         if (!r->error_code) {
             r->error_code = rec->code;
             r->error_offset = rec->offset;
@@ -322,7 +325,8 @@ static int result_prepare(ax_result *r, const ax_program *p)
     return AX_OK;
 }
 
-/* Sends the program in frames cut at instruction boundaries, END last. */
+/* Sends the program in frames cut at instruction boundaries, END last.
+ * Returns the seq of the last frame or a negative status. */
 static int send_program(ax_link *l, const ax_program *p)
 {
     uint32_t buf[AX_FRAME_MAX_PAYLOAD];
@@ -369,11 +373,13 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
     int ret = result_prepare(r, p);
     if (ret < 0)
         return ret;
-    run_ctx c = {.d = d, .r = r, .p = p};
+    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
     d->run = &c;
     ret = send_program(&d->link, p);
-    if (ret == AX_OK)
+    if (ret >= 0) {
+        c.end_seq = ret;
         ret = ax_link_wait(&d->link, &c.done);
+    }
     d->run = NULL;
     if (ret == AX_OK)
         ret = c.err;

@@ -12,8 +12,8 @@ int ax_reg_read_block(ax_device *d, uint32_t addr, uint32_t *values, size_t n)
     int r = ax_program_new(&p);
     if (r < 0)
         return r;
-    for (size_t done = 0; done < n && r >= 0; done += AX_READ_BURST_MAX) {
-        size_t k = n - done < AX_READ_BURST_MAX ? n - done : AX_READ_BURST_MAX;
+    for (size_t done = 0; done < n && r >= 0; done += AX_PROGRAM_READ_MAX) {
+        size_t k = n - done < AX_PROGRAM_READ_MAX ? n - done : AX_PROGRAM_READ_MAX;
         r = ax_program_read(p, addr + (uint32_t)done, k);
     }
     ax_result res;
@@ -21,7 +21,7 @@ int ax_reg_read_block(ax_device *d, uint32_t addr, uint32_t *values, size_t n)
     if (r >= 0)
         r = ax_run(d, p, &res);
     for (size_t t = 0; r == AX_OK && t < res.ntickets; t++)
-        memcpy(values + t * AX_READ_BURST_MAX, res.tickets[t].data,
+        memcpy(values + t * AX_PROGRAM_READ_MAX, res.tickets[t].data,
                res.tickets[t].count * sizeof *values);
     ax_result_free(&res);
     ax_program_free(p);

@@ -35,8 +35,11 @@ int ax_program_timer_reset(ax_program *p);                /* starts a new trial 
 int ax_program_write(ax_program *p, uint32_t addr, uint32_t value);
 /* Writes n consecutive registers (split into bursts of at most 254). */
 int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *values, size_t n);
-/* Reads n (1..256) consecutive registers; returns the ticket (>= 0), whose
- * result is ax_result.tickets[ticket], or a negative status. */
+/* Reads n (1..AX_PROGRAM_READ_MAX) consecutive registers; returns the ticket
+ * (>= 0), whose result is ax_result.tickets[ticket], or a negative status.
+ * The limit is 252, not the READ_BURST maximum of 256: the READ record (4
+ * words of header and the data) must fit in one DATA frame of 256 words. */
+#define AX_PROGRAM_READ_MAX (AX_FRAME_MAX_PAYLOAD - 4u)
 int ax_program_read(ax_program *p, uint32_t addr, size_t n);
 int ax_program_inject(ax_program *p, uint16_t label);
 int ax_program_barrier(ax_program *p);
