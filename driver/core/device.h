@@ -33,7 +33,8 @@ typedef struct ax_link {
     uint64_t replay_time;    /* last REPLAY sent at */
     uint16_t replay_seq;
     uint32_t playback_words; /* the board's playback buffer (IDENT) */
-    unsigned idle_acks;      /* ACKs in a row showing an idle board */
+    unsigned idle_acks;
+    unsigned replay_nacks;   /* NACK REPLAYs since DATA last advanced */      /* ACKs in a row showing an idle board */
     bool in_hello;           /* ignoring all but IDENT */
     bool got_ident;
     uint64_t last_rx;        /* device time of the last valid frame */

@@ -137,6 +137,7 @@ static int on_data(ax_link *l, const ax_frame *f)
     release(l, f->ack);
     if (f->seq == l->data_expect) {
         l->idle_acks = 0;
+        l->replay_nacks = 0;
         l->data_expect++;
         l->st.data_frames++;
         if (l->sink)
@@ -176,11 +177,16 @@ static int on_nack(ax_link *l, const ax_frame *f)
     unsigned reason = f->len >= 1 ? f->payload[0] & 0xFFu : AX_NACK_CRC;
     l->st.nacks++;
     release(l, f->ack);
-    if (reason == AX_NACK_REPLAY)
-        return link_fail(l, ax_fail(AX_E_LINK,
-                                    "the board no longer holds DATA frame %u for replay "
-                                    "(records lost); reset the link",
-                                    (unsigned)l->data_expect));
+    if (reason == AX_NACK_REPLAY) {
+        /* A stale REPLAY (delayed, duplicated) can draw this NACK too: only
+         * a refusal that repeats while we still lack the frame is fatal. */
+        if (++l->replay_nacks >= 3)
+            return link_fail(l, ax_fail(AX_E_LINK,
+                                        "the board no longer holds DATA frame %u for replay "
+                                        "(records lost); reset the link",
+                                        (unsigned)l->data_expect));
+        return send_replay(l);
+    }
     int r = check_data_seq(l, f->seq);
     if (r < 0 || !ack_in_window(l, f->ack) || f->ack == l->cmd_next)
         return r;
@@ -261,6 +267,12 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
         return link_fail(l, ax_fail(AX_E_TIMEOUT, "the board did not answer for %u us (%s)",
                                     l->timeout_us * l->retries, "link timeout"));
     l->st.timeouts++;
+    /* The board may be waiting for the rest of a truncated frame: a frame's
+     * worth of zeros (no sync word) completes it, it fails its CRC, and the
+     * board hunts on to what follows. */
+    static const uint8_t pad[AX_FRAME_MAX_BYTES];
+    if ((r = l->tr->ops->write(l->tr, pad, sizeof pad)) < 0)
+        return link_fail(l, ax_fail(r, "writing to the board: %s", ax_strerror(r)));
     if (in_flight(l) && !l->busy && (r = go_back(l, l->cmd_base)) < 0)
         return r;
     return send_replay(l);
@@ -304,6 +316,7 @@ int ax_link_hello(ax_link *l)
     l->cmd_next = l->cmd_base = 0;
     l->data_expect = l->data_acked = 0;
     l->busy = false;
+    l->replay_nacks = 0;
     l->gb_seq = l->replay_seq = 0xFFFFu;
     l->last_rx = link_now(l);
     return AX_OK;

@@ -273,7 +273,7 @@ static void exec_one(fb *b)
 static uint64_t advance(fb *b, uint64_t max)
 {
     uint64_t n = 1;
-    bool idle = b->pb_n == 0 || b->waiting;
+    bool idle = b->pb_n == 0 || b->waiting || b->ready_n >= READY_CAP - 1;
     if (idle && b->cur.len == 0) {
         n = max;
         if (b->waiting) {
@@ -283,8 +283,8 @@ static uint64_t advance(fb *b, uint64_t max)
             if (n == 0)
                 n = 1;
         }
-    } else if (!b->waiting && b->pb_n > 0) {
-        exec_one(b);
+    } else if (!b->waiting && b->pb_n > 0 && b->ready_n < READY_CAP - 1) {
+        exec_one(b); /* the executor stalls while the record FIFO is full */
     }
     b->cycles += n;
     b->time = (b->time + n) & AX_TIME_MASK;
