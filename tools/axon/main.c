@@ -7,6 +7,9 @@
 
 static const struct axon_cmd commands[] = {
     {"version", "print the program and protocol versions", axon_cmd_version},
+    {"train", "train a time-to-first-spike network (software backend)", axon_cmd_train},
+    {"data", "print a data set (Yin-Yang) as CSV", axon_cmd_data},
+    {"ttfs", "spike times and exact gradients of a small network (ttfs eval)", axon_cmd_ttfs},
 };
 
 void axon_err(const char *fmt, ...)
