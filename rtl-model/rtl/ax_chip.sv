@@ -64,6 +64,7 @@ module ax_chip #(
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   localparam int unsigned Drivers    = RowsPerHemi / 2;
   localparam int unsigned CadcWords  = NeuronsPerHemi / 4;
+  localparam int unsigned ColW       = $clog2(NeuronsPerHemi);
 
   // ---------------------------------------------------------------------------
   // Cycle counter (internal time of delay lines and correlation sensors)
@@ -236,7 +237,7 @@ module ax_chip #(
       BlkSynapse:    rdata = syn_rdata;
       BlkCadcRes: begin
         for (int unsigned k = 0; k < 4; k++) begin
-          rdata[8*k +: 8] = cadc_res_q[addr_q[8]][{addr_q[5:0], 2'(k)}];
+          rdata[8*k +: 8] = cadc_res_q[addr_q[8]][ColW'({addr_q[5:0], 2'(k)})];
         end
       end
       BlkNrn: begin
@@ -313,6 +314,8 @@ module ax_chip #(
   logic [31:0] cadc_vsnap [NeuronsPerHemi];
   logic [31:0] cadc_csnap [NeuronsPerHemi];
   logic        cadc_take_v, cadc_take_c;
+  // DEBUG BACKDOOR (axsim_debug_membrane): membrane state words, Q14 mV.
+  logic signed [31:0] dbg_membrane [2*NeuronsPerHemi] /* verilator public_flat_rd */;
 
   assign cadc_take_v = cadc_cmd && (cadc_src_e'(wdata_q[5:4]) == CadcMembrane);
   assign cadc_take_c = cadc_cmd && ((cadc_src_e'(wdata_q[5:4]) == CadcCausal) ||
@@ -363,7 +366,8 @@ module ax_chip #(
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
     .cadc_hemi_i     (wdata_q[0]),
-    .cadc_snap_o     (cadc_vsnap)
+    .cadc_snap_o     (cadc_vsnap),
+    .v_o             (dbg_membrane)
   );
 
   // ---------------------------------------------------------------------------
@@ -601,6 +605,6 @@ module ax_chip #(
 
   // unused bits of the interface
   logic unused_bits;
-  assign unused_bits = ^{bg_lost, head_cyc[0]};
+  assign unused_bits = ^{bg_lost, head_cfg[31:18], ev_label[15]};
 
 endmodule

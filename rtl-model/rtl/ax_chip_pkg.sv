@@ -8,31 +8,7 @@
 //   implements the same functions in C, bit for bit; docs/chip.md documents them.
 package ax_chip_pkg;
 
-  // ---- geometry of the full chip (the address map is laid out for it) ---------
-  localparam int unsigned MaxNeuronsPerHemi = 256;
-  localparam int unsigned MaxRowsPerHemi    = 256;
-  localparam int unsigned MaxNeurons        = 2 * MaxNeuronsPerHemi;
-
-  // ---- address map (24-bit word addresses) -------------------------------------
-  localparam logic [23:0] AddrInfo       = 24'h010000;  // ro geometry
-  localparam logic [23:0] AddrVersion    = 24'h010001;  // ro chip model revision
-  localparam logic [23:0] AddrCtrl       = 24'h010002;  // rw [0] correlation enable
-  localparam logic [23:0] AddrStatus     = 24'h010003;  // ro [0] CapMem settling, [1] idle
-  localparam logic [23:0] AddrDrops      = 24'h010004;  // ro [15:0] events, [31:16] spikes dropped
-  localparam logic [23:0] AddrCntReset   = 24'h010005;  // wo 1: clear all spike counters
-  localparam logic [23:0] AddrCorrReset  = 24'h010006;  // wo 1: clear all correlation sensors
-  localparam logic [23:0] AddrMadcCtrl   = 24'h010008;  // rw [0] enable, [12:4] neuron
-  localparam logic [23:0] AddrMadcPeriod = 24'h010009;  // rw [15:0] cycles per sample (>= 1)
-  localparam logic [23:0] AddrCadcCmd    = 24'h010010;  // wo [0] hemi, [5:4] source, [23:16] row
-  localparam logic [23:0] AddrGlobalBase = 24'h010020;  // rw global CapMem cells 0x20..0x24
-  localparam logic [23:0] AddrBgBase     = 24'h010040;  // rw background sources, 4 words each
-  localparam logic [23:0] AddrNrnCfg     = 24'h011000;  // rw + neuron: [15:0] label, [16] record, [17] join
-  localparam logic [23:0] AddrSpikeCnt   = 24'h012000;  // r: count; w 0: clear (+ neuron)
-  localparam logic [23:0] AddrDriver     = 24'h013000;  // rw + hemi*0x100 + driver
-  localparam logic [23:0] AddrCadcRes    = 24'h014000;  // ro + hemi*0x100 + word (4 samples)
-  localparam logic [23:0] AddrCapmem     = 24'h020000;  // rw + param*0x400 + neuron
-  localparam logic [23:0] AddrSynapse    = 24'h100000;  // rw + hemi*0x10000 + row*0x100 + word
-
+  // The address map is in docs/chip.md; chip_addr_ok below is its executable form.
   localparam int unsigned NumGlobals  = 5;
   localparam int unsigned NumBg       = 4;
   localparam int unsigned ChipVersion = 1;
@@ -155,7 +131,7 @@ package ax_chip_pkg;
                                             input logic [9:0] code);
     logic [31:0] h;
     logic signed [63:0] nom, gq, v;
-    logic signed [31:0] off;
+    logic signed [31:0] off, gs;
     int gain_hw, off_hw;
     logic signed [31:0] lo, hi;
     h = hash32(seed, {KeyParam + 8'(p), 24'(neuron)});
@@ -173,7 +149,8 @@ package ax_chip_pkg;
         nom = 64'(code); gain_hw = 8520; off_hw = 2; lo = 0; hi = 2047;
       end
     endcase
-    gq  = 64'(32'sd32768 + spread(h[15:0], gain_hw, fpn));
+    gs  = 32'sd32768 + spread(h[15:0], gain_hw, fpn);
+    gq  = 64'(gs);
     off = spread(h[31:16], off_hw, fpn) >>> 15;
     v   = ((nom * gq) >>> 15) + 64'(off);
     param_eff = clamp32(32'(v), lo, hi);
@@ -194,8 +171,10 @@ package ax_chip_pkg;
                                               input int unsigned chan, input logic [31:0] x);
     logic [31:0] h;
     logic signed [63:0] g, s;
+    logic signed [31:0] gs;
     h = hash32(seed, {KeyCadc, 24'(chan)});
-    g = 64'(32'sd32768 + spread(h[15:0], 1966, fpn));
+    gs = 32'sd32768 + spread(h[15:0], 1966, fpn);
+    g  = 64'(gs);
     s = ((64'(x) * g) >>> 31) + 64'(32'(spread(h[31:16], 8 << 15, fpn) >>> 15));
     cadc_convert = (s < 0) ? 8'd0 : ((s > 255) ? 8'd255 : 8'(s));
   endfunction
@@ -206,8 +185,10 @@ package ax_chip_pkg;
                                               input logic [31:0] x);
     logic [31:0] h;
     logic signed [63:0] g, s;
+    logic signed [31:0] gs;
     h = hash32(seed, {KeyMadc, 24'd0});
-    g = 64'(32'sd32768 + spread(h[15:0], 655, fpn));
+    gs = 32'sd32768 + spread(h[15:0], 655, fpn);
+    g  = 64'(gs);
     s = ((64'(x) * g) >>> 29) + 64'(32'(spread(h[31:16], 6 << 15, fpn) >>> 15));
     madc_convert = (s < 0) ? 10'd0 : ((s > 1023) ? 10'd1023 : 10'(s));
   endfunction

@@ -66,7 +66,9 @@ module ax_neuron_array
   output logic [31:0] madc_v_o,       // valid the cycle after madc_take_i
   input  logic        cadc_take_i,    // snapshot one hemisphere's membranes
   input  logic        cadc_hemi_i,
-  output logic [31:0] cadc_snap_o [NeuronsPerHemi]
+  output logic [31:0] cadc_snap_o [NeuronsPerHemi],
+  // membrane state words (Q14 mV), for the debug backdoor only
+  output logic [31:0] v_o [2*NeuronsPerHemi]
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   localparam int unsigned NumWords   = NumNeurons / 16;  // noise generators
@@ -93,6 +95,9 @@ module ax_neuron_array
   logic [31:0] tref_q [NumNeurons];
   logic [31:0] cfg_q  [NumNeurons];
   logic [NrnBits-1:0] seq_q;
+  logic [NrnBits-1:0] nrn, msel;  // register and MADC indices at this geometry
+  assign nrn  = reg_nrn_i[NrnBits-1:0];
+  assign msel = madc_sel_i[NrnBits-1:0];
   logic        init_q;
   logic [NrnBits:0] settle_q;  // cycles until the last write has surely settled
 
@@ -143,26 +148,26 @@ module ax_neuron_array
       end
       // register writes (after the sequencer: a write wins over the refresh)
       if (cap_we_i) begin
-        code_q[reg_prm_i][reg_nrn_i] <= reg_wdata_i[9:0];
-        tgt_q[reg_prm_i][reg_nrn_i]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i),
-                                                  32'(reg_nrn_i), reg_wdata_i[9:0]);
+        code_q[reg_prm_i][nrn] <= reg_wdata_i[9:0];
+        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i),
+                                                  32'(nrn), reg_wdata_i[9:0]);
         settle_q <= (NrnBits + 1)'(NumNeurons);
       end
       if (cfg_we_i) begin
-        cfg_q[reg_nrn_i] <= reg_wdata_i;
+        cfg_q[nrn] <= reg_wdata_i;
       end
     end
   end
 
-  assign cap_rdata_o = code_q[reg_prm_i][reg_nrn_i];
-  assign cfg_rdata_o = cfg_q[reg_nrn_i];
+  assign cap_rdata_o = code_q[reg_prm_i][nrn];
+  assign cfg_rdata_o = cfg_q[nrn];
   assign settling_o  = (settle_q != '0);
 
   // ---------------------------------------------------------------------------
   // Hot state: membrane (Q14 mV), synaptic currents (Q14 mV), refractory
   // counters, spike counters, temporal-noise generators, spike queue.
   // ---------------------------------------------------------------------------
-  logic [31:0] v_q    [NumNeurons] /* verilator public_flat_rd */;
+  logic [31:0] v_q    [NumNeurons];
   logic [31:0] ie_q   [NumNeurons];
   logic [31:0] ii_q   [NumNeurons];
   logic [31:0] refr_q [NumNeurons];
@@ -230,8 +235,8 @@ module ax_neuron_array
       cnt_rd_q     <= 8'd0;
     end else begin
       // taps see the state at the start of this cycle
-      madc_v_q <= madc_take_i ? v_q[madc_sel_i] : madc_v_q;
-      cnt_rd_q <= cnt_q[reg_nrn_i];
+      madc_v_q <= madc_take_i ? v_q[msel] : madc_v_q;
+      cnt_rd_q <= cnt_q[nrn];
       if (cadc_take_i) begin
         for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
           cadc_snap_q[k] = v_q[(cadc_hemi_i ? NeuronsPerHemi : 0) + k];
@@ -315,7 +320,7 @@ module ax_neuron_array
           cnt_q[i] = 8'd0;
         end
       end else if (cnt_clr_i) begin
-        cnt_q[reg_nrn_i] = 8'd0;
+        cnt_q[nrn] = 8'd0;
       end
       lost_q <= lost;
       // next head
@@ -324,7 +329,7 @@ module ax_neuron_array
       head_frac_q  <= fifo_nf_q[fifo_rd_q][3:0];
       head_time_q  <= fifo_tm_q[fifo_rd_q];
       head_cyc_q   <= fifo_cy_q[fifo_rd_q];
-      head_cfg_q   <= cfg_q[fifo_nf_q[fifo_rd_q][12:4]];
+      head_cfg_q   <= cfg_q[fifo_nf_q[fifo_rd_q][NrnBits+3:4]];
     end
   end
 
@@ -339,5 +344,6 @@ module ax_neuron_array
   assign madc_v_o      = madc_v_q;
   assign cnt_rdata_o   = cnt_rd_q;
   assign cadc_snap_o   = cadc_snap_q;
+  assign v_o           = v_q;
 
 endmodule

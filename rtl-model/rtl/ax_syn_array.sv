@@ -113,6 +113,9 @@ module ax_syn_array
     logic [12:0] ent;
     logic [31:0] s;
     int unsigned r;
+    ent = 13'd0;
+    s   = 32'd0;
+    r   = 0;
     amp_e_top_o = '{default: 32'd0};
     amp_i_top_o = '{default: 32'd0};
     amp_e_bot_o = '{default: 32'd0};
