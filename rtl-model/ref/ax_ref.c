@@ -87,7 +87,7 @@ static uint32_t param_map(uint32_t h, axsim_ref_param p, unsigned code, unsigned
         break;
     }
     int64_t gq = (int64_t)(32768 + spread(h & 0xFFFF, gain_hw, fpn));
-    int32_t off = (int32_t)asr64(spread(h >> 16, off_hw, fpn), 15);
+    int32_t off = spread(h >> 16, off_hw, fpn); /* off_hw is in the value's unit */
     int64_t v = asr64(nom * gq, 15) + off;
     return (uint32_t)clamp32((int32_t)(uint32_t)(uint64_t)v, lo, hi);
 }

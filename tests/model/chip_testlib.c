@@ -45,6 +45,17 @@ void ct_program(ct_chip *c, const uint32_t *ins, size_t n)
     lt_cmd_acked(c->h, p, pos);
 }
 
+void ct_program_later(ct_chip *c, const uint32_t *ins, size_t n)
+{
+    uint32_t p[256];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_timer_reset(p, 256, &pos), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 256, &pos, CT_LATER), AX_OK);
+    assert_true(pos + n <= 255);
+    memcpy(p + pos, ins, n * sizeof *p);
+    ct_program(c, p, pos + n);
+}
+
 void ct_write(ct_chip *c, uint32_t addr, uint32_t data)
 {
     uint32_t p[2];
@@ -87,6 +98,14 @@ void ct_reset_all(ct_chip *c)
     size_t pos = 0;
     assert_int_equal(ax_ins_neuron_reset(p, 2, &pos, true, 0, 0), AX_OK);
     ct_program(c, p, pos);
+}
+
+void ct_reset_all_later(ct_chip *c)
+{
+    uint32_t p[2];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_neuron_reset(p, 2, &pos, true, 0, 0), AX_OK);
+    ct_program_later(c, p, pos);
 }
 
 int32_t ct_vm(ct_chip *c, unsigned neuron)

@@ -47,7 +47,12 @@ void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsig
 void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0, unsigned s1);
 /* Sends a program (END appended) and waits for its ACK. */
 void ct_program(ct_chip *c, const uint32_t *ins, size_t n);
+/* The same, but the instructions run CT_LATER cycles after TIMER_RESET, so a
+ * trace started when the ACK arrives sees them happen. */
+#define CT_LATER 300u
+void ct_program_later(ct_chip *c, const uint32_t *ins, size_t n);
 void ct_reset_all(ct_chip *c);
+void ct_reset_all_later(ct_chip *c);
 int32_t ct_vm(ct_chip *c, unsigned neuron);
 /* Steps one cycle at a time, recording the membranes of k neurons. */
 void ct_trace(ct_chip *c, const unsigned *neurons, unsigned k, unsigned cycles, int32_t *out);

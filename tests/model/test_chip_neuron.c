@@ -15,7 +15,7 @@
 #include "chip_testlib.h"
 
 #define DIE 0x5EEDull
-#define TRACE 400
+#define TRACE 800
 
 /* First index >= from where trace[i*k+j] != v, or -1. */
 static int departure(const int32_t *tr, unsigned k, unsigned j, unsigned n, int32_t v)
@@ -49,9 +49,10 @@ static void test_membrane_matches_ref(void **state)
     axsim_ref_params p;
     const unsigned n = 3;
     setup_neuron(&c, n, codes, &p);
-    ct_reset_all(&c);
+    ct_reset_all_later(&c);
     static int32_t tr[TRACE];
     ct_trace(&c, &n, 1, TRACE, tr);
+    assert_int_not_equal(tr[0], (int32_t)p.vres); /* the trace starts before the reset */
     int j = -1;
     for (int i = 0; i < TRACE; i++)
         if (tr[i] == (int32_t)p.vres) {
@@ -85,19 +86,21 @@ static void test_psp_and_labels(void **state)
     ct_set_driver(&c, 0, drv, 0, 1, 2);             /* row 4 exc, row 5 inh */
     ct_set_synapse(&c, 0, 2 * drv, n, w, 7);
     ct_set_synapse(&c, 0, 2 * drv + 1, n, w, 9);
-    ct_reset_all(&c);
-    lt_run(c.h, 4000);
     const int32_t rest = (int32_t)ct_ref_rest(&p, 20000);
-    assert_int_equal(ct_vm(&c, n), rest);
-
     static int32_t tr[TRACE];
     for (int sign = 0; sign < 3; sign++) {
+        /* from the reset potential to the fixed point (the floor roundings make
+         * the fixed point depend on the side it is approached from) */
+        ct_reset_all(&c);
+        lt_run(c.h, 4000);
+        assert_int_equal(ct_vm(&c, n), rest);
         unsigned addr = sign == 0 ? 7 : (sign == 1 ? 9 : 8);
         uint32_t ins[2];
         size_t pos = 0;
         assert_int_equal(ax_ins_inject(ins, 2, &pos, CT_LABEL(drv, addr, 1, 0)), AX_OK);
-        ct_program(&c, ins, pos);
+        ct_program_later(&c, ins, pos);
         ct_trace(&c, &n, 1, TRACE, tr);
+        assert_int_equal(tr[0], rest);
         int j = departure(tr, 1, 0, TRACE, rest);
         if (sign == 2) {
             assert_int_equal(j, -1); /* no synapse with label 8 */
@@ -117,8 +120,8 @@ static void test_psp_and_labels(void **state)
             assert_true(peak > rest + (1 << 14)); /* more than 1 mV up */
         else
             assert_true(peak < rest - (1 << 14));
-        lt_run(c.h, 4000); /* back to rest */
-        assert_int_equal(ct_vm(&c, n), rest);
+        lt_run(c.h, 4000); /* back near rest */
+        assert_true(abs(ct_vm(&c, n) - rest) < (1 << 12));
     }
     ct_close(&c);
 }
@@ -150,8 +153,10 @@ static void test_axonal_delay(void **state)
         size_t pos = 0;
         assert_int_equal(ax_ins_inject(ins, 4, &pos, CT_LABEL(2, 7, 1, 0)), AX_OK);
         assert_int_equal(ax_ins_inject(ins, 4, &pos, CT_LABEL(3, 7, 1, 0)), AX_OK);
-        ct_program(&c, ins, pos);
+        ct_program_later(&c, ins, pos);
         ct_trace(&c, nn, 2, TRACE, tr);
+        assert_int_equal(tr[0], r5);
+        assert_int_equal(tr[1], r6);
         int a = departure(tr, 2, 0, TRACE, r5), b = departure(tr, 2, 1, TRACE, r6);
         assert_true(a >= 0 && b >= 0);
         diff[run] = b - a;
