@@ -269,12 +269,74 @@ static void test_adcs(void **state)
     ct_close(&c);
 }
 
+
+/* Correlation sensors: an input event makes the neuron spike k cycles after
+ * it arrived; the synapse's causal sensor then holds K(k) (reference kernel),
+ * read through the CADC; the anti-causal one stays 0; CORR_RESET clears. */
+static void test_correlation(void **state)
+{
+    (void)state;
+    ct_chip c;
+    ct_open(&c, DIE, 1, 1.0, 0.0);
+    unsigned codes[AXSIM_REF_NPARAMS];
+    ct_default_codes(codes);
+    codes[AXSIM_REF_LEAK] = 400;
+    codes[AXSIM_REF_RESET] = 300;
+    codes[AXSIM_REF_GAIN_E] = 1000;
+    const unsigned n = 5, drv = 2, w = 63;
+    /* threshold 15 mV above this neuron's rest (calibrated with the reference) */
+    axsim_ref_params p;
+    ct_params(&c, n, codes, &p);
+    uint32_t goal = ct_ref_rest(&p, 20000) + (15u << 14);
+    for (unsigned code = 0; code <= AXSIM_REF_CODE_MAX; code++)
+        if (axsim_ref_param_eff(c.o.die_seed, c.fpn, AXSIM_REF_THRESH, n, code) >= goal) {
+            codes[AXSIM_REF_THRESH] = code;
+            break;
+        }
+    ct_set_codes(&c, n, codes);
+    ct_params(&c, n, codes, &p);
+    ct_set_driver(&c, 0, drv, 0, 1, 0);
+    ct_set_synapse(&c, 0, 2 * drv, n, w, 7);
+    ct_write(&c, 0x010021, 100);  /* causal tau 100 cycles */
+    ct_write(&c, 0x010023, 1000); /* causal amplitude 62.5 */
+    ct_write(&c, CT_CTRL, 1);
+    ct_reset_all(&c);
+    lt_run(c.h, 4000);
+    /* reference: cycles from arrival to the spike */
+    axsim_ref_neuron s = {ct_ref_rest(&p, 20000), 0, 0, 0};
+    uint32_t amp = axsim_ref_syn_amp(c.o.die_seed, c.fpn, 0, 2 * drv, n, w);
+    unsigned k = 0;
+    while (k < 1000 && !axsim_ref_neuron_step(&s, &p, k == 0 ? amp : 0, 0, 0, 0, 1, NULL))
+        k++;
+    assert_true(k < 200);
+    uint32_t ins[2];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_inject(ins, 2, &pos, CT_LABEL(drv, 7, 1, 0)), AX_OK);
+    ct_program(&c, ins, pos);
+    lt_run(c.h, 1000);
+    assert_true(ct_read(&c, CT_SPIKE_CNT + n) >= 1);
+    uint32_t acc = axsim_ref_corr_kernel(k, 100, 1000);
+    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv) << 16); /* causal, row 4, hemisphere 0 */
+    uint32_t word = ct_read(&c, CT_CADC_RES + n / 4);
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
+                     axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
+    assert_true(((word >> (8 * (n % 4))) & 0xFF) > axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0) + 4);
+    ct_write(&c, CT_CADC_CMD, 2u << 4 | (2 * drv) << 16); /* anti-causal */
+    word = ct_read(&c, CT_CADC_RES + n / 4);
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    ct_write(&c, 0x010006, 1);
+    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv) << 16);
+    word = ct_read(&c, CT_CADC_RES + n / 4);
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    ct_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_membrane_matches_ref), cmocka_unit_test(test_psp_and_labels),
         cmocka_unit_test(test_axonal_delay),         cmocka_unit_test(test_onchip_routing),
-        cmocka_unit_test(test_adcs),
+        cmocka_unit_test(test_adcs),                 cmocka_unit_test(test_correlation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,9 +66,12 @@ static void test_die_seeds(void **state)
 
     ct_open(&c, 1, 1, 0.0, 0.0);
     rest_all(&c, z);
+    axsim_ref_params nom;
+    ct_params(&c, 0, codes, &nom); /* fpn 0: the nominal values */
+    assert_int_equal(nom.leak, 300u << 14);
     ct_close(&c);
     for (unsigned n = 0; n < NN; n++)
-        assert_int_equal(z[n], 300 << 14); /* no fixed-pattern noise: nominal leak */
+        assert_int_equal(z[n], (int32_t)ct_ref_rest(&nom, 20000)); /* all neurons alike */
 }
 
 /* A resting membrane with temporal noise: a random walk of +-namp steps
