@@ -228,14 +228,24 @@ package ax_chip_pkg;
     output logic [3:0]  frac);
     logic [31:0] dec, ub, vn, num;
     // synaptic currents: exponential decay (plus one LSB, so they reach 0), then events
-    dec = (((ie >> 7) * gse) >> 9) + 32'd1;
-    ie  = (ie > dec) ? ie - dec : 32'd0;
-    dec = (((ii >> 7) * gsi) >> 9) + 32'd1;
-    ii  = (ii > dec) ? ii - dec : 32'd0;
-    ie  = ie + ((ae * gaine) >> 3);
-    ii  = ii + ((ai * gaini) >> 3);
-    ie_n  = (ie > IMax) ? IMax : ie;
-    ii_n  = (ii > IMax) ? IMax : ii;
+    // (the ifs skip work whose result is known: a zero current stays zero,
+    // no input adds nothing; the values are those of the plain formulas)
+    if (ie != 32'd0) begin
+      dec = (((ie >> 7) * gse) >> 9) + 32'd1;
+      ie  = (ie > dec) ? ie - dec : 32'd0;
+    end
+    if (ii != 32'd0) begin
+      dec = (((ii >> 7) * gsi) >> 9) + 32'd1;
+      ii  = (ii > dec) ? ii - dec : 32'd0;
+    end
+    if ((ae | ai) != 32'd0) begin
+      ie = ie + ((ae * gaine) >> 3);
+      ii = ii + ((ai * gaini) >> 3);
+      ie = (ie > IMax) ? IMax : ie;
+      ii = (ii > IMax) ? IMax : ii;
+    end
+    ie_n  = ie;
+    ii_n  = ii;
     spike = 1'b0;
     frac  = 4'd0;
     if (refr != 32'd0) begin
