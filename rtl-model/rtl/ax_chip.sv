@@ -361,6 +361,7 @@ module ax_chip #(
     .head_cfg_o      (head_cfg),
     .head_lost_o     (head_lost),
     .head_lost_n_o   (head_lost_n),
+    .head_pop_i      (head_pop),
     .madc_take_i     (madc_take),
     .madc_sel_i      (madc_nrn_q),
     .madc_v_o        (madc_v),
@@ -381,17 +382,18 @@ module ax_chip #(
   logic [15:0]      ev_label;
   logic [1:0]       ev_valid, post_valid;
   logic             drv_ok;
+  logic             head_pop;
 
   always_comb begin
     ev_sel   = 1'b0;
     ev_label = 16'd0;
     bg_grant = '0;
-    if (head_valid) begin
-      ev_sel   = 1'b1;
-      ev_label = head_cfg[15:0];
-    end else if (inj_valid_i) begin
+    if (inj_valid_i) begin
       ev_sel   = 1'b1;
       ev_label = inj_label_i;
+    end else if (head_valid) begin
+      ev_sel   = 1'b1;
+      ev_label = head_cfg[15:0];
     end else if (bg_pend != '0) begin
       ev_sel = 1'b1;
       for (int k = NumBg - 1; k >= 0; k--) begin
@@ -405,7 +407,7 @@ module ax_chip #(
     ev_valid = {ev_sel && drv_ok && ev_label[14], ev_sel && drv_ok && ev_label[13]};
     // post-synaptic spikes for the correlation sensors (a joined neuron sees both arrays)
     post_valid = 2'b00;
-    if (head_valid) begin
+    if (head_pop) begin
       if (32'(head_nrn) < NeuronsPerHemi) begin
         post_valid = {head_cfg[17], 1'b1};
       end else begin
@@ -414,7 +416,10 @@ module ax_chip #(
     end
   end
 
-  assign inj_ready_o = !head_valid;
+  // The link's events go first (it never waits, so its timing holds); the
+  // spike queue drains in the cycles without one.
+  assign inj_ready_o = 1'b1;
+  assign head_pop    = head_valid && !inj_valid_i;
 
   for (genvar g = 0; g < NumBg; g++) begin : gen_bg
     ax_chip_bg u_bg (
@@ -496,8 +501,8 @@ module ax_chip #(
       drop_pend_q  <= 16'd0;
       spk_lost_q   <= 16'd0;
     end else begin
-      spk_valid_q <= head_valid && head_cfg[16];
-      if (head_valid) begin
+      spk_valid_q <= head_pop && head_cfg[16];
+      if (head_pop) begin
         spk_label_q  <= head_cfg[15:0];
         spk_neuron_q <= head_nrn;
         spk_cycle_q  <= head_time;

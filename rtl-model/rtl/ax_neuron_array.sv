@@ -51,7 +51,7 @@ module ax_neuron_array
   input  logic        nrst_all_i,
   input  logic [3:0]  nrst_block_i,
   input  logic [31:0] nrst_mask_i,
-  // spike queue head; it is consumed in the cycle it is shown
+  // spike queue head
   output logic        head_valid_o,
   output logic [8:0]  head_nrn_o,
   output logic [3:0]  head_frac_o,
@@ -60,6 +60,7 @@ module ax_neuron_array
   output logic [31:0] head_cfg_o,
   output logic        head_lost_o,    // spikes were lost to a full queue last cycle
   output logic [9:0]  head_lost_n_o,
+  input  logic        head_pop_i,     // the head is consumed this cycle
   // ADC taps
   input  logic        madc_take_i,    // sample the membrane of madc_sel_i
   input  logic [8:0]  madc_sel_i,
@@ -243,7 +244,7 @@ module ax_neuron_array
         end
       end
       // the head shown this cycle has been consumed
-      if (head_valid_q) begin
+      if (head_pop_i) begin
         fifo_rd_q = fifo_rd_q + 6'd1;
         fifo_n_q  = fifo_n_q - 7'd1;
       end
