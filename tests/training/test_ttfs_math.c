@@ -16,7 +16,7 @@ static int failures;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -224,8 +224,7 @@ static void check_one(const char *what, double analytic, double numeric, int *ch
     if (rel > *worst)
         *worst = rel;
     (*checked)++;
-    CHECK(rel <= 1e-5, "%s: analytic %.10g numeric %.10g (rel %.2e)", what, analytic, numeric,
-          rel);
+    CHECK(rel <= 1e-5, "%s: analytic %.10g numeric %.10g (rel %.2e)", what, analytic, numeric, rel);
 }
 
 static void test_layer_gradients(int ratio, enum ax_ttfs_delay delay)

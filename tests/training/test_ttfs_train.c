@@ -15,7 +15,7 @@ static int failures;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -51,8 +51,8 @@ static void test_learns_yinyang(void)
     CHECK(ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set) == 0, "create");
     struct ax_ttfs_epoch_stats st;
     CHECK(run_epochs(&tr, 10, &st) == 0, "train");
-    printf("DelGrad H30_WS after 10 epochs: validation accuracy %.4f, loss %.5f\n",
-           st.val_accuracy, st.loss);
+    printf("DelGrad H30_WS after 10 epochs: validation accuracy %.4f, loss %.5f\n", st.val_accuracy,
+           st.loss);
     CHECK(st.val_accuracy > 0.85, "validation accuracy %.4f after 10 epochs", st.val_accuracy);
     ax_ttfs_trainer_free(&tr);
 
@@ -189,11 +189,12 @@ static void test_loss_gradients(void)
                       : ax_ttfs_loss_fastdeep(gp, t, labels, 2, 3, &p);
             t[i] = x0;
             double num = (lp - lm) / (2 * h); /* mean over 2 samples = the /B of g */
-            CHECK(fabs(num - g[i]) < 1e-7, "loss %d, t[%d]: analytic %.10g numeric %.10g", kind,
-                  i, g[i], num);
+            CHECK(fabs(num - g[i]) < 1e-7, "loss %d, t[%d]: analytic %.10g numeric %.10g", kind, i,
+                  g[i], num);
         }
     }
-    /* Fast & Deep value by hand for sample 0: log(e^{-5.5}+e^{-3.5}+e^{-9.5}) + 3.5 + 0.005 e^0.7 */
+    /* Fast & Deep value by hand for sample 0: log(e^{-5.5}+e^{-3.5}+e^{-9.5}) + 3.5 + 0.005 e^0.7
+     */
     double one = ax_ttfs_loss_fastdeep(g, t, labels, 1, 3, &p);
     double want = log(exp(-5.5) + exp(-3.5) + exp(-9.5)) + 3.5 + 0.005 * exp(0.7);
     CHECK(fabs(one - want) < 1e-12, "loss %.15g want %.15g", one, want);

@@ -126,8 +126,7 @@ static int load_data(const struct ax_ttfs_config *cfg, const char *data_dir, str
     if (cfg->data == AX_TTFS_DATA_YINYANG) {
         int rc = ax_ttfs_dataset_yinyang(&d->train, AX_YINYANG_TRAIN, cfg->t_early, cfg->t_late);
         if (!rc)
-            rc = ax_ttfs_dataset_yinyang(&d->val, AX_YINYANG_VALIDATION, cfg->t_early,
-                                         cfg->t_late);
+            rc = ax_ttfs_dataset_yinyang(&d->val, AX_YINYANG_VALIDATION, cfg->t_early, cfg->t_late);
         if (!rc)
             rc = ax_ttfs_dataset_yinyang(&d->test, AX_YINYANG_TEST, cfg->t_early, cfg->t_late);
         if (rc)
@@ -138,8 +137,8 @@ static int load_data(const struct ax_ttfs_config *cfg, const char *data_dir, str
     int size = cfg->data == AX_TTFS_DATA_MNIST ? 28 : 16;
     int rc = ax_ttfs_find_data_dir(data_dir, dir, sizeof dir, err, sizeof err);
     if (!rc)
-        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, cfg->t_early,
-                                   cfg->t_late, err, sizeof err);
+        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, cfg->t_early, cfg->t_late,
+                                   err, sizeof err);
     if (!rc)
         rc = ax_ttfs_dataset_mnist(&d->val, dir, AX_MNIST_VALIDATION, size, cfg->t_early,
                                    cfg->t_late, err, sizeof err);

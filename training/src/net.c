@@ -134,8 +134,7 @@ void ax_ttfs_net_free(struct ax_ttfs_net *net)
     memset(net, 0, sizeof *net);
 }
 
-void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
-                      struct ax_rng *rng)
+void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, struct ax_rng *rng)
 {
     memset(net->mem, 0, 4 * net->n_params * sizeof(double));
     for (int l = 0; l < net->n_layers; l++) {
@@ -229,8 +228,8 @@ void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
         double *ddv = nd ? net->ddelay[l] : NULL;
         if (ddv)
             memset(ddv, 0, nd * sizeof(double));
-        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l],
-                               net->t_in[l], net->t_out[l], net->params + net->w_off[l],
+        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l], net->t_in[l],
+                               net->t_out[l], net->params + net->w_off[l],
                                nd ? net->delays[l] : NULL, s, B, net->work);
         if (ddv) {
             double *g = net->grads + net->d_off[l];

@@ -26,9 +26,8 @@ double ax_lambertw0(double x)
     if (x < -0.3) {
         /* Series about the branch point, p = sqrt(2(ex+1)). */
         double p = sqrt(2.0 * (2.718281828459045 * x + 1.0));
-        w = -1.0 +
-            p * (1.0 + p * (-1.0 / 3.0 +
-                            p * (11.0 / 72.0 + p * (-43.0 / 540.0 + p * (769.0 / 17280.0)))));
+        w = -1.0 + p * (1.0 + p * (-1.0 / 3.0 + p * (11.0 / 72.0 +
+                                                     p * (-43.0 / 540.0 + p * (769.0 / 17280.0)))));
     } else if (x < 0.0) {
         /* Taylor series at 0. */
         w = x * (1.0 + x * (-1.0 + x * (1.5 + x * (-8.0 / 3.0 + x * (125.0 / 24.0)))));
@@ -57,10 +56,14 @@ double ax_lambertw0(double x)
 size_t ax_ttfs_delay_count(const struct ax_ttfs_layer_spec *spec)
 {
     switch (spec->delay) {
-    case AX_TTFS_DELAY_SYNAPTIC: return (size_t)spec->n_out * (size_t)spec->n_in;
-    case AX_TTFS_DELAY_AXONAL: return (size_t)spec->n_in;
-    case AX_TTFS_DELAY_DENDRITIC: return (size_t)spec->n_out;
-    default: return 0;
+    case AX_TTFS_DELAY_SYNAPTIC:
+        return (size_t)spec->n_out * (size_t)spec->n_in;
+    case AX_TTFS_DELAY_AXONAL:
+        return (size_t)spec->n_in;
+    case AX_TTFS_DELAY_DENDRITIC:
+        return (size_t)spec->n_out;
+    default:
+        return 0;
     }
 }
 
@@ -263,8 +266,8 @@ static double neuron_terms(int ratio, double T, const double *t, const double *U
     return D;
 }
 
-int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t,
-                        const double *w, int n, double *dT_dw, double *dT_dt)
+int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t, const double *w,
+                        int n, double *dT_dw, double *dT_dt)
 {
     (void)threshold; /* enters only through T */
     if (!isfinite(T)) {
@@ -290,14 +293,14 @@ int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double 
 
 struct ax_ttfs_work {
     int max_in, max_out;
-    struct tpair *pairs; /* (n_in) */
+    struct tpair *pairs;  /* (n_in) */
     struct tpair *pairs2; /* (n_in) merge-sort scratch */
-    int *idx;            /* (n_in) */
-    double *ts, *U;      /* (n_in) sorted arrival times and their e^{t/r} */
-    double *ut;          /* (n_in) e^{t/r} of one sample's arrival times, input order */
-    double *arr;         /* (n_in) one row of arrival times, input order */
-    double *gw, *gt;     /* (n_in) per-input gradient terms */
-    double *ud;          /* (n_out * n_in) e^{d/r} of the delays */
+    int *idx;             /* (n_in) */
+    double *ts, *U;       /* (n_in) sorted arrival times and their e^{t/r} */
+    double *ut;           /* (n_in) e^{t/r} of one sample's arrival times, input order */
+    double *arr;          /* (n_in) one row of arrival times, input order */
+    double *gw, *gt;      /* (n_in) per-input gradient terms */
+    double *ud;           /* (n_out * n_in) e^{d/r} of the delays */
 };
 
 ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
@@ -319,8 +322,8 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->gw = malloc(n * sizeof(double));
     w->gt = malloc(n * sizeof(double));
     w->ud = malloc(n * no * sizeof(double));
-    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw || !w->gt ||
-        !w->ud) {
+    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw ||
+        !w->gt || !w->ud) {
         ax_ttfs_work_free(w);
         return NULL;
     }

@@ -192,8 +192,8 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         return rc;
     *loss = batch_loss(tr, B);
     *correct = count_correct(ax_ttfs_net_output(net), tr->ybatch, B, C);
-    int layer = tr->cfg.weight_bump > 0.0 ? find_silent_layer(net, tr->cfg.missing_threshold, B)
-                                          : -1;
+    int layer =
+        tr->cfg.weight_bump > 0.0 ? find_silent_layer(net, tr->cfg.missing_threshold, B) : -1;
     if (layer >= 0) { /* skip the step; a repeat for the same layer doubles the bump */
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;

@@ -60,8 +60,8 @@ static int per_layer(ax_config *f, const char *sec, const char *key, double lo, 
         return rc;
     if (n != 1 && n != (size_t)n_layers) {
         /* re-ask with the exact count so the message names file:line and field */
-        return ax_config_get_double_list(f, sec, key, lo, hi, (size_t)n_layers,
-                                         (size_t)n_layers, v, &n);
+        return ax_config_get_double_list(f, sec, key, lo, hi, (size_t)n_layers, (size_t)n_layers, v,
+                                         &n);
     }
     for (int l = 0; l < n_layers; l++)
         out[l] = v[n == 1 ? 0 : l];
@@ -110,7 +110,8 @@ static int read_network(ax_config *f, struct ax_ttfs_config *c)
     if (!rc && !(rc = optional(ax_config_get_choice(f, "network", "delay_param", params, &param))))
         c->delay_param = (enum ax_ttfs_delay_param)param;
     if (!rc)
-        rc = optional(ax_config_get_double(f, "network", "delay_scale", 1e-6, 1e3, &c->delay_scale));
+        rc =
+            optional(ax_config_get_double(f, "network", "delay_scale", 1e-6, 1e3, &c->delay_scale));
     return rc;
 }
 
@@ -204,8 +205,8 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, s
     c->hash = ax_config_hash(f);
     rc = read_data(f, c);
     if (rc == AX_E_NOTFOUND) {
-        snprintf(err, err_size, "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")",
-                 path);
+        snprintf(err, err_size,
+                 "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")", path);
         ax_config_free(f);
         return AX_E_FORMAT;
     }

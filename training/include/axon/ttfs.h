@@ -59,8 +59,8 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
 /* Exact dT/dw_i and dT/dt_i (n each) for a neuron that spiked at T; inputs
  * with t_i >= T are not causal and get 0. Returns 0, or AX_E_RANGE when T is
  * not finite or dV/dt at T is not positive (no upward crossing: no gradient). */
-int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t,
-                        const double *w, int n, double *dT_dw, double *dT_dt);
+int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t, const double *w,
+                        int n, double *dT_dw, double *dT_dt);
 
 /* ---------------------------------------------------------------------------
  * Layers. The workspace holds per-call scratch so the inner loops never allocate. */

@@ -38,15 +38,15 @@ struct ax_ttfs_dataset {
     int n;          /* samples */
     int n_features; /* input neurons, without the bias input */
     int n_classes;
-    double *t;      /* (n, n_features) spike times in tau_s, INFINITY: no spike */
-    int *labels;    /* (n) */
-    double *raw;    /* (n, n_features) features in [0, 1] before encoding */
+    double *t;   /* (n, n_features) spike times in tau_s, INFINITY: no spike */
+    int *labels; /* (n) */
+    double *raw; /* (n, n_features) features in [0, 1] before encoding */
 };
 void ax_ttfs_dataset_free(struct ax_ttfs_dataset *ds);
 
 /* Yin-Yang split encoded as t = t_early + x (t_late - t_early). */
-int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split,
-                            double t_early, double t_late);
+int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split, double t_early,
+                            double t_late);
 
 enum ax_mnist_part { AX_MNIST_TRAIN, AX_MNIST_VALIDATION, AX_MNIST_TEST };
 

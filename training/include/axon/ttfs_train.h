@@ -28,7 +28,7 @@ struct ax_ttfs_config {
     bool bias;
     double bias_time; /* the bias spike into every layer */
     /* [network] */
-    int n_layers;                     /* weight layers */
+    int n_layers;                      /* weight layers */
     int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
     int tau_ratio;
     double threshold;
@@ -77,18 +77,18 @@ struct ax_ttfs_net {
     enum ax_ttfs_delay_param delay_param;
     double delay_scale;
     size_t n_params;
-    double *mem;                          /* 4 * n_params */
-    double *params, *grads, *m, *v;       /* views into mem */
-    size_t w_off[AX_TTFS_MAX_LAYERS];     /* weights (n_out, n_in) */
-    size_t d_off[AX_TTFS_MAX_LAYERS];     /* delay parameters */
+    double *mem;                      /* 4 * n_params */
+    double *params, *grads, *m, *v;   /* views into mem */
+    size_t w_off[AX_TTFS_MAX_LAYERS]; /* weights (n_out, n_in) */
+    size_t d_off[AX_TTFS_MAX_LAYERS]; /* delay parameters */
     size_t d_count[AX_TTFS_MAX_LAYERS];
-    double *delays[AX_TTFS_MAX_LAYERS];   /* delay values, then d(value)/d(param) */
-    double *ddelay[AX_TTFS_MAX_LAYERS];   /* dL/d(delay value) scratch */
+    double *delays[AX_TTFS_MAX_LAYERS]; /* delay values, then d(value)/d(param) */
+    double *ddelay[AX_TTFS_MAX_LAYERS]; /* dL/d(delay value) scratch */
     int max_batch;
-    double *t_in[AX_TTFS_MAX_LAYERS];     /* (B, n_in) incl. the bias column */
-    double *t_out[AX_TTFS_MAX_LAYERS];    /* (B, n_out) */
-    double *dt_out[AX_TTFS_MAX_LAYERS];   /* (B, n_out) dL/dT */
-    double *dt_in[AX_TTFS_MAX_LAYERS];    /* (B, n_in) */
+    double *t_in[AX_TTFS_MAX_LAYERS];   /* (B, n_in) incl. the bias column */
+    double *t_out[AX_TTFS_MAX_LAYERS];  /* (B, n_out) */
+    double *dt_out[AX_TTFS_MAX_LAYERS]; /* (B, n_out) dL/dT */
+    double *dt_in[AX_TTFS_MAX_LAYERS];  /* (B, n_in) */
     ax_ttfs_work *work;
     struct ax_ttfs_backend backend;
 };
@@ -124,14 +124,14 @@ struct ax_ttfs_trainer {
     struct ax_ttfs_net net;
     const struct ax_ttfs_dataset *train, *val;
     struct ax_rng rng;
-    int epoch;        /* epochs completed */
-    uint64_t step;    /* Adam steps taken */
-    double bump;      /* current weight bump value */
-    int bump_layer;   /* layer bumped last step, -1 if none */
-    int *order;       /* (n_train) sample order of the epoch */
-    double *xbatch;   /* (batch, n_features) */
-    int *ybatch;      /* (batch) */
-    double *dloss;    /* (batch, n_classes) */
+    int epoch;      /* epochs completed */
+    uint64_t step;  /* Adam steps taken */
+    double bump;    /* current weight bump value */
+    int bump_layer; /* layer bumped last step, -1 if none */
+    int *order;     /* (n_train) sample order of the epoch */
+    double *xbatch; /* (batch, n_features) */
+    int *ybatch;    /* (batch) */
+    double *dloss;  /* (batch, n_classes) */
     /* learning-curve history, one entry per completed epoch */
     double *hist_loss, *hist_train, *hist_val;
 };
