@@ -76,8 +76,8 @@ static inline double weight_at(const double *w, const int *idx, int k)
     return idx ? w[idx[k]] : w[k];
 }
 
-static double scan_ratio1(double c, const double *t, const double *U, const double *w,
-                          const int *idx, int m)
+static double scan_ratio1(double c, const double *t, const double *U, const double *Uinv,
+                          const double *w, const int *idx, int m)
 {
     double a1 = 0.0, b = 0.0;
     for (int k = 0; k < m; k++) {
@@ -86,13 +86,13 @@ static double scan_ratio1(double c, const double *t, const double *U, const doub
         b += e * t[k];
         if (a1 <= 0.0)
             continue; /* a1 <= 0: the potential can only cross downwards */
-        double t_next = k + 1 < m ? t[k + 1] : INFINITY;
-        /* Max of V over [t_k, t_next]: at t_next, or at the peak t* = 1 + b/a1. */
-        int reach = k + 1 < m && (a1 * t_next - b) / U[k + 1] >= c;
-        if (!reach) {
-            double t_peak = 1.0 + b / a1;
-            reach = t_peak > t[k] && t_peak < t_next && a1 * exp(-t_peak) >= c;
-        }
+        int last = k + 1 == m;
+        double t_next = last ? INFINITY : t[k + 1];
+        /* Max of V over [t_k, t_next]: at t_next, or at the peak t* = 1 + b/a1
+         * when V' > 0 at t_k and V' < 0 at t_next (V' ~ a1 (1 - t) + b). */
+        int reach = !last && (a1 * t_next - b) * Uinv[k + 1] >= c;
+        if (!reach && a1 * (1.0 - t[k]) + b > 0.0 && (last || a1 * (1.0 - t_next) + b < 0.0))
+            reach = a1 * exp(-1.0 - b / a1) >= c;
         if (!reach)
             continue;
         double x = -(c / a1) * exp(b / a1);
@@ -135,10 +135,11 @@ static double scan_ratio2(double c, const double *t, const double *U, const doub
     return INFINITY;
 }
 
-static double scan(int ratio, double c, const double *t, const double *U, const double *w,
-                   const int *idx, int m)
+/* Uinv (m) = 1 / U, needed by r = 1 only. */
+static double scan(int ratio, double c, const double *t, const double *U, const double *Uinv,
+                   const double *w, const int *idx, int m)
 {
-    return ratio == 1 ? scan_ratio1(c, t, U, w, idx, m) : scan_ratio2(c, t, U, w, idx, m);
+    return ratio == 1 ? scan_ratio1(c, t, U, Uinv, w, idx, m) : scan_ratio2(c, t, U, w, idx, m);
 }
 
 /* ---------------------------------------------------------------------------
@@ -216,7 +217,7 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
                             int n)
 {
     struct tpair *p = malloc((size_t)(n > 0 ? n : 1) * sizeof *p);
-    double *buf = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *buf);
+    double *buf = malloc((size_t)(n > 0 ? n : 1) * 3 * sizeof *buf);
     int *idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
     double T = INFINITY;
     if (p && buf && idx) {
@@ -225,13 +226,14 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
             if (isfinite(t[i]))
                 p[m++] = (struct tpair){t[i], i};
         sort_pairs(p, m, NULL);
-        double *ts = buf, *U = buf + n;
+        double *ts = buf, *U = buf + n, *Uinv = buf + 2 * n;
         for (int k = 0; k < m; k++) {
             ts[k] = p[k].t;
             U[k] = exp(p[k].t / tau_ratio);
+            Uinv[k] = 1.0 / U[k];
             idx[k] = p[k].i;
         }
-        T = scan(tau_ratio, threshold / tau_ratio, ts, U, w, idx, m);
+        T = scan(tau_ratio, threshold / tau_ratio, ts, U, Uinv, w, idx, m);
     }
     free(p);
     free(buf);
@@ -293,14 +295,14 @@ int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double 
 
 struct ax_ttfs_work {
     int max_in, max_out;
-    struct tpair *pairs;  /* (n_in) */
-    struct tpair *pairs2; /* (n_in) merge-sort scratch */
-    int *idx;             /* (n_in) */
-    double *ts, *U;       /* (n_in) sorted arrival times and their e^{t/r} */
-    double *ut;           /* (n_in) e^{t/r} of one sample's arrival times, input order */
-    double *arr;          /* (n_in) one row of arrival times, input order */
-    double *gw, *gt;      /* (n_in) per-input gradient terms */
-    double *ud;           /* (n_out * n_in) e^{d/r} of the delays */
+    struct tpair *pairs;   /* (n_in) */
+    struct tpair *pairs2;  /* (n_in) merge-sort scratch */
+    int *idx;              /* (n_in) */
+    double *ts, *U, *Uinv; /* (n_in) sorted arrival times, e^{t/r}, e^{-t/r} */
+    double *ut;            /* (n_in) e^{t/r} of one sample's arrival times, input order */
+    double *arr;           /* (n_in) one row of arrival times, input order */
+    double *gw, *gt;       /* (n_in) per-input gradient terms */
+    double *ud;            /* (n_out * n_in) e^{d/r} of the delays */
 };
 
 ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
@@ -317,13 +319,14 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->idx = malloc(n * sizeof *w->idx);
     w->ts = malloc(n * sizeof(double));
     w->U = malloc(n * sizeof(double));
+    w->Uinv = malloc(n * sizeof(double));
     w->ut = malloc(n * sizeof(double));
     w->arr = malloc(n * sizeof(double));
     w->gw = malloc(n * sizeof(double));
     w->gt = malloc(n * sizeof(double));
     w->ud = malloc(n * no * sizeof(double));
-    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw ||
-        !w->gt || !w->ud) {
+    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->Uinv || !w->ut || !w->arr ||
+        !w->gw || !w->gt || !w->ud) {
         ax_ttfs_work_free(w);
         return NULL;
     }
@@ -339,6 +342,7 @@ void ax_ttfs_work_free(ax_ttfs_work *w)
     free(w->idx);
     free(w->ts);
     free(w->U);
+    free(w->Uinv);
     free(w->ut);
     free(w->arr);
     free(w->gw);
@@ -360,6 +364,7 @@ static int sort_row(ax_ttfs_work *wk, const double *arr, const double *U_in, int
         wk->idx[k] = i;
         wk->ts[k] = wk->pairs[k].t;
         wk->U[k] = U_in ? U_in[i] : exp(wk->pairs[k].t / ratio);
+        wk->Uinv[k] = 1.0 / wk->U[k];
     }
     return m;
 }
@@ -392,8 +397,9 @@ static void forward_synaptic_sample(double *t_out, const double *t_in, const dou
             wk->idx[k] = i;
             wk->ts[k] = wk->pairs[k].t;
             wk->U[k] = wk->ut[i] * udj[i];
+            wk->Uinv[k] = 1.0 / wk->U[k];
         }
-        t_out[j] = scan(r, c, wk->ts, wk->U, w + (size_t)j * n, wk->idx, m);
+        t_out[j] = scan(r, c, wk->ts, wk->U, wk->Uinv, w + (size_t)j * n, wk->idx, m);
     }
 }
 
@@ -420,7 +426,7 @@ void ax_ttfs_layer_forward(double *t_out, const double *t_in, const double *w, c
         }
         int m = sort_row(wk, arr, NULL, n, r);
         for (int j = 0; j < s->n_out; j++) {
-            double T = scan(r, c, wk->ts, wk->U, w + (size_t)j * n, wk->idx, m);
+            double T = scan(r, c, wk->ts, wk->U, wk->Uinv, w + (size_t)j * n, wk->idx, m);
             /* A dendritic delay shifts every input equally, hence the spike. */
             tout[j] = s->delay == AX_TTFS_DELAY_DENDRITIC ? T + d[j] : T;
         }
