@@ -241,15 +241,16 @@ static int train(const struct train_args *a, const struct ax_ttfs_config *cfg, c
     if (metrics)
         ax_ttfs_metrics_provenance(metrics, cfg, path, a->backend, tr.epoch);
     double t0 = wall_seconds(), test_acc = NAN;
+    clock_t c0 = clock();
     if (!rc)
         rc = run_epochs(&tr, a, metrics);
-    double seconds = wall_seconds() - t0;
+    double seconds = wall_seconds() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (!rc && (rc = ax_ttfs_evaluate(&tr.net, &d.test, cfg->batch_size, &test_acc)))
         axon_err("train: test: %s", ax_strerror(rc));
     if (!rc) {
-        printf("test_accuracy %.4f seconds %.2f\n", test_acc, seconds);
+        printf("test_accuracy %.4f seconds %.2f cpu_seconds %.2f\n", test_acc, seconds, cpu);
         if (metrics)
-            ax_ttfs_metrics_final(metrics, test_acc, seconds, tr.epoch);
+            ax_ttfs_metrics_final(metrics, test_acc, seconds, cpu, tr.epoch);
     }
     if (!rc && a->plots)
         rc = write_plots(&tr, a->plots, &d);

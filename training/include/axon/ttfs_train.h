@@ -167,7 +167,9 @@ int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, s
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
                                 const char *backend, int resumed_epoch);
 void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
-void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, int epochs);
+/* seconds: wall time of the epoch loop; cpu_seconds: CPU time of the process. */
+void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, double cpu_seconds,
+                           int epochs);
 
 /* ---------------------------------------------------------------------------
  * Plots (PNG, written with zlib) */
