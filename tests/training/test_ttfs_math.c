@@ -112,6 +112,9 @@ static void test_spike_times_against_integration(int ratio)
             w[i] = (0.6 + nrand()) * (ratio == 1 ? 1.0 : 1.0);
         }
         double T = ax_ttfs_neuron_spike(ratio, 1.0, t, w, n);
+        double Tnaive = ax_ttfs_neuron_spike_naive(ratio, 1.0, t, w, n);
+        CHECK(T == Tnaive || fabs(T - Tnaive) <= 1e-12, "ratio %d trial %d: scan %.15g naive %.15g",
+              ratio, trial, T, Tnaive);
         int near;
         double Tref = integrate_spike(ratio, 1.0, t, w, n, &near);
         if (near)

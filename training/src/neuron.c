@@ -241,6 +241,42 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
     return T;
 }
 
+/* The naive reference: solve the closed form for every prefix of the sorted
+ * inputs and take the first solution inside its interval. Slow, but it uses
+ * the formulas as written, without the scan's reachability tests. */
+double ax_ttfs_neuron_spike_naive(int tau_ratio, double threshold, const double *t, const double *w,
+                                  int n)
+{
+    double c = threshold / tau_ratio, best = INFINITY;
+    for (int k = 0; k < n; k++) { /* candidate causal set: inputs with t_i <= t_k */
+        if (!isfinite(t[k]))
+            continue;
+        double a1 = 0.0, a2 = 0.0, b = 0.0, next = INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (t[i] <= t[k]) {
+                a1 += w[i] * exp(t[i]);
+                a2 += w[i] * exp(t[i] / 2.0);
+                b += w[i] * t[i] * exp(t[i]);
+            } else if (t[i] < next) {
+                next = t[i];
+            }
+        }
+        double T = INFINITY;
+        if (tau_ratio == 1 && a1 > 0.0) {
+            double x = -(c / a1) * exp(b / a1);
+            if (x >= -0.36787944117144233)
+                T = b / a1 - ax_lambertw0(x);
+        } else if (tau_ratio == 2 && a1 > 0.0 && a2 * a2 - 4.0 * a1 * c >= 0.0) {
+            double arg = 2.0 * a1 / (a2 + sqrt(a2 * a2 - 4.0 * a1 * c));
+            if (arg > 0.0)
+                T = 2.0 * log(arg);
+        }
+        if (T >= t[k] && T < next && T < best)
+            best = T;
+    }
+    return best;
+}
+
 /* Per-input terms at the spike time T: gw_i = dV/dw_i, gt_i = -dV/dt_i, for
  * causal inputs (t_i < T), 0 otherwise. U_i = e^{t_i / r} (NULL: computed).
  * Returns D = dV/dT = sum_i gt_i. */
