@@ -26,7 +26,8 @@ enum ax_yinyang_split { AX_YINYANG_TRAIN, AX_YINYANG_VALIDATION, AX_YINYANG_TEST
 int ax_yinyang_split_size(enum ax_yinyang_split split);
 uint32_t ax_yinyang_split_seed(enum ax_yinyang_split split);
 
-/* Class of a point: 0 yin, 1 yang, 2 dot (r_small 0.1, r_big 0.5). */
+/* Class of a point (r_small 0.1, r_big 0.5): 2 for the dots, else 1 where the
+ * published rule's is_yin holds, else 0. */
 int ax_yinyang_class(double x, double y);
 
 /* n samples of the Yin-Yang set from seed: xy (n, 4) = (x, y, 1-x, 1-y),
