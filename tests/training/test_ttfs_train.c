@@ -200,6 +200,43 @@ static void test_loss_gradients(void)
     CHECK(fabs(one - want) < 1e-12, "loss %.15g want %.15g", one, want);
 }
 
+/* Two threads over the batch: identical spike times, gradients equal up to the
+ * summation order. */
+static void test_threads_match(const char *name)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, name))
+        return;
+    struct ax_ttfs_trainer one, two;
+    cfg.threads = 1;
+    ax_ttfs_trainer_create(&one, &cfg, &train_set, &val_set);
+    cfg.threads = 2;
+    ax_ttfs_trainer_create(&two, &cfg, &train_set, &val_set);
+    struct ax_ttfs_trainer *tr[2] = {&one, &two};
+    int B = cfg.batch_size, C = cfg.sizes[cfg.n_layers];
+    for (int k = 0; k < 2; k++) {
+        struct ax_ttfs_net *net = &tr[k]->net;
+        CHECK(ax_ttfs_net_forward(net, train_set.t, B) == 0, "forward");
+        ax_ttfs_loss_shift_mse(net->dt_out[net->n_layers - 1], ax_ttfs_net_output(net),
+                               train_set.labels, B, C, 0.2);
+        ax_ttfs_net_zero_grad(net);
+        CHECK(ax_ttfs_net_backward(net, B) == 0, "backward");
+    }
+    CHECK(!memcmp(ax_ttfs_net_output(&one.net), ax_ttfs_net_output(&two.net),
+                  (size_t)B * C * sizeof(double)),
+          "%s: spike times differ between 1 and 2 threads", name);
+    double worst = 0.0, norm = 0.0;
+    for (size_t i = 0; i < one.net.n_params; i++) {
+        double d = fabs(one.net.grads[i] - two.net.grads[i]);
+        worst = d > worst ? d : worst;
+        norm = fabs(one.net.grads[i]) > norm ? fabs(one.net.grads[i]) : norm;
+    }
+    CHECK(norm > 0.0 && worst <= 1e-12 * norm, "%s: gradients differ by %g (max %g)", name, worst,
+          norm);
+    ax_ttfs_trainer_free(&one);
+    ax_ttfs_trainer_free(&two);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -212,6 +249,8 @@ int main(void)
     test_loss_gradients();
     test_bad_configs();
     test_reproducible_and_resume();
+    test_threads_match("yinyang-delgrad-h30ws");
+    test_threads_match("yinyang-fastdeep");
     test_learns_yinyang();
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);

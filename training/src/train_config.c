@@ -40,6 +40,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->adam_eps = 1e-8;
     c->max_dw_norm = 0.2;
     c->weight_bump = 5e-4;
+    c->threads = 1;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
         c->weight_std[l] = 1.0;
@@ -170,6 +171,10 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "weight_bump", 0, 1, &c->weight_bump));
+    long long threads = c->threads;
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "train", "threads", 1, AX_TTFS_MAX_THREADS, &threads));
+    c->threads = (int)threads;
     c->epochs = (int)epochs;
     c->batch_size = (int)batch;
     c->seed = (uint64_t)seed;

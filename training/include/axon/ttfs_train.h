@@ -15,6 +15,8 @@
 extern "C" {
 #endif
 
+#define AX_TTFS_MAX_THREADS 8
+
 enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
 enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE };
 enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
@@ -51,6 +53,7 @@ struct ax_ttfs_config {
     double max_dw_norm; /* 0: off */
     double missing_threshold[AX_TTFS_MAX_LAYERS];
     double weight_bump; /* 0: off */
+    int threads;        /* threads over a batch (1: single-threaded, bit-identical) */
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
@@ -91,10 +94,20 @@ struct ax_ttfs_net {
     double *dt_in[AX_TTFS_MAX_LAYERS];  /* (B, n_in) */
     ax_ttfs_work *work;
     struct ax_ttfs_backend backend;
+    /* Threads over the batch (software backend only): rows are split evenly;
+     * thread t > 0 has its own workspace and gradient buffers, summed in
+     * thread order, so a run is reproducible for a given thread count. */
+    int n_threads;
+    ax_ttfs_work *twork[AX_TTFS_MAX_THREADS];
+    double *tgrads[AX_TTFS_MAX_THREADS];  /* (n_params) */
+    double *tddelay[AX_TTFS_MAX_THREADS]; /* (sum of d_count) */
 };
 
 int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch);
 void ax_ttfs_net_free(struct ax_ttfs_net *net);
+/* Splits forward and backward passes of the software backend over n threads
+ * (1..AX_TTFS_MAX_THREADS). */
+int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n);
 void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
                       struct ax_rng *rng);
 /* Maps the delay parameters to delay values (call after every update). */
@@ -103,7 +116,7 @@ void ax_ttfs_net_map_delays(struct ax_ttfs_net *net);
 int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B);
 void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
 /* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
-void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
+int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
 /* Output spike times of the last forward pass: (B, n_classes). */
 const double *ax_ttfs_net_output(const struct ax_ttfs_net *net);
 
