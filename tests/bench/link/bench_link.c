@@ -102,7 +102,9 @@ static int run(axsim_variant v, unsigned period)
     uint64_t t = 1000, start = axsim_cycles(h.b), end = start + 1000000;
     t0 = now();
     while (axsim_cycles(h.b) < end) {
-        /* Keep the playback buffer fed, never past its room (no BUSY). */
+        /* Keep the playback buffer fed, never past its room (no BUSY); an
+         * empty CMD asks for a fresh ACK (free words) when the host waits. */
+        unsigned sent = 0;
         while ((uint16_t)(h.seq - h.acked) < 8 && h.free_words >= 2560) {
             pos = 0;
             for (unsigned k = 0; k < 85; k++, t += period) {
@@ -111,7 +113,11 @@ static int run(axsim_variant v, unsigned period)
             }
             if (send(&h, AX_FT_CMD, pl, pos) < 0)
                 break;
+            h.free_words -= (unsigned)pos;
+            sent++;
         }
+        if (!sent && h.seq == h.acked)
+            send(&h, AX_FT_CMD, NULL, 0);
         axsim_step(h.b, 200);
         drain(&h);
         send(&h, AX_FT_ACK, NULL, 0);
@@ -128,7 +134,7 @@ static int run(axsim_variant v, unsigned period)
 
 int main(void)
 {
-    if (run(AXSIM_USB3, 4) < 0 || run(AXSIM_USB2, 16) < 0) {
+    if (run(AXSIM_USB3, 8) < 0 || run(AXSIM_USB2, 64) < 0) {
         fprintf(stderr, "bench-link: cannot create the board\n");
         return 1;
     }
