@@ -1,0 +1,196 @@
+/* socket: a board served by `axon-board` on a Unix socket or loopback TCP.
+ *
+ * URI: socket:PATH (Unix socket; default $XDG_RUNTIME_DIR/axon-board.sock,
+ * else /tmp/axon-board.sock) or socket:HOST:PORT (TCP). On accept the server
+ * sends an 8-byte greeting before any frame: "AXBRD-OK" or "AXBRD-BZ" when it
+ * already serves another client. Then the socket carries the wire protocol's
+ * bytes unchanged. Timeouts are wall time.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "device.h"
+
+#define GREETING_BYTES 8
+#define CONNECT_MS     2000
+
+typedef struct socket_priv {
+    int fd;
+} socket_priv;
+
+static socket_priv *skp(ax_transport *t)
+{
+    return ax_transport_priv(t);
+}
+
+/* The default Unix socket path of axon-board. */
+const char *ax_socket_default_path(void)
+{
+    static _Thread_local char path[200];
+    const char *dir = getenv("XDG_RUNTIME_DIR");
+    snprintf(path, sizeof path, "%s/axon-board.sock", dir && *dir ? dir : "/tmp");
+    return path;
+}
+
+static int connect_unix(const char *path, int *fd)
+{
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof a.sun_path)
+        return ax_fail(AX_E_INVAL, "socket: path too long: %s", path);
+    strcpy(a.sun_path, path);
+    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0)
+        return ax_fail(AX_E_IO, "socket: %s", strerror(errno));
+    if (connect(*fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        int e = errno;
+        close(*fd);
+        return ax_fail(AX_E_NODEV, "socket: no board at %s (%s; is axon-board running?)", path,
+                       strerror(e));
+    }
+    return AX_OK;
+}
+
+static int connect_tcp(const char *hostport, int *fd)
+{
+    char host[128];
+    const char *colon = strrchr(hostport, ':');
+    if (!colon || (size_t)(colon - hostport) >= sizeof host)
+        return ax_fail(AX_E_INVAL, "socket: expected HOST:PORT, got '%s'", hostport);
+    memcpy(host, hostport, (size_t)(colon - hostport));
+    host[colon - hostport] = '\0';
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+        return ax_fail(AX_E_NODEV, "socket: cannot resolve '%s'", hostport);
+    int r = AX_E_NODEV;
+    for (struct addrinfo *ai = res; ai && r < 0; ai = ai->ai_next) {
+        *fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (*fd >= 0 && connect(*fd, ai->ai_addr, ai->ai_addrlen) == 0)
+            r = AX_OK;
+        else if (*fd >= 0)
+            close(*fd);
+    }
+    freeaddrinfo(res);
+    if (r < 0)
+        return ax_fail(r, "socket: no board at %s (is axon-board running?)", hostport);
+    return AX_OK;
+}
+
+static int read_greeting(int fd, const char *where)
+{
+    char g[GREETING_BYTES];
+    size_t have = 0;
+    while (have < GREETING_BYTES) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, CONNECT_MS) <= 0)
+            return ax_fail(AX_E_TIMEOUT, "socket: %s sent no greeting", where);
+        ssize_t n = recv(fd, g + have, GREETING_BYTES - have, 0);
+        if (n <= 0)
+            return ax_fail(AX_E_DISCONNECTED, "socket: %s closed the connection", where);
+        have += (size_t)n;
+    }
+    if (!memcmp(g, "AXBRD-BZ", GREETING_BYTES))
+        return ax_fail(AX_E_BUSY, "socket: the board at %s already serves another client",
+                       where);
+    if (memcmp(g, "AXBRD-OK", GREETING_BYTES))
+        return ax_fail(AX_E_PROTO, "socket: %s is not an axon-board server", where);
+    return AX_OK;
+}
+
+static int socket_open(ax_transport *t, const ax_uri *uri)
+{
+    if (uri->nopts)
+        return ax_fail(AX_E_INVAL, "socket: takes no options");
+    const char *where = uri->path[0] ? uri->path : ax_socket_default_path();
+    int fd = -1, r;
+    if (strchr(where, '/') || !strchr(where, ':'))
+        r = connect_unix(where, &fd);
+    else
+        r = connect_tcp(where, &fd);
+    if (r < 0)
+        return r;
+    r = read_greeting(fd, where);
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
+    skp(t)->fd = fd;
+    return AX_OK;
+}
+
+static void socket_close(ax_transport *t)
+{
+    close(skp(t)->fd);
+}
+
+static int socket_write(ax_transport *t, const uint8_t *data, size_t len)
+{
+    int fd = skp(t)->fd;
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno == EPIPE || errno == ECONNRESET ? AX_E_DISCONNECTED : AX_E_IO;
+        data += n;
+        len -= (size_t)n;
+    }
+    return AX_OK;
+}
+
+static int socket_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeout_us)
+{
+    int fd = skp(t)->fd;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int ms = (int)((timeout_us + 999u) / 1000u);
+    int r = poll(&p, 1, ms);
+    if (r < 0)
+        return errno == EINTR ? 0 : AX_E_IO;
+    if (r == 0)
+        return 0;
+    ssize_t n = recv(fd, buf, cap, 0);
+    if (n == 0)
+        return AX_E_DISCONNECTED;
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : errno == ECONNRESET ? AX_E_DISCONNECTED
+                                                                           : AX_E_IO;
+    return (int)n;
+}
+
+static int socket_reset(ax_transport *t)
+{
+    uint8_t junk[4096];
+    while (socket_read(t, junk, sizeof junk, 0) > 0)
+        ;
+    return AX_OK;
+}
+
+static void socket_list(void (*found)(void *, const char *, const char *), void *ctx)
+{
+    const char *path = ax_socket_default_path();
+    if (access(path, F_OK) == 0) {
+        char uri[256];
+        snprintf(uri, sizeof uri, "socket:%s", path);
+        found(ctx, uri, "axon-board server (Unix socket)");
+    }
+}
+
+const ax_transport_ops ax_tr_socket_ops = {
+    .scheme = "socket",
+    .help = "socket:[PATH] (Unix socket of axon-board) or socket:HOST:PORT (TCP)",
+    .priv_size = sizeof(socket_priv),
+    .timeout_us = 20000,
+    .open = socket_open,
+    .close = socket_close,
+    .write = socket_write,
+    .read = socket_read,
+    .reset = socket_reset,
+    .list = socket_list,
+};
