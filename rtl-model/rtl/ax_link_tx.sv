@@ -277,9 +277,15 @@ module ax_link_tx
     endcase
 
     // ---- host acks and requests ----
+    // send_q stays in [acked_q, next_q]: an ack past it moves it too. Whenever
+    // send_q moves while a frame is under way (rewound), that frame's end
+    // must not overwrite it with cur_q + 1.
     if (hack_valid_i && (16'(hack_i - acked_q) <= 16'(next_q - acked_q))) begin
       acked_d = hack_i;
-      if (16'(hack_i - acked_q) > 16'(send_q - acked_q)) send_d = hack_i;
+      if (16'(hack_i - acked_q) > 16'(send_q - acked_q)) begin
+        send_d    = hack_i;
+        rewound_d = (s_state_d == SData);
+      end
     end
     if (ctl_valid_i && ctl_ready_o) begin
       unique case (ctl_kind_i)
@@ -289,9 +295,11 @@ module ax_link_tx
             if (ctl_seq_i == next_q) begin
               q_push      = 1'b1;
               q_push_kind = CtlAck;
+              send_d      = next_q;  // nothing left to (re)send
+              rewound_d   = (s_state_d == SData);
             end else begin
               send_d    = ctl_seq_i;
-              rewound_d = (s_state_d == SData);  // a frame under way must not move send_q
+              rewound_d = (s_state_d == SData);
             end
           end else begin
             q_push        = 1'b1;
