@@ -443,6 +443,50 @@ static void test_ack_during_replay(void **state)
     lt_close(h);
 }
 
+/* ACK [16] (PENDING): set while the board still has instructions, records
+ * or unacknowledged DATA frames for the host; clear once the host has all. */
+static void test_ack_pending(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
+    ax_ident id;
+    lt_hello(h, &id);
+    h->auto_ack = false;
+    static ax_frame f;
+    uint32_t p[64];
+    size_t pos = 0;
+    for (unsigned k = 0; k < 12; k++) /* 12 READ records: more than 8 frames */
+        assert_int_equal(ax_ins_read(p, 64, &pos, REG_SCRATCH, (uint16_t)k), AX_OK);
+    assert_int_equal(ax_ins_end(p, 64, &pos), AX_OK);
+    lt_cmd(h, p, pos);
+    assert_int_equal(lt_recv(h, &f, 20000), 1);
+    assert_int_equal(f.type, AX_FT_ACK);
+    assert_int_equal(f.payload[0] >> 16, 1); /* the program has not run yet */
+    for (unsigned k = 0; k < 8; k++) {
+        assert_int_equal(lt_recv(h, &f, 20000), 1);
+        assert_int_equal(f.type, AX_FT_DATA);
+        assert_int_equal(f.seq, k);
+    }
+    assert_int_equal(lt_recv(h, &f, 5000), 0); /* 8 frames unacknowledged: the board waits */
+    /* The playback buffer is empty, but records wait: PENDING. */
+    lt_send_frame(h, AX_FT_REPLAY, 0, 8, NULL, 0);
+    assert_int_equal(lt_recv(h, &f, 20000), 1);
+    assert_int_equal(f.type, AX_FT_ACK);
+    assert_int_equal(f.seq, 8);
+    assert_int_equal(f.payload[0], 1u << 16 | 8192u);
+    for (unsigned k = 8; k < 13; k++) { /* 4 READs and the END */
+        assert_int_equal(lt_recv(h, &f, 20000), 1);
+        assert_int_equal(f.type, AX_FT_DATA);
+        assert_int_equal(f.seq, k);
+    }
+    lt_send_frame(h, AX_FT_REPLAY, 0, 13, NULL, 0);
+    assert_int_equal(lt_recv(h, &f, 20000), 1);
+    assert_int_equal(f.type, AX_FT_ACK);
+    assert_int_equal(f.seq, 13);
+    assert_int_equal(f.payload[0], 8192u); /* idle: nothing more to come */
+    lt_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_window_go_back_n),
         cmocka_unit_test(test_seq_wrap),
         cmocka_unit_test(test_ack_during_replay),
+        cmocka_unit_test(test_ack_pending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
