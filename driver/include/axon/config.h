@@ -1,0 +1,74 @@
+/* axon configuration files: the project's one `key = value` format.
+ *
+ * Format (an INI/TOML subset), one item per line:
+ *   # comment                      (anywhere after a value too, outside strings)
+ *   [section]                      (keys before the first section are in section "")
+ *   key = 42                       integer (decimal, optional sign)
+ *   key = -1.5e-3                  float (any strtod number; inf/nan are rejected)
+ *   key = true | false             boolean
+ *   key = "text"                   string (escapes \" \\ \n \t)
+ *   key = [0.3, 0.0]               list of integers/floats/booleans/strings, on one line
+ * Keys and section names are [A-Za-z0-9_.-]+. A key may appear once per section,
+ * a section once per file.
+ *
+ * Reading is schema-driven: the caller asks for each key it knows with a typed
+ * getter, then calls ax_config_check_unknown(), which fails on the first key
+ * nobody asked for. Every error is one line "file:line: message" available from
+ * ax_config_error(). Getters return 0, AX_E_NOTFOUND when the key is absent (the
+ * output is left untouched, so preset defaults survive), or AX_E_FORMAT /
+ * AX_E_RANGE for a value of the wrong type or out of range. */
+#ifndef AXON_CONFIG_H
+#define AXON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ax_config ax_config;
+
+/* Parse a file or a string (`name` is used in messages). On failure *out is
+ * NULL and err (if not NULL) holds the "file:line: message" text. */
+int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err_size);
+int ax_config_load_string(ax_config **out, const char *text, const char *name, char *err,
+                          size_t err_size);
+void ax_config_free(ax_config *cfg);
+
+/* The last error message of a getter or of ax_config_check_unknown(). */
+const char *ax_config_error(const ax_config *cfg);
+/* The name given at load time (the path for files). */
+const char *ax_config_name(const ax_config *cfg);
+
+/* True if section.key is present (marks it as known). */
+bool ax_config_has(ax_config *cfg, const char *section, const char *key);
+
+int ax_config_get_int(ax_config *cfg, const char *section, const char *key, long long min,
+                      long long max, long long *out);
+/* Integers are accepted where a float is asked for. */
+int ax_config_get_double(ax_config *cfg, const char *section, const char *key, double min,
+                         double max, double *out);
+int ax_config_get_bool(ax_config *cfg, const char *section, const char *key, bool *out);
+/* *out points into the config (valid until ax_config_free). */
+int ax_config_get_string(ax_config *cfg, const char *section, const char *key, const char **out);
+/* One of `choices` (NULL-terminated); *out is its index. */
+int ax_config_get_choice(ax_config *cfg, const char *section, const char *key,
+                         const char *const *choices, int *out);
+/* A list of numbers with min_n..max_n entries, each within [min, max]; a single
+ * scalar counts as a list of one. *n receives the count. */
+int ax_config_get_double_list(ax_config *cfg, const char *section, const char *key, double min,
+                              double max, size_t min_n, size_t max_n, double *out, size_t *n);
+int ax_config_get_int_list(ax_config *cfg, const char *section, const char *key, long long min,
+                           long long max, size_t min_n, size_t max_n, long long *out, size_t *n);
+
+/* Fails (AX_E_FORMAT) on the first key or section no getter asked for. */
+int ax_config_check_unknown(ax_config *cfg);
+
+/* FNV-1a 64-bit hash of the file's bytes: identifies a config in provenance records. */
+unsigned long long ax_config_hash(const ax_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,260 @@
+/* Link part, recorder: spike records with deltas and TIME records, TRIAL,
+ * first-spike-only, OVERFLOW when the buffers fill (nothing lost silently),
+ * MADC records, and bit-identical output for the same input. Runs on
+ * axsim_loopback: every INJECT(label L) comes back one cycle later as a spike
+ * of neuron L[8:0] at the injection's time with fraction L[3:0]. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "link_testlib.h"
+
+#define CHIP_MADC 0x01FF00u
+#define CHIP_DROP 0x01FF01u
+
+static lt_host *open_board(axsim_variant v)
+{
+    lt_host *h = lt_open(AXSIM_SMALL, v);
+    ax_ident id;
+    lt_hello(h, &id);
+    return h;
+}
+
+/* Spikes come back with label, time and fraction; a long gap costs a TIME. */
+static void test_spike_records(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 10), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 0x0105), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 300), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 0x0002), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 5000), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 0xBEEF), AX_OK);
+    assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 8000);
+    int t = lt_find(h, AX_REC_TRIAL, 0);
+    assert_true(t >= 0);
+    int s = lt_find(h, AX_REC_SPIKE, (size_t)t);
+    assert_true(s > t);
+    assert_int_equal(h->recs[s].label, 0x0105);
+    assert_int_equal(h->recs[s].time, 10);
+    assert_int_equal(h->recs[s].frac, 5);
+    assert_int_equal(h->recs[s + 1].type, AX_REC_SPIKE); /* delta 290 fits */
+    assert_int_equal(h->recs[s + 1].label, 2);
+    assert_int_equal(h->recs[s + 1].time, 300);
+    assert_int_equal(h->recs[s + 2].type, AX_REC_TIME); /* delta 4700 does not */
+    assert_int_equal(h->recs[s + 3].type, AX_REC_SPIKE);
+    assert_int_equal(h->recs[s + 3].label, 0xBEEF);
+    assert_int_equal(h->recs[s + 3].time, 5000);
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 3);
+    int e = lt_find(h, AX_REC_END, 0);
+    assert_true(e > s + 3);
+    lt_close(h);
+}
+
+/* First-spike-only: one spike per neuron per trial. */
+static void test_first_spike_only(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[64];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 64, &pos, AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY), AX_OK);
+    for (unsigned trial = 0; trial < 2; trial++) {
+        assert_int_equal(ax_ins_timer_reset(p, 64, &pos), AX_OK);
+        for (unsigned k = 0; k < 3; k++) {
+            assert_int_equal(ax_ins_wait_until(p, 64, &pos, 10 + 10 * k), AX_OK);
+            assert_int_equal(ax_ins_inject(p, 64, &pos, 3), AX_OK);     /* neuron 3 */
+            assert_int_equal(ax_ins_inject(p, 64, &pos, 0x204), AX_OK); /* neuron 4 */
+        }
+        assert_int_equal(ax_ins_barrier(p, 64, &pos), AX_OK);
+    }
+    assert_int_equal(ax_ins_end(p, 64, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 3000);
+    assert_int_equal(lt_count(h, AX_REC_TRIAL), 2);
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 4);
+    int t0 = lt_find(h, AX_REC_TRIAL, 0);
+    int t1 = lt_find(h, AX_REC_TRIAL, (size_t)t0 + 1);
+    for (int t = 0; t < 2; t++) {
+        int base = t ? t1 : t0;
+        int a = lt_find(h, AX_REC_SPIKE, (size_t)base);
+        assert_int_equal(h->recs[a].label, 3);
+        assert_int_equal(h->recs[a].time, 10);
+        assert_int_equal(h->recs[a + 1].type, AX_REC_SPIKE);
+        assert_int_equal(h->recs[a + 1].label, 0x204);
+        assert_int_equal(h->recs[a + 1].time, 11);
+    }
+    lt_close(h);
+}
+
+/* With nothing acknowledged, the replay buffer (8 frames) and the record FIFO
+ * fill; the spikes that do not fit are counted by an OVERFLOW record, and
+ * every injected spike is either recorded or counted. */
+static void test_overflow_marker(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    h->auto_ack = false;
+    enum { FRAMES = 24, PER = 255 };
+    static uint32_t p[256];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 256, &pos, AX_RECORD_SPIKES), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    static ax_frame f;
+    for (unsigned fr = 0; fr < FRAMES; fr++) {
+        pos = 0;
+        for (unsigned k = 0; k < PER; k++)
+            assert_int_equal(ax_ins_inject(p, 256, &pos, (uint16_t)(fr * PER + k)), AX_OK);
+        uint16_t seq = lt_cmd(h, p, pos);
+        /* wait for its ACK; hold back the DATA frames (not acknowledged) */
+        for (;;) {
+            assert_int_equal(lt_recv(h, &f, 100000), 1);
+            if (f.type == AX_FT_ACK && f.ack == (uint16_t)(seq + 1))
+                break;
+        }
+    }
+    pos = 0;
+    assert_int_equal(ax_ins_write(p, 256, &pos, CHIP_DROP, 1), AX_OK); /* the chip lost one */
+    assert_int_equal(ax_ins_barrier(p, 256, &pos), AX_OK);
+    assert_int_equal(ax_ins_end(p, 256, &pos), AX_OK);
+    lt_cmd(h, p, pos);
+    lt_run(h, 20000);
+    /* Now take everything: REPLAY from 0 resends the 8 held frames, and
+     * acknowledging them lets the rest out. */
+    h->auto_ack = true;
+    lt_send_frame(h, AX_FT_REPLAY, 0, 0, NULL, 0);
+    for (int round = 0; round < 200 && lt_count(h, AX_REC_END) == 0; round++) {
+        lt_run(h, 2000);
+        lt_send_frame(h, AX_FT_ACK, 0, h->data_expect, NULL, 0);
+    }
+    assert_int_equal(lt_count(h, AX_REC_END), 1);
+    size_t spikes = lt_count(h, AX_REC_SPIKE);
+    uint64_t lost = 0, chip_lost = 0;
+    int first_ovf = -1;
+    for (size_t i = 0; i < h->nrecs; i++) {
+        if (h->recs[i].type != AX_REC_OVERFLOW)
+            continue;
+        if (first_ovf < 0)
+            first_ovf = (int)i;
+        if (h->recs[i].source == AX_OVF_SPIKES)
+            lost += h->recs[i].lost;
+        if (h->recs[i].source == AX_OVF_CHIP)
+            chip_lost += h->recs[i].lost;
+    }
+    assert_true(first_ovf >= 0);
+    assert_true(lost > 0);
+    assert_int_equal(spikes + lost, (size_t)FRAMES * PER);
+    assert_int_equal(chip_lost, 1);
+    /* Recorded spikes are in injection order with no duplicates. */
+    int prev = -1;
+    for (size_t i = 0; i < h->nrecs; i++) {
+        if (h->recs[i].type != AX_REC_SPIKE)
+            continue;
+        assert_true((int)h->recs[i].label > prev);
+        prev = h->recs[i].label;
+    }
+    lt_close(h);
+}
+
+/* MADC samples (the stand-in's sample is time[9:0]) with their times. */
+static void test_madc_records(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_write(p, 32, &pos, CHIP_MADC, 100), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_MADC), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 2000), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, 0), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 4000);
+    size_t n = lt_count(h, AX_REC_MADC);
+    assert_true(n >= 19 && n <= 20);
+    uint64_t prev = 0;
+    for (size_t i = 0; i < h->nrecs; i++) {
+        if (h->recs[i].type != AX_REC_MADC)
+            continue;
+        assert_int_equal(h->recs[i].sample, h->recs[i].time & 0x3FFu);
+        if (prev)
+            assert_int_equal(h->recs[i].time - prev, 100);
+        prev = h->recs[i].time;
+    }
+    lt_close(h);
+}
+
+/* The same options and byte stream give the same bytes back, bit for bit. */
+static void run_script(axsim_variant v, uint8_t **out, size_t *len)
+{
+    lt_host *h = open_board(v);
+    uint32_t p[128];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 128, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 128, &pos), AX_OK);
+    for (unsigned k = 0; k < 20; k++) {
+        assert_int_equal(ax_ins_wait_until(p, 128, &pos, 37 * k + 5), AX_OK);
+        assert_int_equal(ax_ins_inject(p, 128, &pos, (uint16_t)(k * 977)), AX_OK);
+    }
+    assert_int_equal(ax_ins_read(p, 128, &pos, 0x08, 1), AX_OK); /* SYSTIME_LO */
+    assert_int_equal(ax_ins_end(p, 128, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 5000);
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 20);
+    *out = malloc(h->log_len);
+    assert_non_null(*out);
+    memcpy(*out, h->log, h->log_len);
+    *len = h->log_len;
+    lt_close(h);
+}
+
+static void check_reproducible(axsim_variant v)
+{
+    uint8_t *a, *b;
+    size_t na, nb;
+    run_script(v, &a, &na);
+    run_script(v, &b, &nb);
+    assert_true(na > 200);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+}
+
+static void test_reproducible_usb3(void **state)
+{
+    (void)state;
+    check_reproducible(AXSIM_USB3);
+}
+
+static void test_reproducible_usb2(void **state)
+{
+    (void)state;
+    check_reproducible(AXSIM_USB2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spike_records),
+        cmocka_unit_test(test_first_spike_only),
+        cmocka_unit_test(test_overflow_marker),
+        cmocka_unit_test(test_madc_records),
+        cmocka_unit_test(test_reproducible_usb3),
+        cmocka_unit_test(test_reproducible_usb2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

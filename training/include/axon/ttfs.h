@@ -1,0 +1,126 @@
+/* axon TTFS: exact time-to-first-spike forward pass and gradients.
+ *
+ * Model (normalised units: tau_s = 1, E_l = 0, C_m = 1, threshold theta):
+ * current-based LIF neurons with exponential synapses, only the first spike
+ * counts. tau_m / tau_s is 1 or 2, where the spike time has a closed form
+ * (Goeltz et al. 2021, "Fast and deep"; Goeltz et al. 2024, "DelGrad").
+ * Times are in units of tau_s; INFINITY means "no spike".
+ * docs/training.md derives every formula used here.
+ *
+ * Size legend (used in the shape comments):
+ *   B      samples in a batch
+ *   n_in   inputs of a layer (the previous layer's neurons, plus one bias input
+ *          when the network has a bias spike; the bias is the last input)
+ *   n_out  neurons of the layer
+ * Weights are (n_out, n_in): row j holds the incoming weights of neuron j.
+ * Delays: synaptic (n_out, n_in), axonal (n_in), dendritic (n_out).
+ */
+#ifndef AXON_TTFS_H
+#define AXON_TTFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AX_TTFS_MAX_LAYERS 8
+
+enum ax_ttfs_delay {
+    AX_TTFS_DELAY_NONE = 0,
+    AX_TTFS_DELAY_SYNAPTIC,  /* one delay per synapse (n_out, n_in) */
+    AX_TTFS_DELAY_AXONAL,    /* one per presynaptic neuron (n_in) */
+    AX_TTFS_DELAY_DENDRITIC, /* one per postsynaptic neuron (n_out) */
+};
+
+struct ax_ttfs_layer_spec {
+    int n_in, n_out;
+    int tau_ratio;    /* tau_m / tau_s: 1 or 2 */
+    double threshold; /* theta (1 in the normalised model) */
+    enum ax_ttfs_delay delay;
+};
+
+/* Number of delay values a layer has (0 for AX_TTFS_DELAY_NONE). */
+size_t ax_ttfs_delay_count(const struct ax_ttfs_layer_spec *spec);
+
+/* Principal branch W0 of the Lambert W function for x in [-1/e, inf). */
+double ax_lambertw0(double x);
+
+/* ---------------------------------------------------------------------------
+ * One neuron (reference kernels: no sorting assumptions, no caches) */
+
+/* First spike time of one neuron, inputs in any order (t may hold INFINITY).
+ * Scans inputs in time order and solves the closed form only in the interval
+ * where the threshold is first reached. t, w: (n). */
+double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, const double *w,
+                            int n);
+
+/* Exact dT/dw_i and dT/dt_i (n each) for a neuron that spiked at T; inputs
+ * with t_i >= T are not causal and get 0. Returns 0, or AX_E_RANGE when T is
+ * not finite or dV/dt at T is not positive (no upward crossing: no gradient). */
+int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t,
+                        const double *w, int n, double *dT_dw, double *dT_dt);
+
+/* ---------------------------------------------------------------------------
+ * Layers. The workspace holds per-call scratch so the inner loops never allocate. */
+
+typedef struct ax_ttfs_work ax_ttfs_work;
+ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out);
+void ax_ttfs_work_free(ax_ttfs_work *work);
+
+/* Spike times of a layer for a batch (the exact software forward pass).
+ * t_out: (B, n_out)   t_in: (B, n_in)   w: (n_out, n_in)   d: delays or NULL */
+void ax_ttfs_layer_forward(double *t_out, const double *t_in, const double *w, const double *d,
+                           const struct ax_ttfs_layer_spec *spec, int B, ax_ttfs_work *work);
+
+/* Exact gradients of a layer, given its inputs and output spike times (computed
+ * or measured). Accumulates (+=) into dw (n_out, n_in), dd (delays, may be NULL
+ * when there are none) and dt_in (B, n_in, may be NULL). dt_out: (B, n_out)
+ * holds dL/dT of each output; silent outputs pass no gradient. */
+void ax_ttfs_layer_backward(double *dw, double *dd, double *dt_in, const double *dt_out,
+                            const double *t_in, const double *t_out, const double *w,
+                            const double *d, const struct ax_ttfs_layer_spec *spec, int B,
+                            ax_ttfs_work *work);
+
+/* ---------------------------------------------------------------------------
+ * Forward backends: who produces a layer's spike times. The software backend
+ * is the exact math above; a chip backend measures them. The backward pass is
+ * always ax_ttfs_layer_backward on the returned times. */
+struct ax_ttfs_backend {
+    const char *name;
+    /* Spike times t_out (B, n_out) of layer `layer` for inputs t_in (B, n_in);
+     * w and d are the layer's current weights and delays (already mapped to
+     * delay values). Returns 0 or a negative ax_status. Required. */
+    int (*layer_forward)(void *ctx, int layer, double *t_out, const double *t_in, const double *w,
+                         const double *d, const struct ax_ttfs_layer_spec *spec, int B);
+    void *ctx;
+};
+
+/* The software backend: ctx must be an ax_ttfs_work sized for the network. */
+int ax_ttfs_software_forward(void *ctx, int layer, double *t_out, const double *t_in,
+                             const double *w, const double *d,
+                             const struct ax_ttfs_layer_spec *spec, int B);
+
+/* ---------------------------------------------------------------------------
+ * Losses on output spike times t (B, n_classes), labels (B). Return the mean
+ * loss over samples whose label neuron spiked (NAN if none did) and write
+ * dL/dt (B, n_classes) of the mean; silent neurons get 0. */
+
+struct ax_ttfs_loss_fastdeep {
+    double xi, alpha, beta; /* 0.2, 0.005, 1 in the reference */
+};
+double ax_ttfs_loss_fastdeep(double *dt, const double *t, const int *labels, int B, int n_classes,
+                             const struct ax_ttfs_loss_fastdeep *p);
+
+/* DelGrad's shift-invariant MSE: 1/2 sum_{i != c} (t_i - t_c - dt)^2. */
+double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *labels, int B,
+                              int n_classes, double dt);
+
+/* Index of the earliest spike in a row of n times, -1 if all are silent. */
+int ax_ttfs_first_spike(const double *t, int n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,186 @@
+/* axon TTFS training: experiment configs, the network with its one parameter
+ * buffer, Adam with StepLR, the training loop, checkpoints, metrics and plots.
+ * All times are in units of tau_s. */
+#ifndef AXON_TTFS_TRAIN_H
+#define AXON_TTFS_TRAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "axon/ttfs.h"
+#include "axon/ttfs_data.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
+enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE };
+enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
+
+/* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
+struct ax_ttfs_config {
+    unsigned long long hash; /* of the config file's bytes */
+    /* [data] */
+    enum ax_ttfs_data_kind data;
+    double t_early, t_late; /* input encoding window */
+    bool bias;
+    double bias_time; /* the bias spike into every layer */
+    /* [network] */
+    int n_layers;                     /* weight layers */
+    int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
+    int tau_ratio;
+    double threshold;
+    enum ax_ttfs_delay delay;
+    enum ax_ttfs_delay_param delay_param;
+    double delay_scale; /* sigmoid: d = scale * sigmoid(p) */
+    /* [init] */
+    double weight_mean[AX_TTFS_MAX_LAYERS], weight_std[AX_TTFS_MAX_LAYERS];
+    double delay_mean, delay_std; /* of the delay parameters */
+    /* [loss] */
+    enum ax_ttfs_loss_kind loss;
+    struct ax_ttfs_loss_fastdeep fastdeep;
+    double mse_dt;
+    /* [train] */
+    int epochs, batch_size;
+    uint64_t seed;
+    double lr_weights[AX_TTFS_MAX_LAYERS], lr_delays[AX_TTFS_MAX_LAYERS];
+    int step_size;
+    double gamma, adam_beta1, adam_beta2, adam_eps;
+    double max_dw_norm; /* 0: off */
+    double missing_threshold[AX_TTFS_MAX_LAYERS];
+    double weight_bump; /* 0: off */
+};
+
+/* Reads a config file; unknown keys, wrong types and out-of-range values are
+ * errors with "file:line: section.key: ..." in err. */
+int ax_ttfs_config_load(struct ax_ttfs_config *cfg, const char *path, char *err, size_t err_size);
+
+/* xoshiro256**: the trainer's random numbers (init, shuffling). */
+struct ax_rng {
+    uint64_t s[4];
+};
+void ax_rng_seed(struct ax_rng *r, uint64_t seed);
+uint64_t ax_rng_next(struct ax_rng *r);
+double ax_rng_uniform(struct ax_rng *r); /* [0, 1) */
+double ax_rng_normal(struct ax_rng *r);
+
+/* ---------------------------------------------------------------------------
+ * The network: all parameters in one buffer, gradients and Adam moments in
+ * the same layout right after it (params | grads | m | v). */
+struct ax_ttfs_net {
+    int n_layers;
+    struct ax_ttfs_layer_spec spec[AX_TTFS_MAX_LAYERS];
+    bool bias;
+    double bias_time;
+    enum ax_ttfs_delay_param delay_param;
+    double delay_scale;
+    size_t n_params;
+    double *mem;                          /* 4 * n_params */
+    double *params, *grads, *m, *v;       /* views into mem */
+    size_t w_off[AX_TTFS_MAX_LAYERS];     /* weights (n_out, n_in) */
+    size_t d_off[AX_TTFS_MAX_LAYERS];     /* delay parameters */
+    size_t d_count[AX_TTFS_MAX_LAYERS];
+    double *delays[AX_TTFS_MAX_LAYERS];   /* delay values, then d(value)/d(param) */
+    double *ddelay[AX_TTFS_MAX_LAYERS];   /* dL/d(delay value) scratch */
+    int max_batch;
+    double *t_in[AX_TTFS_MAX_LAYERS];     /* (B, n_in) incl. the bias column */
+    double *t_out[AX_TTFS_MAX_LAYERS];    /* (B, n_out) */
+    double *dt_out[AX_TTFS_MAX_LAYERS];   /* (B, n_out) dL/dT */
+    double *dt_in[AX_TTFS_MAX_LAYERS];    /* (B, n_in) */
+    ax_ttfs_work *work;
+    struct ax_ttfs_backend backend;
+};
+
+int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch);
+void ax_ttfs_net_free(struct ax_ttfs_net *net);
+void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
+                      struct ax_rng *rng);
+/* Maps the delay parameters to delay values (call after every update). */
+void ax_ttfs_net_map_delays(struct ax_ttfs_net *net);
+/* x: (B, n_features) input spike times; fills t_in/t_out of every layer. */
+int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B);
+void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
+/* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
+void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
+/* Output spike times of the last forward pass: (B, n_classes). */
+const double *ax_ttfs_net_output(const struct ax_ttfs_net *net);
+
+/* ---------------------------------------------------------------------------
+ * Training */
+
+struct ax_ttfs_epoch_stats {
+    int epoch; /* 1-based, after the epoch */
+    double loss, train_accuracy, val_accuracy, samples_per_s, seconds;
+    int bumps; /* steps skipped for weight bumping */
+    int bumps_by_layer[AX_TTFS_MAX_LAYERS];
+};
+
+typedef void (*ax_ttfs_progress_fn)(void *ctx, int done, int total);
+
+struct ax_ttfs_trainer {
+    struct ax_ttfs_config cfg;
+    struct ax_ttfs_net net;
+    const struct ax_ttfs_dataset *train, *val;
+    struct ax_rng rng;
+    int epoch;        /* epochs completed */
+    uint64_t step;    /* Adam steps taken */
+    double bump;      /* current weight bump value */
+    int bump_layer;   /* layer bumped last step, -1 if none */
+    int *order;       /* (n_train) sample order of the epoch */
+    double *xbatch;   /* (batch, n_features) */
+    int *ybatch;      /* (batch) */
+    double *dloss;    /* (batch, n_classes) */
+    /* learning-curve history, one entry per completed epoch */
+    double *hist_loss, *hist_train, *hist_val;
+};
+
+int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_config *cfg,
+                           const struct ax_ttfs_dataset *train, const struct ax_ttfs_dataset *val);
+void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr);
+/* Replaces the forward backend (default: the exact software math). */
+void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttfs_backend *b);
+int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats *st,
+                          ax_ttfs_progress_fn progress, void *progress_ctx);
+/* Fraction of ds classified correctly (earliest output spike == label). */
+int ax_ttfs_evaluate(struct ax_ttfs_net *net, const struct ax_ttfs_dataset *ds, int batch,
+                     double *accuracy);
+/* Class of each of n inputs x (n, n_features); -1 where no output spiked. */
+int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, int *classes);
+
+/* Checkpoints: "AXTTFSCK", version, config hash, seed, state, parameters, Adam
+ * moments, history; SHA-256 of everything before it at the end. */
+#define AX_TTFS_CHECKPOINT_VERSION 1
+int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, char *err,
+                            size_t err_size);
+int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *err,
+                            size_t err_size);
+
+/* ---------------------------------------------------------------------------
+ * Provenance and metrics (JSON lines; times in tau_s) */
+const char *ax_ttfs_git_revision(void); /* at build time; "-dirty" if uncommitted */
+const char *ax_ttfs_source_dir(void);   /* the checkout the program was built from */
+/* The data folder: cli_dir (--data) if given, else $AXON_DATA_DIR, else
+ * ../shared/data beside the checkout; err says where it looked. */
+int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, size_t err_size);
+void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
+                                const char *backend, int resumed_epoch);
+void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
+void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, int epochs);
+
+/* ---------------------------------------------------------------------------
+ * Plots (PNG, written with zlib) */
+int ax_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height);
+/* Loss and accuracy curves over n epochs. */
+int ax_ttfs_plot_curves(const char *path, const double *loss, const double *train_acc,
+                        const double *val_acc, int n);
+/* Yin-Yang decision map: the predicted class over the unit square, with the
+ * samples of ds drawn on top. */
+int ax_ttfs_plot_yinyang(const char *path, struct ax_ttfs_net *net,
+                         const struct ax_ttfs_config *cfg, const struct ax_ttfs_dataset *ds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

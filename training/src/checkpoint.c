@@ -1,0 +1,311 @@
+/* Checkpoints: everything needed to resume a run bit-exactly, little-endian,
+ * closed by a SHA-256 of all preceding bytes. Layout (docs/training.md):
+ *   "AXTTFSCK" u32 version u32 0 u64 config_hash u64 seed u32 epoch u32 n_layers
+ *   u32 sizes[n_layers + 1] u64 adam_step f64 bump i32 bump_layer u64 rng[4]
+ *   u64 n_params f64 params[n] f64 m[n] f64 v[n] f64 history[3][epoch] u8 sha256[32] */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "axon/status.h"
+#include "axon/ttfs_train.h"
+
+static const char MAGIC[8] = {'A', 'X', 'T', 'T', 'F', 'S', 'C', 'K'};
+
+struct wbuf {
+    uint8_t *p;
+    size_t n, cap;
+    int failed;
+};
+
+static void put_bytes(struct wbuf *b, const void *src, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->n + n > b->cap) {
+        size_t cap = (b->cap ? b->cap : 4096);
+        while (cap < b->n + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void put_u64(struct wbuf *b, uint64_t v)
+{
+    uint8_t x[8];
+    for (int i = 0; i < 8; i++)
+        x[i] = (uint8_t)(v >> (8 * i));
+    put_bytes(b, x, 8);
+}
+
+static void put_u32(struct wbuf *b, uint32_t v)
+{
+    uint8_t x[4];
+    for (int i = 0; i < 4; i++)
+        x[i] = (uint8_t)(v >> (8 * i));
+    put_bytes(b, x, 4);
+}
+
+static void put_f64s(struct wbuf *b, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &v[i], 8);
+        put_u64(b, u);
+    }
+}
+
+int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, char *err,
+                            size_t err_size)
+{
+    const struct ax_ttfs_net *net = &tr->net;
+    struct wbuf b = {0};
+    put_bytes(&b, MAGIC, 8);
+    put_u32(&b, AX_TTFS_CHECKPOINT_VERSION);
+    put_u32(&b, 0);
+    put_u64(&b, tr->cfg.hash);
+    put_u64(&b, tr->cfg.seed);
+    put_u32(&b, (uint32_t)tr->epoch);
+    put_u32(&b, (uint32_t)net->n_layers);
+    for (int l = 0; l <= net->n_layers; l++)
+        put_u32(&b, (uint32_t)tr->cfg.sizes[l]);
+    put_u64(&b, tr->step);
+    put_f64s(&b, &tr->bump, 1);
+    put_u32(&b, (uint32_t)(int32_t)tr->bump_layer);
+    for (int i = 0; i < 4; i++)
+        put_u64(&b, tr->rng.s[i]);
+    put_u64(&b, net->n_params);
+    put_f64s(&b, net->params, net->n_params);
+    put_f64s(&b, net->m, net->n_params);
+    put_f64s(&b, net->v, net->n_params);
+    put_f64s(&b, tr->hist_loss, (size_t)tr->epoch);
+    put_f64s(&b, tr->hist_train, (size_t)tr->epoch);
+    put_f64s(&b, tr->hist_val, (size_t)tr->epoch);
+    uint8_t sum[32];
+    if (!b.failed)
+        ax_sha256(b.p, b.n, sum);
+    put_bytes(&b, sum, 32);
+    if (b.failed) {
+        free(b.p);
+        snprintf(err, err_size, "%s: %s", path, ax_strerror(AX_E_NOMEM));
+        return AX_E_NOMEM;
+    }
+    /* Write a temporary file and rename it, so a crash never leaves half a checkpoint. */
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    int rc = 0;
+    if (!f || fwrite(b.p, 1, b.n, f) != b.n)
+        rc = AX_E_IO;
+    if (f && fclose(f) != 0)
+        rc = AX_E_IO;
+    if (!rc && rename(tmp, path) != 0)
+        rc = AX_E_IO;
+    if (rc) {
+        snprintf(err, err_size, "%s: cannot write checkpoint: %s", path, strerror(errno));
+        remove(tmp);
+    }
+    free(b.p);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * reading, with a length check before every field */
+
+struct rbuf {
+    const uint8_t *p;
+    size_t n, off;
+};
+
+static int get_bytes(struct rbuf *r, void *dst, size_t n)
+{
+    if (r->n - r->off < n)
+        return AX_E_TRUNC;
+    memcpy(dst, r->p + r->off, n);
+    r->off += n;
+    return 0;
+}
+
+static int get_u64(struct rbuf *r, uint64_t *v)
+{
+    uint8_t x[8];
+    int rc = get_bytes(r, x, 8);
+    *v = 0;
+    for (int i = 0; !rc && i < 8; i++)
+        *v |= (uint64_t)x[i] << (8 * i);
+    return rc;
+}
+
+static int get_u32(struct rbuf *r, uint32_t *v)
+{
+    uint8_t x[4];
+    int rc = get_bytes(r, x, 4);
+    *v = 0;
+    for (int i = 0; !rc && i < 4; i++)
+        *v |= (uint32_t)x[i] << (8 * i);
+    return rc;
+}
+
+static int get_f64s(struct rbuf *r, double *v, size_t n)
+{
+    if ((r->n - r->off) / 8 < n)
+        return AX_E_TRUNC;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        get_u64(r, &u);
+        memcpy(&v[i], &u, 8);
+    }
+    return 0;
+}
+
+static int read_file(const char *path, uint8_t **data, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO;
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            uint8_t *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int rc = !buf ? AX_E_NOMEM : ferror(f) ? AX_E_IO : 0;
+    fclose(f);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    *n = len;
+    return 0;
+}
+
+/* Checks the header against the running trainer; err gets the reason. */
+static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32_t *epoch,
+                        char *why, size_t why_size)
+{
+    char magic[8];
+    uint32_t version, flags, n_layers, size;
+    uint64_t hash, seed;
+    int rc = get_bytes(r, magic, 8);
+    if (rc || memcmp(magic, MAGIC, 8))
+        return snprintf(why, why_size, "not an axon TTFS checkpoint"), AX_E_FORMAT;
+    if ((rc = get_u32(r, &version)) || version != AX_TTFS_CHECKPOINT_VERSION)
+        return snprintf(why, why_size, "version %u, expected %d", version,
+                        AX_TTFS_CHECKPOINT_VERSION),
+               AX_E_VERSION;
+    if ((rc = get_u32(r, &flags)) || (rc = get_u64(r, &hash)) || (rc = get_u64(r, &seed)) ||
+        (rc = get_u32(r, epoch)) || (rc = get_u32(r, &n_layers)))
+        return snprintf(why, why_size, "truncated header"), AX_E_TRUNC;
+    if (hash != tr->cfg.hash)
+        return snprintf(why, why_size, "made with a different config (hash %016llx)",
+                        (unsigned long long)hash),
+               AX_E_FORMAT;
+    if (seed != tr->cfg.seed)
+        return snprintf(why, why_size, "made with seed %llu, not %llu", (unsigned long long)seed,
+                        (unsigned long long)tr->cfg.seed),
+               AX_E_FORMAT;
+    if ((int)n_layers != tr->net.n_layers)
+        return snprintf(why, why_size, "layer count differs"), AX_E_FORMAT;
+    for (uint32_t l = 0; l <= n_layers; l++)
+        if ((rc = get_u32(r, &size)) || (int)size != tr->cfg.sizes[l])
+            return snprintf(why, why_size, "network sizes differ"), AX_E_FORMAT;
+    if (*epoch > (uint32_t)(tr->cfg.epochs > 0 ? tr->cfg.epochs : 1))
+        return snprintf(why, why_size, "already has %u epochs, more than the %d asked for",
+                        *epoch, tr->cfg.epochs),
+               AX_E_RANGE;
+    return 0;
+}
+
+static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch)
+{
+    struct ax_ttfs_net *net = &tr->net;
+    uint64_t step, n_params;
+    uint32_t bump_layer;
+    int rc = get_u64(r, &step);
+    if (!rc)
+        rc = get_f64s(r, &tr->bump, 1);
+    if (!rc)
+        rc = get_u32(r, &bump_layer);
+    for (int i = 0; i < 4 && !rc; i++)
+        rc = get_u64(r, &tr->rng.s[i]);
+    if (!rc)
+        rc = get_u64(r, &n_params);
+    if (!rc && n_params != net->n_params)
+        return AX_E_FORMAT;
+    if (!rc)
+        rc = get_f64s(r, net->params, net->n_params);
+    if (!rc)
+        rc = get_f64s(r, net->m, net->n_params);
+    if (!rc)
+        rc = get_f64s(r, net->v, net->n_params);
+    if (!rc)
+        rc = get_f64s(r, tr->hist_loss, epoch);
+    if (!rc)
+        rc = get_f64s(r, tr->hist_train, epoch);
+    if (!rc)
+        rc = get_f64s(r, tr->hist_val, epoch);
+    if (!rc && r->off != r->n)
+        rc = AX_E_FORMAT;
+    if (!rc) {
+        tr->step = step;
+        tr->bump_layer = (int32_t)bump_layer;
+        tr->epoch = (int)epoch;
+        ax_ttfs_net_map_delays(net);
+    }
+    return rc;
+}
+
+int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *err,
+                            size_t err_size)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    int rc = read_file(path, &data, &n);
+    if (rc) {
+        snprintf(err, err_size, "%s: cannot read checkpoint: %s", path, ax_strerror(rc));
+        return rc;
+    }
+    char why[200] = "";
+    uint8_t sum[32];
+    if (n < 8 + 32) {
+        snprintf(why, sizeof why, "too short (%zu bytes)", n);
+        rc = AX_E_TRUNC;
+    } else {
+        ax_sha256(data, n - 32, sum);
+        if (memcmp(sum, data + n - 32, 32)) {
+            snprintf(why, sizeof why, "checksum mismatch (corrupt or truncated)");
+            rc = AX_E_CRC;
+        }
+    }
+    struct rbuf r = {data, n - 32, 0};
+    uint32_t epoch = 0;
+    if (!rc)
+        rc = check_header(&r, tr, &epoch, why, sizeof why);
+    if (!rc && (rc = read_state(&r, tr, epoch)))
+        snprintf(why, sizeof why, "parameter block does not match the network");
+    if (rc)
+        snprintf(err, err_size, "%s: bad checkpoint: %s", path, why);
+    free(data);
+    return rc;
+}

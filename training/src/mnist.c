@@ -1,0 +1,219 @@
+/* MNIST from the standard IDX gzip files, verified against SHA256SUMS.uncompressed. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "axon/status.h"
+#include "axon/ttfs_data.h"
+
+/* Whole decompressed content of a gzip file. */
+static int read_gz(const char *path, uint8_t **out, size_t *n, char *err, size_t err_size)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return AX_E_NOTFOUND;
+    }
+    size_t cap = 1 << 20, len = 0;
+    uint8_t *buf = malloc(cap);
+    int rc = buf ? 0 : AX_E_NOMEM;
+    while (!rc) {
+        if (len == cap) {
+            uint8_t *b = realloc(buf, cap *= 2);
+            if (!b) {
+                rc = AX_E_NOMEM;
+                break;
+            }
+            buf = b;
+        }
+        int got = gzread(f, buf + len, (unsigned)(cap - len > (1u << 30) ? (1u << 30) : cap - len));
+        if (got < 0) {
+            snprintf(err, err_size, "%s: not a valid gzip file", path);
+            rc = AX_E_FORMAT;
+        } else if (got == 0) {
+            break;
+        }
+        len += got > 0 ? (size_t)got : 0;
+    }
+    gzclose(f);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *n = len;
+    return 0;
+}
+
+/* Looks up `name` in dir/SHA256SUMS.uncompressed and compares. */
+static int check_sum(const char *dir, const char *name, const uint8_t *data, size_t n, char *err,
+                     size_t err_size)
+{
+    char path[1024], line[512], hex[65];
+    snprintf(path, sizeof path, "%s/SHA256SUMS.uncompressed", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return AX_E_NOTFOUND;
+    }
+    int rc = AX_E_NOTFOUND;
+    ax_sha256_hex(data, n, hex);
+    while (fgets(line, sizeof line, f)) {
+        char sum[80], file[256];
+        if (sscanf(line, "%79s %255s", sum, file) != 2 || strcmp(file, name))
+            continue;
+        rc = strcmp(sum, hex) ? AX_E_CRC : 0;
+        break;
+    }
+    fclose(f);
+    if (rc == AX_E_NOTFOUND)
+        snprintf(err, err_size, "%s: no checksum for %s", path, name);
+    else if (rc)
+        snprintf(err, err_size, "%s/%s.gz: SHA-256 mismatch (got %s)", dir, name, hex);
+    return rc;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Reads and verifies one IDX file; checks magic and sizes. */
+static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t count,
+                    uint8_t **data, size_t *header, char *err, size_t err_size)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.gz", dir, name);
+    size_t n;
+    int rc = read_gz(path, data, &n, err, err_size);
+    if (rc)
+        return rc;
+    rc = check_sum(dir, name, *data, n, err, err_size);
+    size_t hdr = magic == 2051 ? 16 : 8;
+    if (!rc && (n < hdr || be32(*data) != magic || be32(*data + 4) != count)) {
+        snprintf(err, err_size, "%s: bad IDX header (magic or count)", path);
+        rc = AX_E_FORMAT;
+    }
+    if (!rc && magic == 2051 && (be32(*data + 8) != 28 || be32(*data + 12) != 28 ||
+                                 n != hdr + (size_t)count * 784)) {
+        snprintf(err, err_size, "%s: expected %u images of 28x28", path, count);
+        rc = AX_E_FORMAT;
+    }
+    if (!rc && magic == 2049 && n != hdr + count) {
+        snprintf(err, err_size, "%s: expected %u labels", path, count);
+        rc = AX_E_FORMAT;
+    }
+    if (rc) {
+        free(*data);
+        *data = NULL;
+    }
+    *header = hdr;
+    return rc;
+}
+
+/* Area weights of output pixel o when 24 source pixels map onto 16. */
+static void area_average_16(const double *src24, double *dst16)
+{
+    const double scale = 24.0 / 16.0;
+    double tmp[24 * 16];
+    for (int r = 0; r < 24; r++) /* rows of source, columns resampled */
+        for (int o = 0; o < 16; o++) {
+            double lo = o * scale, hi = lo + scale, acc = 0.0;
+            for (int i = (int)lo; i < (int)ceil(hi) && i < 24; i++) {
+                double a = fmin(hi, i + 1.0) - fmax(lo, (double)i);
+                acc += a * src24[r * 24 + i];
+            }
+            tmp[r * 16 + o] = acc / scale;
+        }
+    for (int o = 0; o < 16; o++)
+        for (int c = 0; c < 16; c++) {
+            double lo = o * scale, hi = lo + scale, acc = 0.0;
+            for (int i = (int)lo; i < (int)ceil(hi) && i < 24; i++) {
+                double a = fmin(hi, i + 1.0) - fmax(lo, (double)i);
+                acc += a * tmp[i * 16 + c];
+            }
+            dst16[o * 16 + c] = acc / scale;
+        }
+}
+
+static void encode_image(const uint8_t *img, int size, double *raw, double *t, double t_early,
+                         double t_late)
+{
+    int nf = size * size;
+    if (size == 28) {
+        for (int i = 0; i < 784; i++)
+            raw[i] = img[i] / 255.0;
+    } else {
+        double crop[24 * 24];
+        for (int r = 0; r < 24; r++)
+            for (int c = 0; c < 24; c++)
+                crop[r * 24 + c] = img[(r + 2) * 28 + c + 2] / 255.0;
+        area_average_16(crop, raw);
+    }
+    for (int i = 0; i < nf; i++)
+        t[i] = raw[i] > 0.0 ? t_early + (1.0 - raw[i]) * (t_late - t_early) : INFINITY;
+}
+
+/* dir itself or dir/mnist, whichever holds the files. */
+static void resolve_dir(const char *dir, char *out, size_t n)
+{
+    snprintf(out, n, "%s/mnist/train-images-idx3-ubyte.gz", dir);
+    FILE *f = fopen(out, "rb");
+    if (f) {
+        fclose(f);
+        snprintf(out, n, "%s/mnist", dir);
+    } else {
+        snprintf(out, n, "%s", dir);
+    }
+}
+
+int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum ax_mnist_part part,
+                          int size, double t_early, double t_late, char *err, size_t err_size)
+{
+    char dir[1024];
+    memset(ds, 0, sizeof *ds);
+    if (size != 28 && size != 16) {
+        snprintf(err, err_size, "mnist: size must be 28 or 16");
+        return AX_E_INVAL;
+    }
+    resolve_dir(dir_in, dir, sizeof dir);
+    int test = part == AX_MNIST_TEST;
+    uint32_t count = test ? 10000 : 60000;
+    uint8_t *img = NULL, *lab = NULL;
+    size_t hi, hl;
+    int rc = load_idx(dir, test ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte", 2051,
+                      count, &img, &hi, err, err_size);
+    if (!rc)
+        rc = load_idx(dir, test ? "t10k-labels-idx1-ubyte" : "train-labels-idx1-ubyte", 2049,
+                      count, &lab, &hl, err, err_size);
+    int first = part == AX_MNIST_VALIDATION ? 50000 : 0;
+    int n = part == AX_MNIST_TRAIN ? 50000 : 10000;
+    int nf = size * size;
+    if (!rc) {
+        ds->n = n;
+        ds->n_features = nf;
+        ds->n_classes = 10;
+        ds->t = malloc((size_t)n * nf * sizeof *ds->t);
+        ds->raw = malloc((size_t)n * nf * sizeof *ds->raw);
+        ds->labels = malloc((size_t)n * sizeof *ds->labels);
+        if (!ds->t || !ds->raw || !ds->labels)
+            rc = AX_E_NOMEM;
+    }
+    for (int s = 0; s < n && !rc; s++) {
+        const uint8_t *im = img + hi + (size_t)(first + s) * 784;
+        encode_image(im, size, ds->raw + (size_t)s * nf, ds->t + (size_t)s * nf, t_early, t_late);
+        ds->labels[s] = lab[hl + first + s];
+        if (ds->labels[s] > 9) {
+            snprintf(err, err_size, "%s: label %d out of range", dir, ds->labels[s]);
+            rc = AX_E_FORMAT;
+        }
+    }
+    free(img);
+    free(lab);
+    if (rc)
+        ax_ttfs_dataset_free(ds);
+    return rc;
+}

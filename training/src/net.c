@@ -1,0 +1,248 @@
+/* The network: one parameter buffer (params | grads | Adam m | Adam v), the
+ * forward pass through a backend and the exact backward pass. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "axon/status.h"
+#include "axon/ttfs_train.h"
+
+/* ---------------------------------------------------------------------------
+ * random numbers: xoshiro256** seeded through splitmix64 */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+void ax_rng_seed(struct ax_rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t ax_rng_next(struct ax_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double ax_rng_uniform(struct ax_rng *r)
+{
+    return (double)(ax_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+double ax_rng_normal(struct ax_rng *r)
+{
+    /* Box-Muller; one value per call keeps the state a plain 256 bits. */
+    double u1 = 1.0 - ax_rng_uniform(r), u2 = ax_rng_uniform(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* ---------------------------------------------------------------------------
+ * create / free / init */
+
+static int alloc_activations(struct ax_ttfs_net *net, int B)
+{
+    int max_in = 1, max_out = 1;
+    for (int l = 0; l < net->n_layers; l++) {
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        size_t in = (size_t)B * s->n_in, out = (size_t)B * s->n_out;
+        net->t_in[l] = malloc(in * sizeof(double));
+        net->dt_in[l] = malloc(in * sizeof(double));
+        net->t_out[l] = malloc(out * sizeof(double));
+        net->dt_out[l] = malloc(out * sizeof(double));
+        net->delays[l] = malloc((net->d_count[l] ? net->d_count[l] : 1) * 2 * sizeof(double));
+        net->ddelay[l] = malloc((net->d_count[l] ? net->d_count[l] : 1) * sizeof(double));
+        if (!net->t_in[l] || !net->dt_in[l] || !net->t_out[l] || !net->dt_out[l] ||
+            !net->delays[l] || !net->ddelay[l])
+            return AX_E_NOMEM;
+        if (s->n_in > max_in)
+            max_in = s->n_in;
+        if (s->n_out > max_out)
+            max_out = s->n_out;
+    }
+    net->work = ax_ttfs_work_create(max_in, max_out);
+    return net->work ? 0 : AX_E_NOMEM;
+}
+
+int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch)
+{
+    memset(net, 0, sizeof *net);
+    net->n_layers = cfg->n_layers;
+    net->bias = cfg->bias;
+    net->bias_time = cfg->bias_time;
+    net->delay_param = cfg->delay_param;
+    net->delay_scale = cfg->delay_scale;
+    net->max_batch = max_batch;
+    size_t off = 0;
+    for (int l = 0; l < cfg->n_layers; l++) {
+        struct ax_ttfs_layer_spec *s = &net->spec[l];
+        s->n_in = cfg->sizes[l] + (cfg->bias ? 1 : 0);
+        s->n_out = cfg->sizes[l + 1];
+        s->tau_ratio = cfg->tau_ratio;
+        s->threshold = cfg->threshold;
+        s->delay = cfg->delay;
+        net->w_off[l] = off;
+        off += (size_t)s->n_in * s->n_out;
+        net->d_off[l] = off;
+        net->d_count[l] = ax_ttfs_delay_count(s);
+        off += net->d_count[l];
+    }
+    net->n_params = off;
+    net->mem = calloc(4 * off, sizeof(double));
+    int rc = net->mem ? alloc_activations(net, max_batch) : AX_E_NOMEM;
+    if (rc) {
+        ax_ttfs_net_free(net);
+        return rc;
+    }
+    net->params = net->mem;
+    net->grads = net->mem + off;
+    net->m = net->mem + 2 * off;
+    net->v = net->mem + 3 * off;
+    net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net->work};
+    return 0;
+}
+
+void ax_ttfs_net_free(struct ax_ttfs_net *net)
+{
+    for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
+        free(net->t_in[l]);
+        free(net->dt_in[l]);
+        free(net->t_out[l]);
+        free(net->dt_out[l]);
+        free(net->delays[l]);
+        free(net->ddelay[l]);
+    }
+    ax_ttfs_work_free(net->work);
+    free(net->mem);
+    memset(net, 0, sizeof *net);
+}
+
+void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
+                      struct ax_rng *rng)
+{
+    memset(net->mem, 0, 4 * net->n_params * sizeof(double));
+    for (int l = 0; l < net->n_layers; l++) {
+        double *w = net->params + net->w_off[l];
+        size_t nw = (size_t)net->spec[l].n_in * net->spec[l].n_out;
+        for (size_t i = 0; i < nw; i++)
+            w[i] = cfg->weight_mean[l] + cfg->weight_std[l] * ax_rng_normal(rng);
+        double *p = net->params + net->d_off[l];
+        for (size_t i = 0; i < net->d_count[l]; i++) {
+            p[i] = cfg->delay_mean + cfg->delay_std * ax_rng_normal(rng);
+            if (net->delay_param == AX_TTFS_DELAY_CLIP && p[i] < 0.0)
+                p[i] = 0.0;
+        }
+    }
+    ax_ttfs_net_map_delays(net);
+}
+
+/* delays[l] holds the values, then their derivatives d(value)/d(param). */
+void ax_ttfs_net_map_delays(struct ax_ttfs_net *net)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        size_t n = net->d_count[l];
+        const double *p = net->params + net->d_off[l];
+        double *d = net->delays[l], *dd = net->delays[l] + n;
+        for (size_t i = 0; i < n; i++) {
+            if (net->delay_param == AX_TTFS_DELAY_SIGMOID) {
+                double s = 1.0 / (1.0 + exp(-p[i]));
+                d[i] = net->delay_scale * s;
+                dd[i] = net->delay_scale * s * (1.0 - s);
+            } else {
+                d[i] = p[i] > 0.0 ? p[i] : 0.0;
+                dd[i] = p[i] > 0.0 ? 1.0 : 0.0;
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * forward / backward */
+
+/* Copies B rows of n values into rows of n (+1 bias) values. */
+static void fill_inputs(double *dst, const double *src, int B, int n, bool bias, double bias_time)
+{
+    int stride = n + (bias ? 1 : 0);
+    for (int b = 0; b < B; b++) {
+        memcpy(dst + (size_t)b * stride, src + (size_t)b * n, (size_t)n * sizeof(double));
+        if (bias)
+            dst[(size_t)b * stride + n] = bias_time;
+    }
+}
+
+int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
+{
+    if (B > net->max_batch)
+        return AX_E_INVAL;
+    int n0 = net->spec[0].n_in - (net->bias ? 1 : 0);
+    fill_inputs(net->t_in[0], x, B, n0, net->bias, net->bias_time);
+    for (int l = 0; l < net->n_layers; l++) {
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        int rc = net->backend.layer_forward(net->backend.ctx, l, net->t_out[l], net->t_in[l],
+                                            net->params + net->w_off[l],
+                                            net->d_count[l] ? net->delays[l] : NULL, s, B);
+        if (rc)
+            return rc;
+        if (l + 1 < net->n_layers)
+            fill_inputs(net->t_in[l + 1], net->t_out[l], B, s->n_out, net->bias, net->bias_time);
+    }
+    return 0;
+}
+
+const double *ax_ttfs_net_output(const struct ax_ttfs_net *net)
+{
+    return net->t_out[net->n_layers - 1];
+}
+
+void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net)
+{
+    memset(net->grads, 0, net->n_params * sizeof(double));
+}
+
+void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
+{
+    for (int l = net->n_layers - 1; l >= 0; l--) {
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        size_t nd = net->d_count[l];
+        double *dt_in = l > 0 ? net->dt_in[l] : NULL;
+        if (dt_in)
+            memset(dt_in, 0, (size_t)B * s->n_in * sizeof(double));
+        /* Delay gradients are taken w.r.t. the delay values first, then go
+         * through the reparametrisation into grads. */
+        double *ddv = nd ? net->ddelay[l] : NULL;
+        if (ddv)
+            memset(ddv, 0, nd * sizeof(double));
+        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l],
+                               net->t_in[l], net->t_out[l], net->params + net->w_off[l],
+                               nd ? net->delays[l] : NULL, s, B, net->work);
+        if (ddv) {
+            double *g = net->grads + net->d_off[l];
+            const double *deriv = net->delays[l] + nd;
+            for (size_t i = 0; i < nd; i++)
+                g[i] += ddv[i] * deriv[i];
+        }
+        if (l > 0) {
+            int n_prev = net->spec[l - 1].n_out;
+            for (int b = 0; b < B; b++)
+                memcpy(net->dt_out[l - 1] + (size_t)b * n_prev, dt_in + (size_t)b * s->n_in,
+                       (size_t)n_prev * sizeof(double));
+        }
+    }
+}

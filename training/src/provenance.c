@@ -1,0 +1,110 @@
+/* Provenance (git revision, source folder), data-set lookup, metrics lines. */
+#define _POSIX_C_SOURCE 200809L /* stat */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ax_git_revision.h"
+#include "axon/status.h"
+#include "axon/ttfs_train.h"
+
+const char *ax_ttfs_git_revision(void)
+{
+    return AX_GIT_REVISION;
+}
+
+const char *ax_ttfs_source_dir(void)
+{
+    return AX_SOURCE_DIR;
+}
+
+static int has_mnist(const char *dir)
+{
+    char p[1200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/mnist/train-images-idx3-ubyte.gz", dir);
+    if (stat(p, &st) == 0)
+        return 1;
+    snprintf(p, sizeof p, "%s/train-images-idx3-ubyte.gz", dir);
+    return stat(p, &st) == 0;
+}
+
+int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, size_t err_size)
+{
+    if (cli_dir) {
+        if (has_mnist(cli_dir)) {
+            snprintf(out, n, "%s", cli_dir);
+            return 0;
+        }
+        snprintf(err, err_size, "MNIST not found: looked in --data %s (and %s/mnist)", cli_dir,
+                 cli_dir);
+        return AX_E_NOTFOUND;
+    }
+    const char *env = getenv("AXON_DATA_DIR");
+    char beside[1100];
+    snprintf(beside, sizeof beside, "%s/../shared/data", AX_SOURCE_DIR);
+    if (env && *env && has_mnist(env)) {
+        snprintf(out, n, "%s", env);
+        return 0;
+    }
+    if (has_mnist(beside)) {
+        snprintf(out, n, "%s", beside);
+        return 0;
+    }
+    snprintf(err, err_size,
+             "MNIST not found: looked in $AXON_DATA_DIR (%s) and %s (each also with /mnist); "
+             "pass --data DIR",
+             env && *env ? env : "unset", beside);
+    return AX_E_NOTFOUND;
+}
+
+/* JSON numbers: non-finite values become null. */
+static void json_num(FILE *f, const char *key, double v, int last)
+{
+    if (isfinite(v))
+        fprintf(f, "\"%s\":%.10g%s", key, v, last ? "" : ",");
+    else
+        fprintf(f, "\"%s\":null%s", key, last ? "" : ",");
+}
+
+void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
+                                const char *backend, int resumed_epoch)
+{
+    fprintf(f,
+            "{\"provenance\":{\"format\":\"axon-ttfs-metrics\",\"version\":1,\"config\":\"%s\","
+            "\"config_hash\":\"%016llx\",\"seed\":%llu,",
+            config, cfg->hash, (unsigned long long)cfg->seed);
+    if (cfg->data == AX_TTFS_DATA_YINYANG)
+        fprintf(f, "\"data_seeds\":{\"train\":42,\"validation\":41,\"test\":40},");
+    else
+        fprintf(f, "\"data_seeds\":null,");
+    fprintf(f,
+            "\"backend\":\"%s\",\"die_seed\":null,\"calibration_id\":null,\"model_version\":null,"
+            "\"protocol_version\":null,\"git_revision\":\"%s\",\"time_unit\":\"tau_s\","
+            "\"resumed_from_epoch\":%d}}\n",
+            backend, AX_GIT_REVISION, resumed_epoch);
+    fflush(f);
+}
+
+void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st)
+{
+    fprintf(f, "{\"epoch\":%d,", st->epoch);
+    json_num(f, "loss", st->loss, 0);
+    json_num(f, "train_accuracy", st->train_accuracy, 0);
+    json_num(f, "val_accuracy", st->val_accuracy, 0);
+    json_num(f, "samples_per_s", st->samples_per_s, 0);
+    json_num(f, "epoch_seconds", st->seconds, 0);
+    fprintf(f, "\"bumps\":%d}\n", st->bumps);
+    fflush(f);
+}
+
+void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, int epochs)
+{
+    fprintf(f, "{\"epochs\":%d,", epochs);
+    json_num(f, "test_accuracy", test_accuracy, 0);
+    json_num(f, "seconds", seconds, 1);
+    fprintf(f, "}\n");
+    fflush(f);
+}

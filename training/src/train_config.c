@@ -1,0 +1,232 @@
+/* Experiment configs (training/configs/ *.cfg), read with the project's one
+ * config parser. Every key is optional except data.set and network.sizes. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "axon/config.h"
+#include "axon/status.h"
+#include "axon/ttfs_train.h"
+
+/* A missing optional key keeps its default. */
+static int optional(int rc)
+{
+    return rc == AX_E_NOTFOUND ? 0 : rc;
+}
+
+static void set_defaults(struct ax_ttfs_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->t_early = 0.15;
+    c->t_late = 2.0;
+    c->bias = true;
+    c->bias_time = 0.9;
+    c->tau_ratio = 1;
+    c->threshold = 1.0;
+    c->delay = AX_TTFS_DELAY_NONE;
+    c->delay_param = AX_TTFS_DELAY_SIGMOID;
+    c->delay_scale = 1.0;
+    c->delay_std = 0.25;
+    c->loss = AX_TTFS_LOSS_FASTDEEP;
+    c->fastdeep = (struct ax_ttfs_loss_fastdeep){0.2, 0.005, 1.0};
+    c->mse_dt = 0.2;
+    c->epochs = 300;
+    c->batch_size = 150;
+    c->seed = 1;
+    c->step_size = 20;
+    c->gamma = 0.95;
+    c->adam_beta1 = 0.9;
+    c->adam_beta2 = 0.999;
+    c->adam_eps = 1e-8;
+    c->max_dw_norm = 0.2;
+    c->weight_bump = 5e-4;
+    for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
+        c->weight_mean[l] = 1.0;
+        c->weight_std[l] = 1.0;
+        c->lr_weights[l] = 0.005;
+        c->lr_delays[l] = 0.0;
+        c->missing_threshold[l] = 1.0;
+    }
+}
+
+/* A per-layer list: one value for all layers or exactly one per layer. */
+static int per_layer(ax_config *f, const char *sec, const char *key, double lo, double hi,
+                     int n_layers, double *out)
+{
+    double v[AX_TTFS_MAX_LAYERS];
+    size_t n = 0;
+    int rc = ax_config_get_double_list(f, sec, key, lo, hi, 1, AX_TTFS_MAX_LAYERS, v, &n);
+    if (rc)
+        return rc;
+    if (n != 1 && n != (size_t)n_layers) {
+        /* re-ask with the exact count so the message names file:line and field */
+        return ax_config_get_double_list(f, sec, key, lo, hi, (size_t)n_layers,
+                                         (size_t)n_layers, v, &n);
+    }
+    for (int l = 0; l < n_layers; l++)
+        out[l] = v[n == 1 ? 0 : l];
+    return 0;
+}
+
+static int read_data(ax_config *f, struct ax_ttfs_config *c)
+{
+    static const char *const sets[] = {"yinyang", "mnist", "mnist16", NULL};
+    int set = 0;
+    int rc = ax_config_get_choice(f, "data", "set", sets, &set);
+    if (rc)
+        return rc;
+    c->data = (enum ax_ttfs_data_kind)set;
+    rc = optional(ax_config_get_double(f, "data", "t_early", 0.0, 100.0, &c->t_early));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "data", "t_late", 0.0, 100.0, &c->t_late));
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "data", "bias", &c->bias));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "data", "bias_time", 0.0, 100.0, &c->bias_time));
+    return rc;
+}
+
+static int read_network(ax_config *f, struct ax_ttfs_config *c)
+{
+    long long sizes[AX_TTFS_MAX_LAYERS + 1];
+    size_t n = 0;
+    int rc = ax_config_get_int_list(f, "network", "sizes", 1, 100000, 2, AX_TTFS_MAX_LAYERS + 1,
+                                    sizes, &n);
+    if (rc)
+        return rc;
+    c->n_layers = (int)n - 1;
+    for (size_t i = 0; i < n; i++)
+        c->sizes[i] = (int)sizes[i];
+    long long ratio = c->tau_ratio;
+    static const char *const delays[] = {"none", "synaptic", "axonal", "dendritic", NULL};
+    static const char *const params[] = {"sigmoid", "clip", NULL};
+    int delay = 0, param = 0;
+    rc = optional(ax_config_get_int(f, "network", "tau_ratio", 1, 2, &ratio));
+    c->tau_ratio = (int)ratio;
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "network", "threshold", 1e-6, 1e6, &c->threshold));
+    if (!rc && !(rc = optional(ax_config_get_choice(f, "network", "delay", delays, &delay))))
+        c->delay = (enum ax_ttfs_delay)delay;
+    if (!rc && !(rc = optional(ax_config_get_choice(f, "network", "delay_param", params, &param))))
+        c->delay_param = (enum ax_ttfs_delay_param)param;
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "network", "delay_scale", 1e-6, 1e3, &c->delay_scale));
+    return rc;
+}
+
+static int read_init_loss(ax_config *f, struct ax_ttfs_config *c)
+{
+    int L = c->n_layers;
+    int rc = optional(per_layer(f, "init", "weight_mean", -100, 100, L, c->weight_mean));
+    if (!rc)
+        rc = optional(per_layer(f, "init", "weight_std", 0, 100, L, c->weight_std));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "init", "delay_mean", -100, 100, &c->delay_mean));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "init", "delay_std", 0, 100, &c->delay_std));
+    static const char *const losses[] = {"fastdeep", "shift_mse", NULL};
+    int loss = 0;
+    if (!rc && !(rc = optional(ax_config_get_choice(f, "loss", "kind", losses, &loss))))
+        c->loss = (enum ax_ttfs_loss_kind)loss;
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "loss", "xi", 1e-6, 1e6, &c->fastdeep.xi));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "loss", "alpha", 0, 1e6, &c->fastdeep.alpha));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "loss", "beta", 1e-6, 1e6, &c->fastdeep.beta));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "loss", "dt", -100, 100, &c->mse_dt));
+    return rc;
+}
+
+static int read_train(ax_config *f, struct ax_ttfs_config *c)
+{
+    int L = c->n_layers;
+    long long epochs = c->epochs, batch = c->batch_size, seed = (long long)c->seed,
+              step = c->step_size;
+    int rc = optional(ax_config_get_int(f, "train", "epochs", 0, 1000000, &epochs));
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "train", "batch_size", 1, 100000, &batch));
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "train", "seed", 0, (1LL << 62), &seed));
+    if (!rc)
+        rc = optional(per_layer(f, "train", "lr_weights", 0, 10, L, c->lr_weights));
+    if (!rc)
+        rc = optional(per_layer(f, "train", "lr_delays", 0, 10, L, c->lr_delays));
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "train", "step_size", 1, 1000000, &step));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "gamma", 0, 1, &c->gamma));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "adam_beta1", 0, 0.999999, &c->adam_beta1));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "adam_beta2", 0, 0.999999, &c->adam_beta2));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "adam_eps", 1e-300, 1, &c->adam_eps));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "max_dw_norm", 0, 1e6, &c->max_dw_norm));
+    if (!rc)
+        rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "train", "weight_bump", 0, 1, &c->weight_bump));
+    c->epochs = (int)epochs;
+    c->batch_size = (int)batch;
+    c->seed = (uint64_t)seed;
+    c->step_size = (int)step;
+    return rc;
+}
+
+/* Checks that need several fields at once. */
+static int check_consistency(const struct ax_ttfs_config *c, const char *path, char *err,
+                             size_t err_size)
+{
+    int features = c->data == AX_TTFS_DATA_YINYANG ? 4 : c->data == AX_TTFS_DATA_MNIST ? 784 : 256;
+    int classes = c->data == AX_TTFS_DATA_YINYANG ? 3 : 10;
+    if (c->sizes[0] != features || c->sizes[c->n_layers] != classes) {
+        snprintf(err, err_size, "%s: network.sizes: the data set needs %d inputs and %d outputs",
+                 path, features, classes);
+        return AX_E_RANGE;
+    }
+    if (c->t_late <= c->t_early) {
+        snprintf(err, err_size, "%s: data.t_late must be greater than data.t_early", path);
+        return AX_E_RANGE;
+    }
+    return 0;
+}
+
+int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, size_t err_size)
+{
+    ax_config *f;
+    set_defaults(c);
+    int rc = ax_config_load_file(&f, path, err, err_size);
+    if (rc)
+        return rc;
+    c->hash = ax_config_hash(f);
+    rc = read_data(f, c);
+    if (rc == AX_E_NOTFOUND) {
+        snprintf(err, err_size, "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")",
+                 path);
+        ax_config_free(f);
+        return AX_E_FORMAT;
+    }
+    if (!rc) {
+        rc = read_network(f, c);
+        if (rc == AX_E_NOTFOUND) {
+            snprintf(err, err_size, "%s:1: network.sizes: missing", path);
+            ax_config_free(f);
+            return AX_E_FORMAT;
+        }
+    }
+    if (!rc)
+        rc = read_init_loss(f, c);
+    if (!rc)
+        rc = read_train(f, c);
+    if (!rc)
+        rc = ax_config_check_unknown(f);
+    if (rc)
+        snprintf(err, err_size, "%s", ax_config_error(f));
+    else
+        rc = check_consistency(c, path, err, err_size);
+    ax_config_free(f);
+    return rc;
+}
