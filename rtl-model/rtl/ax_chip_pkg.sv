@@ -151,7 +151,7 @@ package ax_chip_pkg;
     endcase
     gs  = 32'sd32768 + spread(h[15:0], gain_hw, fpn);
     gq  = 64'(gs);
-    off = spread(h[31:16], off_hw, fpn) >>> 15;
+    off = spread(h[31:16], off_hw, fpn);  // off_hw is in the value's unit
     v   = ((nom * gq) >>> 15) + 64'(off);
     param_eff = clamp32(32'(v), lo, hi);
   endfunction

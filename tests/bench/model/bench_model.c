@@ -1,0 +1,247 @@
+/* bench-model: cycles per second of the full simulated board (512 neurons,
+ * 2 x 256 x 256 synapses) under a realistic load, and the link bytes a
+ * recorded spike costs. Prints one JSON line:
+ *   {"bench":"model","neurons":512,"cycles_per_s":...,"link_bytes_per_spike":...}
+ * Load: every synapse row configured (labels select 1/8 of a row per event),
+ * all drivers with signs and delays, 128 tonically firing neurons whose spikes
+ * are routed on chip to the other hemisphere and recorded, an input event
+ * every 4 cycles from the host (WAIT_UNTIL + INJECT programs), MADC on.
+ * cycles_per_s is measured on process CPU time (the machine is shared).
+ * Usage: bench-model [run_cycles] */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "axon/codec.h"
+#include "axsim.h"
+
+#define N 256 /* neurons per hemisphere */
+
+typedef struct bm {
+    axsim_board *b;
+    ax_frame_parser parser;
+    ax_record_decoder dec;
+    uint16_t cmd_seq, data_expect;
+    uint16_t acked; /* CMD frames acknowledged (cumulative ack of the board) */
+    uint64_t nacks, data_bytes, spikes, spike_words, words;
+    int fail;
+} bm;
+
+static ax_frame fin, fout;
+static uint8_t bytes[AX_FRAME_MAX_BYTES];
+
+static void bm_send(bm *m, uint8_t type, const uint32_t *payload, size_t len)
+{
+    memset(&fout, 0, sizeof fout);
+    fout.type = type;
+    fout.seq = type == AX_FT_CMD ? m->cmd_seq++ : 0;
+    fout.ack = m->data_expect;
+    fout.len = (uint16_t)len;
+    if (len)
+        memcpy(fout.payload, payload, 4 * len);
+    int n = ax_frame_encode(&fout, bytes, sizeof bytes);
+    if (n < 0) {
+        m->fail = 1;
+        return;
+    }
+    size_t off = 0;
+    while (off < (size_t)n) {
+        int k = axsim_write(m->b, bytes + off, (size_t)n - off);
+        if (k < 0) {
+            m->fail = 1;
+            return;
+        }
+        if (k == 0)
+            axsim_step(m->b, 16);
+        off += (size_t)k;
+    }
+}
+
+static void bm_frame(bm *m, const ax_frame *f, size_t nbytes)
+{
+    if (f->type == AX_FT_ACK || f->type == AX_FT_NACK) {
+        if (f->type == AX_FT_NACK)
+            m->nacks++;
+        m->acked = f->ack;
+        return;
+    }
+    if (f->type != AX_FT_DATA || f->seq != m->data_expect)
+        return;
+    m->data_expect++;
+    m->acked = f->ack;
+    m->data_bytes += nbytes;
+    size_t i = 0, sw = 0;
+    while (i < f->len) {
+        ax_record r;
+        int n = ax_record_decode(&m->dec, f->payload + i, f->len - i, &r);
+        if (n <= 0) {
+            m->fail = 1;
+            return;
+        }
+        if (r.type == AX_REC_SPIKE) {
+            m->spikes++;
+            sw += (size_t)n;
+        } else if (r.type == AX_REC_TIME) {
+            sw += (size_t)n; /* the time records spikes need (MADC deltas are 16 bit) */
+        }
+        i += (size_t)n;
+    }
+    m->spike_words += sw;
+    m->words += f->len;
+}
+
+static void bm_pump(bm *m)
+{
+    uint8_t buf[4096];
+    int n;
+    while ((n = axsim_read(m->b, buf, sizeof buf)) > 0) {
+        size_t off = 0;
+        while (off < (size_t)n) {
+            size_t used = 0;
+            if (ax_frame_parser_feed(&m->parser, buf + off, (size_t)n - off, &used, &fin) == 1)
+                bm_frame(m, &fin, ax_frame_bytes(fin.len));
+            off += used;
+            if (used == 0)
+                break;
+        }
+    }
+}
+
+/* Sends a CMD and steps until the board has acknowledged it. */
+static void bm_cmd_sync(bm *m, const uint32_t *p, size_t len)
+{
+    uint16_t want = (uint16_t)(m->cmd_seq + 1);
+    bm_send(m, AX_FT_CMD, p, len);
+    for (int i = 0; i < 100000 && m->acked != want && !m->fail; i++) {
+        axsim_step(m->b, 8);
+        bm_pump(m);
+    }
+    if (m->acked != want)
+        m->fail = 1;
+}
+
+static void bm_write(bm *m, uint32_t addr, const uint32_t *data, size_t n)
+{
+    uint32_t p[AX_FRAME_MAX_PAYLOAD];
+    size_t pos = 0;
+    if (ax_ins_write_burst(p, AX_FRAME_MAX_PAYLOAD, &pos, addr, data, n) != AX_OK)
+        m->fail = 1;
+    else
+        bm_cmd_sync(m, p, pos);
+}
+
+static void bm_write1(bm *m, uint32_t addr, uint32_t v)
+{
+    bm_write(m, addr, &v, 1);
+}
+
+static void configure(bm *m)
+{
+    static uint32_t row[N / 2];
+    for (unsigned h = 0; h < 2; h++) {
+        for (unsigned d = 0; d < N / 2; d++)
+            row[d] = (d % 16) | 1u << 16 | 2u << 18; /* delay, even row exc, odd row inh */
+        bm_write(m, 0x013000u + h * 0x100u, row, N / 2);
+        for (unsigned r = 0; r < N; r++) {
+            for (unsigned w = 0; w < N / 2; w++) {
+                unsigned c0 = 2 * w, c1 = c0 + 1;
+                unsigned w0 = 16 + (r * 7 + c0) % 32, w1 = 16 + (r * 7 + c1) % 32;
+                row[w] = w0 | ((c0 + r) % 8) << 6 | (w1 | ((c1 + r) % 8) << 6) << 16;
+            }
+            bm_write(m, 0x100000u + h * 0x10000u + r * 0x100u, row, N / 2);
+        }
+    }
+    static uint32_t cfg[2 * N];
+    for (unsigned n = 0; n < 2 * N; n++) {
+        unsigned other = n < N ? 14 : 13;
+        cfg[n] = (n % 8) | ((n / 2) % 128) << 6 | 1u << other | 1u << 16;
+    }
+    bm_write(m, 0x011000u, cfg, 254);
+    bm_write(m, 0x011000u + 254, cfg + 254, 254);
+    bm_write(m, 0x011000u + 508, cfg + 508, 4);
+    /* every fourth neuron fires tonically: leak above threshold */
+    static uint32_t leak[2 * N];
+    for (unsigned n = 0; n < 2 * N; n++)
+        leak[n] = n % 4 == 0 ? 640 + (n % 16) * 4 : 300;
+    bm_write(m, 0x020000u, leak, 254);
+    bm_write(m, 0x020000u + 254, leak + 254, 254);
+    bm_write(m, 0x020000u + 508, leak + 508, 4);
+    bm_write1(m, 0x010009u, 16);           /* MADC every 16 cycles */
+    bm_write1(m, 0x010008u, 1u | 7u << 4); /* on neuron 7 */
+    uint32_t p[4];
+    size_t pos = 0;
+    ax_ins_record(p, 4, &pos, AX_RECORD_SPIKES | AX_RECORD_MADC);
+    ax_ins_timer_reset(p, 4, &pos);
+    bm_cmd_sync(m, p, pos);
+    axsim_step(m->b, 2000); /* CapMem settles */
+    bm_pump(m);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t run = argc > 1 ? strtoull(argv[1], NULL, 10) : 200000;
+    axsim_options o;
+    axsim_options_default(&o);
+    o.size = AXSIM_FULL;
+    bm m;
+    memset(&m, 0, sizeof m);
+    if (axsim_create(&o, &m.b) != 0) {
+        fprintf(stderr, "bench-model: axsim_create failed\n");
+        return 1;
+    }
+    ax_frame_parser_init(&m.parser);
+    ax_record_decoder_init(&m.dec);
+    bm_send(&m, AX_FT_HELLO, NULL, 0);
+    for (int i = 0; i < 1000; i++) {
+        axsim_step(m.b, 64);
+        bm_pump(&m);
+    }
+    configure(&m);
+    m.data_bytes = m.spikes = m.spike_words = m.words = 0;
+
+    /* the run: a program frame per 256 cycles, 64 injects each, 4 frames ahead */
+    const unsigned win = 256, every = 4;
+    uint64_t t0 = axsim_cycles(m.b), next_frame = 0;
+    uint32_t x = 0x12345678u;
+    clock_t c0 = clock();
+    while (axsim_cycles(m.b) - t0 < run && !m.fail) {
+        uint64_t now = axsim_cycles(m.b) - t0;
+        while (next_frame * win < now + 4 * win) {
+            uint32_t p[AX_FRAME_MAX_PAYLOAD];
+            size_t pos = 0;
+            if (next_frame == 0)
+                ax_ins_timer_reset(p, AX_FRAME_MAX_PAYLOAD, &pos); /* experiment time 0 now */
+            for (unsigned j = 0; j < win / every; j++) {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                uint16_t label = (uint16_t)((x & 7u) | ((x >> 8) % 128u) << 6 | (1u + (x >> 20) % 3u) << 13);
+                ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, &pos, 200 + next_frame * win + j * every);
+                ax_ins_inject(p, AX_FRAME_MAX_PAYLOAD, &pos, label);
+            }
+            bm_send(&m, AX_FT_CMD, p, pos);
+            next_frame++;
+        }
+        axsim_step(m.b, 128);
+        bm_pump(&m);
+    }
+    double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    uint64_t cycles = axsim_cycles(m.b) - t0;
+    if (m.fail || m.nacks || m.spikes == 0) {
+        fprintf(stderr, "bench-model: run failed (fail %d, nacks %llu, spikes %llu)\n", m.fail,
+                (unsigned long long)m.nacks, (unsigned long long)m.spikes);
+        axsim_destroy(m.b);
+        return 1;
+    }
+    /* a spike's share of the DATA bytes: its words (and TIME records) plus
+     * that share of the frame overhead */
+    double share = m.words ? (double)m.spike_words / (double)m.words : 0.0;
+    printf("{\"bench\":\"model\",\"neurons\":%d,\"cycles_per_s\":%.0f,\"link_bytes_per_spike\":%.2f,"
+           "\"spikes_per_cycle\":%.4f,\"cycles\":%llu}\n",
+           2 * N, (double)cycles / cpu, (double)m.data_bytes * share / (double)m.spikes,
+           (double)m.spikes / (double)cycles, (unsigned long long)cycles);
+    axsim_destroy(m.b);
+    return 0;
+}
