@@ -27,7 +27,7 @@ static void check_board(axsim_size size, axsim_variant v)
     o.temporal_scale = 0.0;
     lt_host *h = lt_open_opts(&o);
     static const uint8_t junk[] = {'A', 'X', 0x4F, 0x17, 0x99};
-    lt_send_raw(h, junk, v == AXSIM_USB2 ? 5 : 4);
+    lt_send_raw(h, junk, v == AXSIM_USB2 ? 5 : 3);
     ax_ident id;
     lt_hello(h, &id);
     unsigned n = size == AXSIM_FULL ? 256 : 32;
