@@ -221,19 +221,15 @@ static int handle_frame(ax_link *l, const ax_frame *f)
     }
 }
 
-/* Reads what arrives within timeout_us and handles its frames. Returns the
+/* Feeds n received bytes to the parser and handles the frames. Returns the
  * number of valid frames, or a negative status. */
-static int pump(ax_link *l, uint32_t timeout_us)
+static int consume(ax_link *l, const uint8_t *buf, size_t n)
 {
-    uint8_t buf[RX_CHUNK];
-    int n = l->tr->ops->read(l->tr, buf, sizeof buf, timeout_us);
-    if (n < 0)
-        return link_fail(l, ax_fail(n, "reading from the board: %s", ax_strerror(n)));
     int frames = 0;
     size_t off = 0;
-    while (off < (size_t)n) {
+    while (off < n) {
         size_t used = 0;
-        int got = ax_frame_parser_feed(&l->parser, buf + off, (size_t)n - off, &used, &l->rx);
+        int got = ax_frame_parser_feed(&l->parser, buf + off, n - off, &used, &l->rx);
         off += used;
         if (got != 1)
             break;
@@ -242,6 +238,28 @@ static int pump(ax_link *l, uint32_t timeout_us)
         if (r < 0)
             return r;
     }
+    return frames;
+}
+
+/* Reads until at least one whole frame has arrived, the bytes stop, or
+ * timeout_us has passed, and handles the frames. Returns the number of
+ * valid frames (0: timeout), or a negative status. */
+static int pump(ax_link *l, uint32_t timeout_us)
+{
+    uint8_t buf[RX_CHUNK];
+    uint64_t start = link_now(l);
+    int frames = 0, n;
+    do {
+        uint64_t spent = link_now(l) - start;
+        uint32_t left = spent >= timeout_us ? 0 : timeout_us - (uint32_t)spent;
+        n = l->tr->ops->read(l->tr, buf, sizeof buf, left);
+        if (n < 0)
+            return link_fail(l, ax_fail(n, "reading from the board: %s", ax_strerror(n)));
+        int f = consume(l, buf, (size_t)n);
+        if (f < 0)
+            return f;
+        frames += f;
+    } while (frames == 0 && n > 0 && link_now(l) - start < timeout_us);
     l->st.bad_frames = l->parser.frames_bad_crc + l->parser.frames_bad_hdr;
     if (frames > 0)
         l->last_rx = link_now(l);
@@ -348,13 +366,17 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     return r < 0 ? r : f->seq;
 }
 
-int ax_link_wait(ax_link *l, const bool *done)
+int ax_link_wait(ax_link *l, const bool *done, uint64_t deadline_us)
 {
     l->idle_acks = 0;
     while (!*done) {
         int r = wait_step(l, l->timeout_us);
         if (r < 0)
             return r;
+        if (deadline_us && link_now(l) > deadline_us && !*done)
+            return link_fail(l, ax_fail(AX_E_TIMEOUT,
+                                        "the board did not finish the program in time (stalled "
+                                        "at an instruction?)"));
         if (l->idle_acks >= 3 && !*done)
             return link_fail(l, ax_fail(AX_E_PROTO, "the board went idle without the "
                                                     "program's END record"));

@@ -20,6 +20,8 @@ struct ax_program {
     ax_read_req *reads;
     size_t nreads, reads_cap;
     size_t read_words;
+    uint64_t trials_cycles; /* sum of the finished trials' last wait-until */
+    uint64_t trial_max;     /* latest wait-until target in this trial */
 };
 
 int ax_program_new(ax_program **out)
@@ -40,6 +42,14 @@ void ax_program_free(ax_program *p)
 void ax_program_clear(ax_program *p)
 {
     p->n = p->nreads = p->read_words = 0;
+    p->trials_cycles = p->trial_max = 0;
+}
+
+/* An upper bound of the program's run time in cycles: the wait-until times,
+ * 64 cycles a word (register accesses wait for the bus) and a margin. */
+static uint64_t program_cycles_bound(const ax_program *p)
+{
+    return p->trials_cycles + p->trial_max + 64u * p->n + 125000u;
 }
 
 size_t ax_program_words(const ax_program *p)
@@ -81,11 +91,15 @@ int ax_program_wait_until(ax_program *p, uint64_t cycle)
 {
     if (cycle > AX_TIME_MASK)
         return AX_E_RANGE;
+    if (cycle > p->trial_max)
+        p->trial_max = cycle;
     EMIT(p, ax_ins_wait_until(p->w, p->cap, &p->n, cycle));
 }
 
 int ax_program_timer_reset(ax_program *p)
 {
+    p->trials_cycles += p->trial_max;
+    p->trial_max = 0;
     EMIT(p, ax_ins_timer_reset(p->w, p->cap, &p->n));
 }
 
@@ -375,10 +389,14 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
         return ret;
     run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
     d->run = &c;
+    uint64_t start = ax_transport_now_us(d->link.tr);
     ret = send_program(&d->link, p);
     if (ret >= 0) {
+        /* Twice the bound, plus the link's own patience, in device time. */
+        uint64_t slack = 2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
+                         (uint64_t)d->link.timeout_us * d->link.retries;
         c.end_seq = ret;
-        ret = ax_link_wait(&d->link, &c.done);
+        ret = ax_link_wait(&d->link, &c.done, start + slack);
     }
     d->run = NULL;
     if (ret == AX_OK)

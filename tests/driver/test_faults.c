@@ -3,7 +3,7 @@
  * proving that every result libaxon returns is correct or an error, and that
  * no command ran twice.
  *
- * usage: test_faults [--board fake|URI] [--faults N] [--seed S] [--quiet]
+ * usage: test_faults [--board fake|URI] [--faults N] [--seed S] [--timeout-us T]
  * (N also from $AX_FAULTS). The board runs programs of 64 read-modify-write
  * sequences on SCRATCH (read v+i, write v+i+1) interleaved with burst reads
  * of the read-only board registers; the host checks every ticket. A command
@@ -101,16 +101,19 @@ int main(int argc, char **argv)
     const char *board = "fake";
     uint64_t target = getenv("AX_FAULTS") ? strtoull(getenv("AX_FAULTS"), NULL, 0) : 20000;
     uint64_t seed = 1;
+    uint32_t timeout_us = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--board") && i + 1 < argc)
             board = argv[++i];
         else if (!strcmp(argv[i], "--faults") && i + 1 < argc)
             target = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "--timeout-us") && i + 1 < argc)
+            timeout_us = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
         else
             return fprintf(stderr, "usage: test_faults [--board fake|URI] [--faults N] "
-                                   "[--seed S]\n"),
+                                   "[--seed S] [--timeout-us T]\n"),
                    2;
     }
     ax_transport *tr;
@@ -122,6 +125,8 @@ int main(int argc, char **argv)
     }
     if (r == AX_OK)
         r = ax_device_open_transport(tr, board, &d);
+    if (r == AX_OK)
+        ax_link_set_timeout(d, timeout_us, 0);
     fstats s = {0};
     uint32_t golden[RO_REGS], v = 0;
     /* Golden values and the start of the counter, read through the faults. */
