@@ -20,6 +20,7 @@ module ax_link
   // bridge FIFO
   input  logic                 host_rx_valid_i,
   input  logic [HostWidth-1:0] host_rx_data_i,
+  input  logic [HostWidth/8-1:0] host_rx_be_i,  // byte enables: the valid bytes, from byte 0 up
   output logic                 host_rx_ready_o,
   output logic                 host_tx_valid_o,
   output logic [HostWidth-1:0] host_tx_data_o,
@@ -109,6 +110,7 @@ module ax_link
     .rst_ni          (rst_ni),
     .host_rx_valid_i (host_rx_valid_i),
     .host_rx_data_i  (host_rx_data_i),
+    .host_rx_be_i    (host_rx_be_i),
     .host_rx_ready_o (host_rx_ready_o),
     .host_tx_valid_o (host_tx_valid_o),
     .host_tx_data_o  (host_tx_data_o),

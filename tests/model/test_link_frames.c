@@ -240,28 +240,19 @@ static void test_replay_bit_identical(void **state)
 static void check_garbage(axsim_variant v)
 {
     lt_host *h = lt_open(AXSIM_SMALL, v);
-    /* 7 + 1 and 3 + 1 bytes of junk: frames start at odd byte offsets. On USB3
-     * only whole 32-bit words cross the bridge, so the junk before each
-     * expected answer adds up to whole words. */
+    /* 7 and 3 bytes of junk: frames start at odd byte offsets (on USB3 the
+     * junk's last bytes cross in a short word, with byte enables). */
     static const uint8_t junk[] = {0x13, 'A', 'X', 'O', 0x00, 'A', 'X'};
     lt_send_raw(h, junk, sizeof junk);
     ax_ident id;
-    lt_send_frame(h, AX_FT_HELLO, 0, 0, NULL, 0);
-    lt_send_raw(h, junk, 1);
-    static ax_frame f;
-    assert_int_equal(lt_recv_ctrl(h, &f, 100000), 1);
-    assert_int_equal(f.type, AX_FT_IDENT);
-    assert_int_equal(ax_ident_decode(f.payload, f.len, &id), AX_OK);
+    lt_hello(h, &id);
     assert_int_equal(id.neurons_per_hemi, 32);
     lt_send_raw(h, junk, 3);
     uint32_t p[4];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 4, &pos, REG_SCRATCH, 0xCAFEu), AX_OK);
-    lt_cmd(h, p, pos);
+    lt_cmd_acked(h, p, pos);
     lt_send_raw(h, junk, 1);
-    assert_int_equal(lt_recv_ctrl(h, &f, 100000), 1);
-    assert_int_equal(f.type, AX_FT_ACK);
-    assert_int_equal(f.ack, 1);
     assert_int_equal(lt_read_reg(h, REG_SCRATCH), 0xCAFEu);
     assert_int_equal(lt_read_reg(h, REG_LINK_ERRORS), 0); /* garbage is not a bad frame */
     lt_close(h);
