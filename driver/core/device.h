@@ -44,6 +44,7 @@ typedef struct ax_link {
     /* policy */
     uint32_t timeout_us;
     unsigned retries;
+    uint64_t deadline_us;    /* every wait fails with AX_E_TIMEOUT after this device time (0: none) */
     int failed;              /* sticky link error until HELLO */
     ax_link_stats st;
 } ax_link;
@@ -63,9 +64,8 @@ int ax_link_hello(ax_link *l);
 /* Queues one CMD frame (payload of len words), waiting for window and
  * playback room as needed. Returns the frame's seq (>= 0) or a status. */
 int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len);
-/* Pumps the link until *done is true (set by the sink), or fails; with
- * AX_E_TIMEOUT once the device time passes deadline_us (0: no deadline). */
-int ax_link_wait(ax_link *l, const bool *done, uint64_t deadline_us);
+/* Pumps the link until *done is true (set by the sink), or fails. */
+int ax_link_wait(ax_link *l, const bool *done);
 
 /* program.c: the device's DATA sink (ctx is the device). */
 void ax_device_sink(void *ctx, const ax_frame *f);

@@ -278,6 +278,9 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
 {
     if (l->failed)
         return l->failed;
+    if (l->deadline_us && link_now(l) > l->deadline_us)
+        return link_fail(l, ax_fail(AX_E_TIMEOUT, "the board did not finish the program in time "
+                                                  "(stalled at an instruction?)"));
     int r = pump(l, timeout_us);
     if (r != 0)
         return r < 0 ? r : AX_OK;
@@ -366,17 +369,13 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     return r < 0 ? r : f->seq;
 }
 
-int ax_link_wait(ax_link *l, const bool *done, uint64_t deadline_us)
+int ax_link_wait(ax_link *l, const bool *done)
 {
     l->idle_acks = 0;
     while (!*done) {
         int r = wait_step(l, l->timeout_us);
         if (r < 0)
             return r;
-        if (deadline_us && link_now(l) > deadline_us && !*done)
-            return link_fail(l, ax_fail(AX_E_TIMEOUT,
-                                        "the board did not finish the program in time (stalled "
-                                        "at an instruction?)"));
         if (l->idle_acks >= 3 && !*done)
             return link_fail(l, ax_fail(AX_E_PROTO, "the board went idle without the "
                                                     "program's END record"));

@@ -389,15 +389,16 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
         return ret;
     run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
     d->run = &c;
-    uint64_t start = ax_transport_now_us(d->link.tr);
+    /* Twice the bound, plus the link's own patience, in device time. */
+    d->link.deadline_us = ax_transport_now_us(d->link.tr) +
+                          2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
+                          (uint64_t)d->link.timeout_us * d->link.retries;
     ret = send_program(&d->link, p);
     if (ret >= 0) {
-        /* Twice the bound, plus the link's own patience, in device time. */
-        uint64_t slack = 2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
-                         (uint64_t)d->link.timeout_us * d->link.retries;
         c.end_seq = ret;
-        ret = ax_link_wait(&d->link, &c.done, start + slack);
+        ret = ax_link_wait(&d->link, &c.done);
     }
+    d->link.deadline_us = 0;
     d->run = NULL;
     if (ret == AX_OK)
         ret = c.err;
