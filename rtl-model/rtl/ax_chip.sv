@@ -59,5 +59,552 @@ module ax_chip #(
   // event paths idle
   output logic        idle_o
 );
-  // Body: the chip engineer's. (Placeholder until then.)
+  import ax_chip_pkg::*;
+
+  localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
+  localparam int unsigned Drivers    = RowsPerHemi / 2;
+  localparam int unsigned CadcWords  = NeuronsPerHemi / 4;
+  localparam int unsigned ColW       = $clog2(NeuronsPerHemi);
+
+  // ---------------------------------------------------------------------------
+  // Cycle counter (internal time of delay lines and correlation sensors)
+  // ---------------------------------------------------------------------------
+  logic [31:0] cyc_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cyc_q <= 32'd1;
+    end else begin
+      cyc_q <= cyc_q + 32'd1;
+    end
+  end
+
+  // ---------------------------------------------------------------------------
+  // Register front end: the request is registered (stage 1), executed in the
+  // next cycle (stage 2: write strobes, read data) and acknowledged in the
+  // cycle after (stage 3). Spike counters are read in stage 3.
+  // ---------------------------------------------------------------------------
+  typedef enum logic [3:0] {
+    BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
+    BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
+  } blk_e;
+  typedef enum logic [1:0] { NrnCap, NrnCfg, NrnCnt, NrnDrv } nrn_kind_e;
+
+  logic        req_q, we_q;
+  logic [23:0] addr_q;
+  logic [31:0] wdata_q;
+  logic        ack_q, err_q, late_q;
+  logic [31:0] rdata_q;
+
+  blk_e        blk;
+  nrn_kind_e   nkind;
+  logic        in_geom;
+  logic [31:0] rdata;
+  logic        late;
+
+  // register state owned here
+  logic        corr_en_q;
+  logic        madc_en_q;
+  logic [8:0]  madc_nrn_q;
+  logic [15:0] madc_period_q;
+  logic [9:0]  glb_q [NumGlobals];
+  logic [15:0] spk_lost_q;
+
+  // strobes
+  logic        cap_we, cfg_we, cnt_clr, cnt_clr_all, syn_we, drv_we, corr_clr, cadc_cmd;
+  logic        bg_we;
+
+  // submodule read data
+  logic [9:0]  cap_rdata;
+  logic [31:0] cfg_rdata, syn_rdata, drv_rdata;
+  logic [7:0]  cnt_rdata;
+  logic [31:0] bg_rdata [NumBg];
+  logic        settling, syn_idle;
+  logic [15:0] syn_drops;
+  logic [7:0]  cadc_res_q [2][NeuronsPerHemi];
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      req_q   <= 1'b0;
+      we_q    <= 1'b0;
+      addr_q  <= 24'd0;
+      wdata_q <= 32'd0;
+    end else begin
+      req_q <= reg_req_i;
+      if (reg_req_i) begin
+        we_q    <= reg_we_i;
+        addr_q  <= reg_addr_i;
+        wdata_q <= reg_wdata_i;
+      end
+    end
+  end
+
+  // decode of the stage-2 address
+  always_comb begin
+    blk     = BlkNone;
+    nkind   = NrnCap;
+    in_geom = 1'b1;
+    if (addr_q[23:20] == 4'h1) begin
+      blk     = BlkSynapse;
+      in_geom = (32'(addr_q[15:8]) < RowsPerHemi) && (32'(addr_q[6:0]) < NeuronsPerHemi / 2);
+    end else if (addr_q[23:16] == 8'h02) begin
+      blk     = BlkNrn;
+      nkind   = NrnCap;
+      in_geom = 32'(addr_q[8:0]) < NumNeurons;
+    end else if (addr_q[23:12] == 12'h011) begin
+      blk     = BlkNrn;
+      nkind   = NrnCfg;
+      in_geom = 32'(addr_q[8:0]) < NumNeurons;
+    end else if (addr_q[23:12] == 12'h012) begin
+      blk     = BlkNrn;
+      nkind   = NrnCnt;
+      in_geom = 32'(addr_q[8:0]) < NumNeurons;
+    end else if (addr_q[23:12] == 12'h013) begin
+      blk     = BlkNrn;
+      nkind   = NrnDrv;
+      in_geom = 32'(addr_q[6:0]) < Drivers;
+    end else if (addr_q[23:12] == 12'h014) begin
+      blk     = BlkCadcRes;
+      in_geom = 32'(addr_q[5:0]) < CadcWords;
+    end else if (addr_q[23:8] == 16'h0100) begin
+      unique case (addr_q[7:0])
+        8'h00:   blk = BlkInfo;
+        8'h01:   blk = BlkVersion;
+        8'h02:   blk = BlkCtrl;
+        8'h03:   blk = BlkStatus;
+        8'h04:   blk = BlkDrops;
+        8'h05:   blk = BlkCntReset;
+        8'h06:   blk = BlkCorrReset;
+        8'h08:   blk = BlkMadcCtrl;
+        8'h09:   blk = BlkMadcPeriod;
+        8'h10:   blk = BlkCadcCmd;
+        default: begin
+          if (addr_q[7:0] >= 8'h20 && addr_q[7:0] < 8'h20 + 8'(NumGlobals)) begin
+            blk = BlkGlobal;
+          end else if (addr_q[7:0] >= 8'h40 && addr_q[7:0] < 8'h40 + 8'(4 * NumBg)) begin
+            blk = BlkBg;
+          end
+        end
+      endcase
+    end
+  end
+
+  logic wr;
+  assign wr = req_q && we_q && in_geom;
+
+  always_comb begin
+    cap_we      = 1'b0;
+    cfg_we      = 1'b0;
+    cnt_clr     = 1'b0;
+    cnt_clr_all = 1'b0;
+    syn_we      = 1'b0;
+    drv_we      = 1'b0;
+    corr_clr    = 1'b0;
+    cadc_cmd    = 1'b0;
+    bg_we       = 1'b0;
+    if (wr) begin
+      unique case (blk)
+        BlkNrn: begin
+          unique case (nkind)
+            NrnCap:  cap_we = 1'b1;
+            NrnCfg:  cfg_we = 1'b1;
+            NrnCnt:  cnt_clr = 1'b1;
+            default: drv_we = 1'b1;
+          endcase
+        end
+        BlkSynapse:   syn_we      = 1'b1;
+        BlkCntReset:  cnt_clr_all = 1'b1;
+        BlkCorrReset: corr_clr    = 1'b1;
+        BlkCadcCmd:   cadc_cmd    = 1'b1;
+        BlkBg:        bg_we       = 1'b1;
+        default: ;
+      endcase
+    end
+  end
+
+  always_comb begin
+    rdata = 32'd0;
+    late  = 1'b0;
+    unique case (blk)
+      BlkInfo:       rdata = {16'(RowsPerHemi), 16'(NeuronsPerHemi)};
+      BlkVersion:    rdata = 32'(ChipVersion);
+      BlkCtrl:       rdata = {31'd0, corr_en_q};
+      BlkStatus:     rdata = {30'd0, idle_o, settling};
+      BlkDrops:      rdata = {spk_lost_q, syn_drops};
+      BlkMadcCtrl:   rdata = {19'd0, madc_nrn_q, 3'd0, madc_en_q};
+      BlkMadcPeriod: rdata = {16'd0, madc_period_q};
+      BlkGlobal:     rdata = {22'd0, glb_q[addr_q[2:0]]};
+      BlkBg:         rdata = bg_rdata[addr_q[3:2]];
+      BlkSynapse:    rdata = syn_rdata;
+      BlkCadcRes: begin
+        for (int unsigned k = 0; k < 4; k++) begin
+          rdata[8*k +: 8] = cadc_res_q[addr_q[8]][ColW'({addr_q[5:0], 2'(k)})];
+        end
+      end
+      BlkNrn: begin
+        unique case (nkind)
+          NrnCap:  rdata = {22'd0, cap_rdata};
+          NrnCfg:  rdata = cfg_rdata;
+          NrnCnt:  late  = 1'b1;
+          default: rdata = drv_rdata;
+        endcase
+      end
+      default: ;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ack_q   <= 1'b0;
+      err_q   <= 1'b0;
+      late_q  <= 1'b0;
+      rdata_q <= 32'd0;
+    end else begin
+      ack_q <= req_q;
+      if (req_q) begin
+        err_q   <= !in_geom || (blk == BlkNone);
+        late_q  <= late;
+        rdata_q <= rdata;
+      end
+    end
+  end
+
+  assign reg_ack_o   = ack_q;
+  assign reg_err_o   = err_q;
+  assign reg_rdata_o = late_q ? {24'd0, cnt_rdata} : rdata_q;
+
+  // chip-level register state
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      corr_en_q     <= 1'b0;
+      madc_en_q     <= 1'b0;
+      madc_nrn_q    <= 9'd0;
+      madc_period_q <= 16'd8;
+      glb_q         <= '{global_default(0), global_default(1), global_default(2),
+                         global_default(3), global_default(4)};
+    end else if (wr) begin
+      unique case (blk)
+        BlkCtrl:       corr_en_q <= wdata_q[0];
+        BlkMadcCtrl: begin
+          madc_en_q  <= wdata_q[0];
+          madc_nrn_q <= wdata_q[12:4];
+        end
+        BlkMadcPeriod: madc_period_q <= wdata_q[15:0];
+        BlkGlobal:     glb_q[addr_q[2:0]] <= wdata_q[9:0];
+        default: ;
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------------------
+  // Neurons and synapses
+  // ---------------------------------------------------------------------------
+  logic        ev_top, ev_bot;
+  logic [31:0] amp_e_top [NeuronsPerHemi];
+  logic [31:0] amp_i_top [NeuronsPerHemi];
+  logic [31:0] amp_e_bot [NeuronsPerHemi];
+  logic [31:0] amp_i_bot [NeuronsPerHemi];
+  logic        head_valid, head_lost;
+  logic [8:0]  head_nrn;
+  logic [3:0]  head_frac;
+  logic [55:0] head_time;
+  logic [31:0] head_cyc, head_cfg;
+  logic [9:0]  head_lost_n;
+  logic        madc_take;
+  logic [31:0] madc_v;
+  logic [31:0] cadc_vsnap [NeuronsPerHemi];
+  logic [31:0] cadc_csnap [NeuronsPerHemi];
+  logic        cadc_take_v, cadc_take_c;
+  // DEBUG BACKDOOR (axsim_debug_membrane): membrane state words, Q14 mV.
+  logic signed [31:0] dbg_membrane [2*NeuronsPerHemi] /* verilator public_flat_rd */;
+
+  assign cadc_take_v = cadc_cmd && (cadc_src_e'(wdata_q[5:4]) == CadcMembrane);
+  assign cadc_take_c = cadc_cmd && ((cadc_src_e'(wdata_q[5:4]) == CadcCausal) ||
+                                    (cadc_src_e'(wdata_q[5:4]) == CadcAcausal));
+
+  ax_neuron_array #(
+    .NeuronsPerHemi(NeuronsPerHemi)
+  ) u_neurons (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .die_seed_i      (die_seed_i),
+    .run_seed_i      (run_seed_i),
+    .fpn_scale_i     (fpn_scale_i),
+    .temporal_scale_i(temporal_scale_i),
+    .time_i          (time_i),
+    .cyc_i           (cyc_q),
+    .cap_we_i        (cap_we),
+    .cfg_we_i        (cfg_we),
+    .cnt_clr_i       (cnt_clr),
+    .cnt_clr_all_i   (cnt_clr_all),
+    .reg_prm_i       (addr_q[13:10]),
+    .reg_nrn_i       (addr_q[8:0]),
+    .reg_wdata_i     (wdata_q),
+    .cap_rdata_o     (cap_rdata),
+    .cfg_rdata_o     (cfg_rdata),
+    .cnt_rdata_o     (cnt_rdata),
+    .settling_o      (settling),
+    .ev_top_i        (ev_top),
+    .ev_bot_i        (ev_bot),
+    .amp_e_top_i     (amp_e_top),
+    .amp_i_top_i     (amp_i_top),
+    .amp_e_bot_i     (amp_e_bot),
+    .amp_i_bot_i     (amp_i_bot),
+    .nrst_valid_i    (nrst_valid_i),
+    .nrst_all_i      (nrst_all_i),
+    .nrst_block_i    (nrst_block_i),
+    .nrst_mask_i     (nrst_mask_i),
+    .head_valid_o    (head_valid),
+    .head_nrn_o      (head_nrn),
+    .head_frac_o     (head_frac),
+    .head_time_o     (head_time),
+    .head_cyc_o      (head_cyc),
+    .head_cfg_o      (head_cfg),
+    .head_lost_o     (head_lost),
+    .head_lost_n_o   (head_lost_n),
+    .madc_take_i     (madc_take),
+    .madc_sel_i      (madc_nrn_q),
+    .madc_v_o        (madc_v),
+    .cadc_take_i     (cadc_take_v),
+    .cadc_hemi_i     (wdata_q[0]),
+    .cadc_snap_o     (cadc_vsnap),
+    .v_o             (dbg_membrane)
+  );
+
+  // ---------------------------------------------------------------------------
+  // Router: one event a cycle onto the hemisphere buses. Priority: on-chip
+  // spikes (queue head), then injected events, then background sources.
+  // Label: [5:0] address, [12:6] driver, [13] to hemisphere 0, [14] to 1.
+  // ---------------------------------------------------------------------------
+  logic [NumBg-1:0] bg_pend, bg_grant, bg_lost;
+  logic [15:0]      bg_label [NumBg];
+  logic             ev_sel;
+  logic [15:0]      ev_label;
+  logic [1:0]       ev_valid, post_valid;
+  logic             drv_ok;
+
+  always_comb begin
+    ev_sel   = 1'b0;
+    ev_label = 16'd0;
+    bg_grant = '0;
+    if (head_valid) begin
+      ev_sel   = 1'b1;
+      ev_label = head_cfg[15:0];
+    end else if (inj_valid_i) begin
+      ev_sel   = 1'b1;
+      ev_label = inj_label_i;
+    end else if (bg_pend != '0) begin
+      ev_sel = 1'b1;
+      for (int k = NumBg - 1; k >= 0; k--) begin
+        if (bg_pend[k]) begin
+          bg_grant = NumBg'(1) << k;
+          ev_label = bg_label[k];
+        end
+      end
+    end
+    drv_ok   = 32'(ev_label[12:6]) < Drivers;
+    ev_valid = {ev_sel && drv_ok && ev_label[14], ev_sel && drv_ok && ev_label[13]};
+    // post-synaptic spikes for the correlation sensors (a joined neuron sees both arrays)
+    post_valid = 2'b00;
+    if (head_valid) begin
+      if (32'(head_nrn) < NeuronsPerHemi) begin
+        post_valid = {head_cfg[17], 1'b1};
+      end else begin
+        post_valid = 2'b10;
+      end
+    end
+  end
+
+  assign inj_ready_o = !head_valid;
+
+  for (genvar g = 0; g < NumBg; g++) begin : gen_bg
+    ax_chip_bg u_bg (
+      .clk_i     (clk_i),
+      .rst_ni    (rst_ni),
+      .we_i      (addr_q[1:0]),
+      .we_valid_i(bg_we && (addr_q[3:2] == 2'(g))),
+      .wdata_i   (wdata_q),
+      .rsel_i    (addr_q[1:0]),
+      .rdata_o   (bg_rdata[g]),
+      .grant_i   (bg_grant[g]),
+      .pend_o    (bg_pend[g]),
+      .label_o   (bg_label[g]),
+      .lost_o    (bg_lost[g])
+    );
+  end
+
+  ax_syn_array #(
+    .NeuronsPerHemi(NeuronsPerHemi),
+    .RowsPerHemi   (RowsPerHemi)
+  ) u_syn (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .die_seed_i    (die_seed_i),
+    .fpn_scale_i   (fpn_scale_i),
+    .cyc_i         (cyc_q),
+    .ev_valid_i    (ev_valid),
+    .ev_drv_i      (ev_label[12:6]),
+    .ev_addr_i     (ev_label[5:0]),
+    .syn_we_i      (syn_we),
+    .drv_we_i      (drv_we),
+    .reg_hemi_i    (blk == BlkSynapse ? addr_q[16] : addr_q[8]),
+    .reg_row_i     (blk == BlkSynapse ? addr_q[15:8] : {1'b0, addr_q[6:0]}),
+    .reg_word_i    (addr_q[6:0]),
+    .reg_wdata_i   (wdata_q),
+    .syn_rdata_o   (syn_rdata),
+    .drv_rdata_o   (drv_rdata),
+    .ev_top_o      (ev_top),
+    .ev_bot_o      (ev_bot),
+    .amp_e_top_o   (amp_e_top),
+    .amp_i_top_o   (amp_i_top),
+    .amp_e_bot_o   (amp_e_bot),
+    .amp_i_bot_o   (amp_i_bot),
+    .corr_en_i     (corr_en_q),
+    .corr_clr_i    (corr_clr),
+    .post_valid_i  (post_valid),
+    .post_col_i    (8'(32'(head_nrn) % NeuronsPerHemi)),
+    .post_cyc_i    (head_cyc),
+    .tau_c_i       (glb_q[GlbCorrTauC]),
+    .tau_a_i       (glb_q[GlbCorrTauA]),
+    .amp_c_i       (glb_q[GlbCorrAmpC]),
+    .amp_a_i       (glb_q[GlbCorrAmpA]),
+    .snap_take_i   (cadc_take_c),
+    .snap_hemi_i   (wdata_q[0]),
+    .snap_row_i    (wdata_q[23:16]),
+    .snap_acausal_i(wdata_q[5:4] == 2'(CadcAcausal)),
+    .snap_o        (cadc_csnap),
+    .idle_o        (syn_idle),
+    .drops_o       (syn_drops)
+  );
+
+  // ---------------------------------------------------------------------------
+  // Spikes to the link (registered), lost-spike pulses
+  // ---------------------------------------------------------------------------
+  logic        spk_valid_q;
+  logic [15:0] spk_label_q;
+  logic [8:0]  spk_neuron_q;
+  logic [55:0] spk_cycle_q;
+  logic [3:0]  spk_frac_q;
+  logic [15:0] drop_pend_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      spk_valid_q  <= 1'b0;
+      spk_label_q  <= 16'd0;
+      spk_neuron_q <= 9'd0;
+      spk_cycle_q  <= 56'd0;
+      spk_frac_q   <= 4'd0;
+      drop_pend_q  <= 16'd0;
+      spk_lost_q   <= 16'd0;
+    end else begin
+      spk_valid_q <= head_valid && head_cfg[16];
+      if (head_valid) begin
+        spk_label_q  <= head_cfg[15:0];
+        spk_neuron_q <= head_nrn;
+        spk_cycle_q  <= head_time;
+        spk_frac_q   <= head_frac;
+      end
+      if (head_lost) begin
+        drop_pend_q <= drop_pend_q + 16'(head_lost_n) - ((drop_pend_q != 16'd0) ? 16'd1 : 16'd0);
+        spk_lost_q  <= (spk_lost_q > 16'hFFFF - 16'(head_lost_n)) ? 16'hFFFF :
+                       spk_lost_q + 16'(head_lost_n);
+      end else if (drop_pend_q != 16'd0) begin
+        drop_pend_q <= drop_pend_q - 16'd1;
+      end
+    end
+  end
+
+  assign spk_valid_o  = spk_valid_q;
+  assign spk_label_o  = spk_label_q;
+  assign spk_neuron_o = spk_neuron_q;
+  assign spk_cycle_o  = spk_cycle_q;
+  assign spk_frac_o   = spk_frac_q;
+  assign spk_drop_o   = (drop_pend_q != 16'd0);
+
+  // ---------------------------------------------------------------------------
+  // MADC: samples the selected membrane every madc_period_q cycles
+  // ---------------------------------------------------------------------------
+  logic [15:0] madc_cnt_q;
+  logic        madc_took_q, madc_valid_q;
+  logic [55:0] madc_t0_q, madc_cycle_q;
+  logic [9:0]  madc_sample_q;
+
+  assign madc_take = madc_en_q && (madc_cnt_q == 16'd0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      madc_cnt_q    <= 16'd0;
+      madc_took_q   <= 1'b0;
+      madc_valid_q  <= 1'b0;
+      madc_t0_q     <= 56'd0;
+      madc_cycle_q  <= 56'd0;
+      madc_sample_q <= 10'd0;
+    end else begin
+      if (madc_en_q) begin
+        madc_cnt_q <= (madc_cnt_q == 16'd0) ? madc_period_q - 16'd1 : madc_cnt_q - 16'd1;
+      end else begin
+        madc_cnt_q <= 16'd0;
+      end
+      madc_took_q  <= madc_take;
+      madc_valid_q <= madc_took_q;
+      if (madc_take) begin
+        madc_t0_q <= time_i;
+      end
+      if (madc_took_q) begin
+        madc_cycle_q  <= madc_t0_q;
+        madc_sample_q <= madc_convert(die_seed_i, fpn_scale_i, madc_v);
+      end
+    end
+  end
+
+  assign madc_valid_o  = madc_valid_q;
+  assign madc_sample_o = madc_sample_q;
+  assign madc_cycle_o  = madc_cycle_q;
+
+  // ---------------------------------------------------------------------------
+  // CADC: the cycle after a command, every channel of the hemisphere converts
+  // the snapshot (membranes, one row's correlation sensors, or the reference).
+  // Written with blocking assignments in a loop: this block is the only
+  // writer; the register read of the results happens cycles later.
+  // ---------------------------------------------------------------------------
+  logic       conv_q;
+  logic       conv_hemi_q;
+  cadc_src_e  conv_src_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_cadc
+    logic [31:0] x;
+    if (!rst_ni) begin
+      conv_q      <= 1'b0;
+      conv_hemi_q <= 1'b0;
+      conv_src_q  <= CadcMembrane;
+      for (int unsigned h = 0; h < 2; h++) begin
+        for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+          cadc_res_q[h][c] = 8'd0;
+        end
+      end
+    end else begin
+      conv_q <= cadc_cmd;
+      if (cadc_cmd) begin
+        conv_hemi_q <= wdata_q[0];
+        conv_src_q  <= cadc_src_e'(wdata_q[5:4]);
+      end
+      if (conv_q) begin
+        for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+          unique case (conv_src_q)
+            CadcMembrane:            x = cadc_vsnap[c];
+            CadcCausal, CadcAcausal: x = cadc_csnap[c] << 10;  // Q4 sensor units -> Q14
+            default:                 x = 32'(glb_q[GlbCadcRef]) << VFrac;
+          endcase
+          cadc_res_q[conv_hemi_q][c] =
+            cadc_convert(die_seed_i, fpn_scale_i, 32'(conv_hemi_q) * 256 + c, x);
+        end
+      end
+    end
+  end
+
+  assign idle_o = !head_valid && syn_idle && (bg_pend == '0);
+
+  // unused bits of the interface
+  logic unused_bits;
+  assign unused_bits = ^{bg_lost, head_cfg[31:18], ev_label[15]};
+
 endmodule

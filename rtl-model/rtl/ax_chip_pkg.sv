@@ -1,14 +1,342 @@
-// ax_chip_pkg: what the link's receive-time validation asks of the chip.
-// chip_addr_ok: does a chip register exist at addr and allow this access?
-// chip_value_ok: is data a legal value for the (writable) register at addr?
-// Both are pure functions of their arguments so the link can check a whole
-// CMD frame before any of it runs (docs/protocol.md section 3.2).
+// ax_chip_pkg: constants, types and pure functions of the chip part.
+// - chip_addr_ok / chip_value_ok: what the link's receive-time validation asks
+//   of the chip (docs/protocol.md section 3.2). They know the full-size chip's
+//   map; on the reduced chip an address beyond the geometry answers with
+//   reg_err_o at run time (docs/chip.md).
+// - the fixed-pattern-noise hash and the code-to-value mappings, the neuron
+//   arithmetic constants and the correlation kernel. rtl-model/ref/ax_ref.c
+//   implements the same functions in C, bit for bit; docs/chip.md documents them.
 package ax_chip_pkg;
+
+  // The address map is in docs/chip.md; chip_addr_ok below is its executable form.
+  localparam int unsigned NumGlobals  = 5;
+  localparam int unsigned NumBg       = 4;
+  localparam int unsigned ChipVersion = 1;
+
+  // ---- CapMem --------------------------------------------------------------------
+  localparam logic [9:0] CodeMax = 10'd1022;  // 1023 is not a valid code
+
+  typedef enum logic [3:0] {
+    PrmLeak   = 4'd0,  // leak potential      [mV]
+    PrmReset  = 4'd1,  // reset potential     [mV]
+    PrmThresh = 4'd2,  // threshold           [mV]
+    PrmTauM   = 4'd3,  // membrane conductance g_m  (tau_m = 65536 / g_m cycles)
+    PrmTauSe  = 4'd4,  // exc. synaptic g_se
+    PrmTauSi  = 4'd5,  // inh. synaptic g_si
+    PrmGainE  = 4'd6,  // exc. input gain
+    PrmGainI  = 4'd7,  // inh. input gain
+    PrmTRef   = 4'd8   // refractory time     [cycles]
+  } prm_e;
+  localparam int unsigned NumParams = 9;
+
+  typedef enum logic [2:0] {
+    GlbCadcRef  = 3'd0,  // CADC reference source [mV]
+    GlbCorrTauC = 3'd1,  // causal correlation time constant [cycles]
+    GlbCorrTauA = 3'd2,  // anti-causal correlation time constant [cycles]
+    GlbCorrAmpC = 3'd3,  // causal amplitude [1/16 sensor units]
+    GlbCorrAmpA = 3'd4   // anti-causal amplitude
+  } glb_e;
+
+  // Power-on codes (docs/chip.md).
+  function automatic logic [9:0] default_code(input int unsigned p);
+    unique case (p)
+      0:       default_code = 10'd300;  // leak 300 mV
+      1:       default_code = 10'd280;  // reset 280 mV
+      2:       default_code = 10'd500;  // threshold 500 mV
+      3:       default_code = 10'd250;  // g_m 657: tau_m ~ 100 cycles
+      4, 5:    default_code = 10'd500;  // g_s 1282: tau_s ~ 51 cycles
+      6, 7:    default_code = 10'd256;  // input gain 256
+      8:       default_code = 10'd20;   // 20 cycles refractory
+      default: default_code = 10'd0;
+    endcase
+  endfunction
+
+  function automatic logic [9:0] global_default(input int unsigned g);
+    unique case (g)
+      0:       global_default = 10'd500;
+      1, 2:    global_default = 10'd100;
+      3, 4:    global_default = 10'd64;
+      default: global_default = 10'd0;
+    endcase
+  endfunction
+
+  // ---- neuron arithmetic constants -----------------------------------------------
+  localparam int unsigned VFrac     = 14;                // potentials in mV, Q14
+  localparam logic [31:0] VMax      = 32'd1023 << VFrac; // upper rail (lower rail 0)
+  localparam logic [31:0] IMax      = 32'd1023 << VFrac; // synaptic current clamp
+  localparam logic [31:0] VBias     = 32'd1 << 25;       // bias of the membrane drive
+  localparam logic [31:0] NoiseAmp  = 32'd2458;          // 0.15 mV per cycle at scale 128
+  localparam int unsigned DelayBits = 10;
+  localparam logic [9:0]  DelayMax  = 10'd1022;
+  localparam int unsigned WheelSlotEvents = 4;            // events per arrival cycle and hemi
+
+  typedef enum logic [1:0] {
+    SignOff = 2'd0,
+    SignExc = 2'd1,
+    SignInh = 2'd2
+  } sign_e;
+
+  typedef enum logic [1:0] {
+    CadcMembrane = 2'd0,
+    CadcCausal   = 2'd1,
+    CadcAcausal  = 2'd2,
+    CadcRef      = 2'd3
+  } cadc_src_e;
+
+  // ---- fixed-pattern noise ----------------------------------------------------------
+  // Hash keys: [31:24] kind, [23:0] index.
+  localparam logic [7:0] KeyParam   = 8'h01;  // + param (0x01..0x09), index = neuron
+  localparam logic [7:0] KeySynapse = 8'h10;  // index = hemi*65536 + row*256 + col
+  localparam logic [7:0] KeyCadc    = 8'h20;  // index = hemi*256 + col
+  localparam logic [7:0] KeyMadc    = 8'h21;  // index 0
+  localparam logic [7:0] KeyNoise   = 8'h40;  // run seed: index = generator word
+
+  function automatic logic [31:0] fmix32(input logic [31:0] x_in);
+    logic [31:0] x;
+    x = x_in;
+    x = x ^ (x >> 16);
+    x = x * 32'h85EBCA6B;
+    x = x ^ (x >> 13);
+    x = x * 32'hC2B2AE35;
+    x = x ^ (x >> 16);
+    fmix32 = x;
+  endfunction
+
+  function automatic logic [31:0] hash32(input logic [63:0] seed, input logic [31:0] key);
+    logic [31:0] x;
+    x = seed[31:0] ^ (key * 32'h9E3779B9);
+    x = fmix32(x);
+    x = x ^ seed[63:32];
+    hash32 = fmix32(x);
+  endfunction
+
+  // Relative spread: u (signed 16-bit hash field) * half-width (Q15) * fpn/128, in Q15.
+  function automatic logic signed [31:0] spread(input logic [15:0] u, input int hw,
+                                                input logic [7:0] fpn);
+    logic signed [63:0] p;
+    p = 64'($signed(u)) * 64'(hw) * 64'({24'd0, fpn});
+    spread = 32'(p >>> 22);
+  endfunction
+
+  function automatic logic signed [31:0] clamp32(input logic signed [31:0] x,
+                                                 input logic signed [31:0] lo,
+                                                 input logic signed [31:0] hi);
+    clamp32 = (x < lo) ? lo : ((x > hi) ? hi : x);
+  endfunction
+
+  // Effective value of CapMem parameter p of one neuron for a code.
+  //   value = nom(code) * (1 + sg) + so,  sg, so drawn from hash(die_seed, key)
+  function automatic logic [31:0] param_eff(input logic [63:0] seed, input logic [7:0] fpn,
+                                            input int unsigned p, input int unsigned neuron,
+                                            input logic [9:0] code);
+    logic [31:0] h;
+    logic signed [63:0] nom, gq, v;
+    logic signed [31:0] off, gs;
+    int gain_hw, off_hw;
+    logic signed [31:0] lo, hi;
+    h = hash32(seed, {KeyParam + 8'(p), 24'(neuron)});
+    unique case (p)
+      0, 1, 2: begin  // potentials, Q14 mV
+        nom = 64'(code) <<< VFrac; gain_hw = 983; off_hw = 40 << VFrac; lo = 0; hi = VMax;
+      end
+      3, 4, 5: begin  // conductances, tau = 65536 / g cycles
+        nom = 64'(32 + ((5 * int'(code)) >> 1)); gain_hw = 8520; off_hw = 3; lo = 8; hi = 4095;
+      end
+      6, 7: begin     // input gains
+        nom = 64'(code); gain_hw = 8520; off_hw = 4; lo = 0; hi = 2047;
+      end
+      default: begin  // refractory cycles
+        nom = 64'(code); gain_hw = 8520; off_hw = 2; lo = 0; hi = 2047;
+      end
+    endcase
+    gs  = 32'sd32768 + spread(h[15:0], gain_hw, fpn);
+    gq  = 64'(gs);
+    off = spread(h[31:16], off_hw, fpn) >>> 15;
+    v   = ((nom * gq) >>> 15) + 64'(off);
+    param_eff = clamp32(32'(v), lo, hi);
+  endfunction
+
+  // Weight-to-current step of one synapse, Q8 (256 = nominal), +-5 % spread.
+  function automatic logic [15:0] syn_step(input logic [63:0] seed, input logic [7:0] fpn,
+                                           input int unsigned hemi, input int unsigned row,
+                                           input int unsigned col);
+    logic [31:0] h;
+    h = hash32(seed, {KeySynapse, 24'(hemi * 65536 + row * 256 + col)});
+    syn_step = 16'(256 + (spread(h[15:0], 1638, fpn) >>> 7));
+  endfunction
+
+  // CADC channel: 8-bit code of a potential (Q14 mV), ideal 4 mV/LSB,
+  // gain +-6 %, offset +-8 LSB.
+  function automatic logic [7:0] cadc_convert(input logic [63:0] seed, input logic [7:0] fpn,
+                                              input int unsigned chan, input logic [31:0] x);
+    logic [31:0] h;
+    logic signed [63:0] g, s;
+    logic signed [31:0] gs;
+    h = hash32(seed, {KeyCadc, 24'(chan)});
+    gs = 32'sd32768 + spread(h[15:0], 1966, fpn);
+    g  = 64'(gs);
+    s = ((64'(x) * g) >>> 31) + 64'(32'(spread(h[31:16], 8 << 15, fpn) >>> 15));
+    cadc_convert = (s < 0) ? 8'd0 : ((s > 255) ? 8'd255 : 8'(s));
+  endfunction
+
+  // MADC: 10-bit code of a potential (Q14 mV), ideal 1 mV/LSB, gain +-2 %,
+  // offset +-6 LSB.
+  function automatic logic [9:0] madc_convert(input logic [63:0] seed, input logic [7:0] fpn,
+                                              input logic [31:0] x);
+    logic [31:0] h;
+    logic signed [63:0] g, s;
+    logic signed [31:0] gs;
+    h = hash32(seed, {KeyMadc, 24'd0});
+    gs = 32'sd32768 + spread(h[15:0], 655, fpn);
+    g  = 64'(gs);
+    s = ((64'(x) * g) >>> 29) + 64'(32'(spread(h[31:16], 6 << 15, fpn) >>> 15));
+    madc_convert = (s < 0) ? 10'd0 : ((s > 1023) ? 10'd1023 : 10'(s));
+  endfunction
+
+  // Correlation kernel: amp * 2^(-k/16) with k = dt*16 / (tau*ln2), in sensor
+  // units of 1/16; amp in 1/16 units, tau in cycles (>= 1).
+  function automatic logic [15:0] corr_kernel(input logic [31:0] dt, input logic [9:0] tau,
+                                              input logic [9:0] amp);
+    logic [15:0] lut [16];
+    logic [63:0] k;
+    logic [31:0] r;
+    lut = '{16'd32768, 16'd31379, 16'd30048, 16'd28774, 16'd27554, 16'd26386, 16'd25268,
+            16'd24196, 16'd23170, 16'd22188, 16'd21247, 16'd20347, 16'd19484, 16'd18658,
+            16'd17867, 16'd17109};
+    r = 32'(64'd1512775 / ((tau == 10'd0) ? 64'd1 : 64'(tau)));  // 2^20 / ln 2 / tau
+    k = (64'(dt) * 64'(r)) >> 16;
+    if (k >= 64'd256) begin
+      corr_kernel = 16'd0;
+    end else begin
+      corr_kernel = 16'((32'(amp) * 32'(lut[k[3:0]])) >> (15 + 32'(k[7:4])));
+    end
+  endfunction
+
+
+  // ---- the neuron arithmetic of one cycle (docs/chip.md, ref: axsim_ref_neuron_step) --
+  // All quantities unsigned 32-bit; potentials and currents in Q14 mV.
+  // ae/ai: summed synapse amplitudes (Q8 weight units) arriving this cycle.
+  // nz: the neuron's two noise bits; namp: noise step (Q14 mV).
+  function automatic void neuron_step(
+    input  logic [31:0] v, ie, ii, refr, ae, ai,
+    input  logic [1:0]  nz,
+    input  logic [31:0] namp,
+    input  logic [31:0] leak, vres, vth, gm, gse, gsi, gaine, gaini, tref,
+    input  logic        spike_ok,
+    output logic [31:0] v_n, ie_n, ii_n, refr_n,
+    output logic        spike,
+    output logic [3:0]  frac);
+    logic [31:0] dec, ub, vn, num;
+    // synaptic currents: exponential decay (plus one LSB, so they reach 0), then events
+    dec = (((ie >> 7) * gse) >> 9) + 32'd1;
+    ie  = (ie > dec) ? ie - dec : 32'd0;
+    dec = (((ii >> 7) * gsi) >> 9) + 32'd1;
+    ii  = (ii > dec) ? ii - dec : 32'd0;
+    ie  = ie + ((ae * gaine) >> 3);
+    ii  = ii + ((ai * gaini) >> 3);
+    ie_n  = (ie > IMax) ? IMax : ie;
+    ii_n  = (ii > IMax) ? IMax : ii;
+    spike = 1'b0;
+    frac  = 4'd0;
+    if (refr != 32'd0) begin
+      refr_n = refr - 32'd1;
+      v_n    = vres;
+    end else begin
+      refr_n = 32'd0;
+      // ub = floor((leak + ie - ii - v) / 128) + 2^18, in [0, 2^19)
+      ub = (leak + ie_n - ii_n - v + VBias) >> 7;
+      vn = v + ((ub * gm) >> 9) - (gm << 9);
+      vn = vn + (nz[0] ? namp : 32'd0) - (nz[1] ? namp : 32'd0);
+      // vn is negative when bit 31 is set (|vn| < 2^26)
+      if (!vn[31] && vn >= vth && spike_ok) begin
+        spike = 1'b1;
+        if (vth > v) begin
+          num  = ((vth - v) << 4) / (vn - v);
+          frac = (num > 32'd15) ? 4'd15 : num[3:0];
+        end
+        refr_n = tref;
+        v_n    = vres;
+      end else begin
+        v_n = vn[31] ? 32'd0 : ((vn > VMax) ? VMax : vn);
+      end
+    end
+  endfunction
+
+  // ---- validation at receipt ----------------------------------------------------------
   function automatic logic chip_addr_ok(input logic [23:0] addr, input logic we);
-    chip_addr_ok = (addr >= 24'h010000) && (addr < 24'h800000) && (we || !we);  // placeholder
+    logic ok;
+    ok = 1'b0;
+    if (addr[23:20] == 4'h1) begin
+      // synapses: hemi [16], row [15:8], word [7:0] < 128
+      ok = (addr[19:17] == 3'd0) && !addr[7];
+    end else if (addr[23:16] == 8'h02) begin
+      ok = (addr[15:10] < 6'(NumParams)) && !addr[9];
+    end else if (addr[23:16] == 8'h01) begin
+      unique case (addr[15:12])
+        4'h0: begin
+          if (addr[11:8] == 4'h0) begin
+            if (addr[7:0] == 8'h00 || addr[7:0] == 8'h01 || addr[7:0] == 8'h03 ||
+                addr[7:0] == 8'h04) begin
+              ok = !we;
+            end else if (addr[7:0] == 8'h05 || addr[7:0] == 8'h06 || addr[7:0] == 8'h10) begin
+              ok = we;
+            end else if (addr[7:0] == 8'h02 || addr[7:0] == 8'h08 || addr[7:0] == 8'h09) begin
+              ok = 1'b1;
+            end else if (addr[7:0] >= 8'h20 && addr[7:0] < 8'h20 + 8'(NumGlobals)) begin
+              ok = 1'b1;
+            end else if (addr[7:0] >= 8'h40 && addr[7:0] < 8'h40 + 8'(4 * NumBg)) begin
+              ok = 1'b1;
+            end
+          end
+        end
+        4'h1, 4'h2: ok = !addr[11] && !addr[10] && !addr[9];  // neuron < 512
+        4'h3:       ok = (addr[11:9] == 3'd0) && !addr[7];      // hemi [8], driver < 128
+        4'h4:       ok = !we && (addr[11:9] == 3'd0) && (addr[7:6] == 2'd0);
+        default:    ok = 1'b0;
+      endcase
+    end
+    chip_addr_ok = ok;
   endfunction
 
   function automatic logic chip_value_ok(input logic [23:0] addr, input logic [31:0] data);
-    chip_value_ok = (addr != 24'h0) || (data == data);  // placeholder
+    logic ok;
+    ok = 1'b1;
+    if (addr[23:20] == 4'h1) begin
+      ok = (data & 32'hF000_F000) == 32'd0;
+    end else if (addr[23:16] == 8'h02) begin
+      ok = data <= 32'(CodeMax);
+    end else if (addr[23:16] == 8'h01) begin
+      unique case (addr[15:12])
+        4'h0: begin
+          if (addr[7:0] == 8'h02) begin
+            ok = data <= 32'd1;
+          end else if (addr[7:0] == 8'h05 || addr[7:0] == 8'h06) begin
+            ok = data == 32'd1;
+          end else if (addr[7:0] == 8'h08) begin
+            ok = (data & ~32'h0000_1FF1) == 32'd0;
+          end else if (addr[7:0] == 8'h09) begin
+            ok = (data >= 32'd1) && (data <= 32'd65535);
+          end else if (addr[7:0] == 8'h10) begin
+            ok = (data & ~32'h00FF_0031) == 32'd0;
+          end else if (addr[7:0] >= 8'h20 && addr[7:0] < 8'h40) begin
+            ok = data <= 32'(CodeMax);
+          end else if (addr[7:0] >= 8'h40) begin
+            unique case (addr[1:0])
+              2'd0:    ok = data <= 32'd3;         // [0] enable, [1] Poisson
+              2'd1:    ok = data <= 32'hFFFF;      // label
+              2'd2:    ok = 1'b1;                  // period / probability
+              default: ok = data != 32'd0;         // seed
+            endcase
+          end
+        end
+        4'h1:    ok = data <= 32'h3_FFFF;
+        4'h2:    ok = data == 32'd0;
+        4'h3:    ok = ((data & ~32'h000F_03FF) == 32'd0) && (data[9:0] <= DelayMax) &&
+                      (data[17:16] != 2'd3) && (data[19:18] != 2'd3);
+        default: ok = 1'b1;
+      endcase
+    end
+    chip_value_ok = ok;
   endfunction
+
 endpackage

@@ -130,7 +130,8 @@ static void rec_ext(fb *b, unsigned sub, uint32_t arg, const uint32_t *more, siz
 {
     uint32_t w[4 + AX_READ_BURST_MAX];
     w[0] = 2u << 30 | sub << 24 | (arg & 0xFFFFFFu);
-    memcpy(w + 1, more, n * 4u);
+    if (n)
+        memcpy(w + 1, more, n * 4u);
     record(b, w, 1 + n, c);
 }
 
@@ -312,7 +313,7 @@ static unsigned validate(const ax_frame *f, uint32_t *off)
         uint32_t n = op == AX_OP_WRITE_BURST ? (w1 & 0xFFFFu)
                      : op == AX_OP_READ_BURST ? w1 >> 16
                                               : 1;
-        if (n == 0 || n > AX_READ_BURST_MAX)
+        if (n == 0 || n > (op == AX_OP_WRITE_BURST ? AX_WRITE_BURST_MAX : AX_READ_BURST_MAX))
             return AX_ERR_OPERAND;
         bool wr = op == AX_OP_WRITE || op == AX_OP_WRITE_BURST;
         if (wr || op == AX_OP_READ || op == AX_OP_READ_BURST)

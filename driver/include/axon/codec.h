@@ -69,7 +69,7 @@ enum ax_opcode {
 #define AX_RECORD_MADC       0x4u
 
 #define AX_WRITE_BURST_MAX 254u
-#define AX_READ_BURST_MAX  256u
+#define AX_READ_BURST_MAX  252u /* 4 + n words fit one DATA payload */
 
 enum ax_error_code { /* ERROR record codes; also READ record status */
                      AX_ERR_OPCODE = 1,

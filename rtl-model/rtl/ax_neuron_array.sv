@@ -1,0 +1,349 @@
+// ax_neuron_array: the 2 x NeuronsPerHemi LIF neurons of the chip with their
+// CapMem cells, fixed-pattern noise, temporal noise and the spike queue.
+// Neuron n < NeuronsPerHemi is the top circuit of column n (hemisphere 0),
+// neuron NeuronsPerHemi + n the bottom one (hemisphere 1).
+//
+// The arithmetic is documented in docs/chip.md and mirrored bit for bit by
+// rtl-model/ref/ax_ref.c (axsim_ref_neuron_step).
+//
+// Simulation-speed structure (see docs/chip.md, "RTL structure"): the hot
+// per-neuron state is updated in one clocked loop with blocking assignments
+// to array elements (Verilator 5.006 rejects non-blocking assignments to
+// arrays inside loops, BLKLOOPINIT, and a d/q copy of every array costs a
+// memcpy a cycle). Each such array has this block as its only writer and
+// reader; everything other blocks see leaves it through non-blocking
+// registers (head_*_q, madc_v_q, cnt_rd_q) or is read a cycle later
+// (cadc_snap_q), so there is no race.
+module ax_neuron_array
+  import ax_chip_pkg::*;
+#(
+  parameter int unsigned NeuronsPerHemi = 256
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic [63:0] die_seed_i,
+  input  logic [63:0] run_seed_i,
+  input  logic [7:0]  fpn_scale_i,
+  input  logic [7:0]  temporal_scale_i,
+  input  logic [55:0] time_i,
+  input  logic [31:0] cyc_i,
+  // register access, decoded by ax_chip
+  input  logic        cap_we_i,       // CapMem code write: reg_prm_i, reg_nrn_i
+  input  logic        cfg_we_i,       // neuron configuration write
+  input  logic        cnt_clr_i,      // clear the spike counter of reg_nrn_i
+  input  logic        cnt_clr_all_i,  // clear all spike counters
+  input  logic [3:0]  reg_prm_i,
+  input  logic [8:0]  reg_nrn_i,
+  input  logic [31:0] reg_wdata_i,
+  output logic [9:0]  cap_rdata_o,    // code of (reg_prm_i, reg_nrn_i)
+  output logic [31:0] cfg_rdata_o,    // configuration of reg_nrn_i
+  output logic [7:0]  cnt_rdata_o,    // spike counter of reg_nrn_i (one cycle later)
+  output logic        settling_o,     // a CapMem write has not reached its cell yet
+  // synaptic input: summed weight-to-current amplitudes of this cycle's events
+  input  logic        ev_top_i,
+  input  logic        ev_bot_i,
+  input  logic [31:0] amp_e_top_i [NeuronsPerHemi],
+  input  logic [31:0] amp_i_top_i [NeuronsPerHemi],
+  input  logic [31:0] amp_e_bot_i [NeuronsPerHemi],
+  input  logic [31:0] amp_i_bot_i [NeuronsPerHemi],
+  // neuron reset (NEURON_RESET instruction)
+  input  logic        nrst_valid_i,
+  input  logic        nrst_all_i,
+  input  logic [3:0]  nrst_block_i,
+  input  logic [31:0] nrst_mask_i,
+  // spike queue head; it is consumed in the cycle it is shown
+  output logic        head_valid_o,
+  output logic [8:0]  head_nrn_o,
+  output logic [3:0]  head_frac_o,
+  output logic [55:0] head_time_o,
+  output logic [31:0] head_cyc_o,
+  output logic [31:0] head_cfg_o,
+  output logic        head_lost_o,    // spikes were lost to a full queue last cycle
+  output logic [9:0]  head_lost_n_o,
+  // ADC taps
+  input  logic        madc_take_i,    // sample the membrane of madc_sel_i
+  input  logic [8:0]  madc_sel_i,
+  output logic [31:0] madc_v_o,       // valid the cycle after madc_take_i
+  input  logic        cadc_take_i,    // snapshot one hemisphere's membranes
+  input  logic        cadc_hemi_i,
+  output logic [31:0] cadc_snap_o [NeuronsPerHemi],
+  // membrane state words (Q14 mV), for the debug backdoor only
+  output logic [31:0] v_o [2*NeuronsPerHemi]
+);
+  localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
+  localparam int unsigned NumWords   = NumNeurons / 16;  // noise generators
+  localparam int unsigned FifoDepth  = 64;
+  localparam int unsigned NrnBits    = $clog2(NumNeurons);
+
+  // ---------------------------------------------------------------------------
+  // CapMem: codes, targets computed at write time (with fixed-pattern noise),
+  // and the effective values the neurons use. A refresh sequencer visits one
+  // neuron a cycle and copies its targets into the effective cells, so a
+  // written value takes effect within NumNeurons cycles (the settle time).
+  // The first sequencer pass after reset computes every target.
+  // ---------------------------------------------------------------------------
+  logic [9:0]  code_q [NumParams][NumNeurons];
+  logic [31:0] tgt_q  [NumParams][NumNeurons];
+  logic [31:0] leak_q [NumNeurons];
+  logic [31:0] vres_q [NumNeurons];
+  logic [31:0] vth_q  [NumNeurons];
+  logic [31:0] gm_q   [NumNeurons];
+  logic [31:0] gse_q  [NumNeurons];
+  logic [31:0] gsi_q  [NumNeurons];
+  logic [31:0] gaine_q[NumNeurons];
+  logic [31:0] gaini_q[NumNeurons];
+  logic [31:0] tref_q [NumNeurons];
+  logic [31:0] cfg_q  [NumNeurons];
+  logic [NrnBits-1:0] seq_q;
+  logic [NrnBits-1:0] nrn, msel;  // register and MADC indices at this geometry
+  assign nrn  = reg_nrn_i[NrnBits-1:0];
+  assign msel = madc_sel_i[NrnBits-1:0];
+  logic        init_q;
+  logic [NrnBits:0] settle_q;  // cycles until the last write has surely settled
+
+  function automatic logic [31:0] nominal(input int unsigned p);
+    nominal = param_eff(64'd0, 8'd0, p, 0, default_code(p));
+  endfunction
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_capmem
+    if (!rst_ni) begin
+      seq_q    <= '0;
+      init_q   <= 1'b1;
+      settle_q <= (NrnBits + 1)'(NumNeurons);
+    end else begin
+      // refresh sequencer: one neuron a cycle
+      if (init_q) begin
+        // power-on: default codes, configuration 0
+        cfg_q[seq_q] <= 32'd0;
+        for (int unsigned p = 0; p < NumParams; p++) begin
+          code_q[p][seq_q] <= default_code(p);
+          tgt_q[p][seq_q]  <= param_eff(die_seed_i, fpn_scale_i, p, 32'(seq_q), default_code(p));
+        end
+        leak_q[seq_q]  <= param_eff(die_seed_i, fpn_scale_i, 0, 32'(seq_q), default_code(0));
+        vres_q[seq_q]  <= param_eff(die_seed_i, fpn_scale_i, 1, 32'(seq_q), default_code(1));
+        vth_q[seq_q]   <= param_eff(die_seed_i, fpn_scale_i, 2, 32'(seq_q), default_code(2));
+        gm_q[seq_q]    <= param_eff(die_seed_i, fpn_scale_i, 3, 32'(seq_q), default_code(3));
+        gse_q[seq_q]   <= param_eff(die_seed_i, fpn_scale_i, 4, 32'(seq_q), default_code(4));
+        gsi_q[seq_q]   <= param_eff(die_seed_i, fpn_scale_i, 5, 32'(seq_q), default_code(5));
+        gaine_q[seq_q] <= param_eff(die_seed_i, fpn_scale_i, 6, 32'(seq_q), default_code(6));
+        gaini_q[seq_q] <= param_eff(die_seed_i, fpn_scale_i, 7, 32'(seq_q), default_code(7));
+        tref_q[seq_q]  <= param_eff(die_seed_i, fpn_scale_i, 8, 32'(seq_q), default_code(8));
+        if (32'(seq_q) == NumNeurons - 1) begin
+          init_q <= 1'b0;
+        end
+      end else begin
+        leak_q[seq_q]  <= tgt_q[0][seq_q];
+        vres_q[seq_q]  <= tgt_q[1][seq_q];
+        vth_q[seq_q]   <= tgt_q[2][seq_q];
+        gm_q[seq_q]    <= tgt_q[3][seq_q];
+        gse_q[seq_q]   <= tgt_q[4][seq_q];
+        gsi_q[seq_q]   <= tgt_q[5][seq_q];
+        gaine_q[seq_q] <= tgt_q[6][seq_q];
+        gaini_q[seq_q] <= tgt_q[7][seq_q];
+        tref_q[seq_q]  <= tgt_q[8][seq_q];
+      end
+      seq_q <= seq_q + 1'b1;
+      if (settle_q != '0) begin
+        settle_q <= settle_q - 1'b1;
+      end
+      // register writes (after the sequencer: a write wins over the refresh)
+      if (cap_we_i) begin
+        code_q[reg_prm_i][nrn] <= reg_wdata_i[9:0];
+        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i),
+                                                  32'(nrn), reg_wdata_i[9:0]);
+        settle_q <= (NrnBits + 1)'(NumNeurons);
+      end
+      if (cfg_we_i) begin
+        cfg_q[nrn] <= reg_wdata_i;
+      end
+    end
+  end
+
+  assign cap_rdata_o = code_q[reg_prm_i][nrn];
+  assign cfg_rdata_o = cfg_q[nrn];
+  assign settling_o  = (settle_q != '0);
+
+  // ---------------------------------------------------------------------------
+  // Hot state: membrane (Q14 mV), synaptic currents (Q14 mV), refractory
+  // counters, spike counters, temporal-noise generators, spike queue.
+  // ---------------------------------------------------------------------------
+  logic [31:0] v_q    [NumNeurons];
+  logic [31:0] ie_q   [NumNeurons];
+  logic [31:0] ii_q   [NumNeurons];
+  logic [31:0] refr_q [NumNeurons];
+  logic [7:0]  cnt_q  [NumNeurons];
+  logic [31:0] nz_q   [NumWords];
+  logic [15:0] fifo_nf_q  [FifoDepth];  // [12:4] neuron, [3:0] fraction
+  logic [55:0] fifo_tm_q  [FifoDepth];
+  logic [31:0] fifo_cy_q  [FifoDepth];
+  logic [5:0]  fifo_rd_q;
+  logic [6:0]  fifo_n_q;
+  logic [31:0] cadc_snap_q [NeuronsPerHemi];
+  logic        nz_init_q;
+
+  logic        head_valid_q;
+  logic [8:0]  head_nrn_q;
+  logic [3:0]  head_frac_q;
+  logic [55:0] head_time_q;
+  logic [31:0] head_cyc_q;
+  logic [31:0] head_cfg_q;
+  logic [9:0]  lost_q;
+  logic [31:0] madc_v_q;
+  logic [7:0]  cnt_rd_q;
+
+  // temporal noise step of one cycle, Q14 mV
+  logic [31:0] noise_amp;
+  assign noise_amp = (NoiseAmp * 32'(temporal_scale_i)) >> 7;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_neurons
+    logic [31:0] w, ae, ai, nb, vn, ien, iin, refrn;
+    logic [5:0] wr;
+    logic [9:0] lost;
+    logic [3:0] frac;
+    logic spike;
+    int unsigned c;
+    if (!rst_ni) begin
+      for (int unsigned i = 0; i < NumNeurons; i++) begin
+        v_q[i]    = nominal(1);
+        ie_q[i]   = 32'd0;
+        ii_q[i]   = 32'd0;
+        refr_q[i] = 32'd0;
+        cnt_q[i]  = 8'd0;
+      end
+      for (int unsigned k = 0; k < NumWords; k++) begin
+        nz_q[k] = 32'd1;
+      end
+      for (int unsigned k = 0; k < FifoDepth; k++) begin
+        fifo_nf_q[k] = 16'd0;
+        fifo_tm_q[k] = 56'd0;
+        fifo_cy_q[k] = 32'd0;
+      end
+      for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
+        cadc_snap_q[k] = 32'd0;
+      end
+      fifo_rd_q    = 6'd0;
+      fifo_n_q     = 7'd0;
+      nz_init_q    = 1'b1;
+      head_valid_q <= 1'b0;
+      head_nrn_q   <= 9'd0;
+      head_frac_q  <= 4'd0;
+      head_time_q  <= 56'd0;
+      head_cyc_q   <= 32'd0;
+      head_cfg_q   <= 32'd0;
+      lost_q       <= 10'd0;
+      madc_v_q     <= 32'd0;
+      cnt_rd_q     <= 8'd0;
+    end else begin
+      // taps see the state at the start of this cycle
+      madc_v_q <= madc_take_i ? v_q[msel] : madc_v_q;
+      cnt_rd_q <= cnt_q[nrn];
+      if (cadc_take_i) begin
+        for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
+          cadc_snap_q[k] = v_q[(cadc_hemi_i ? NeuronsPerHemi : 0) + k];
+        end
+      end
+      // the head shown this cycle has been consumed
+      if (head_valid_q) begin
+        fifo_rd_q = fifo_rd_q + 6'd1;
+        fifo_n_q  = fifo_n_q - 7'd1;
+      end
+      // temporal noise: one xorshift32 per 16 neurons, 2 bits per neuron
+      if (nz_init_q) begin
+        for (int unsigned k = 0; k < NumWords; k++) begin
+          nz_q[k] = hash32(run_seed_i, {KeyNoise, 24'(k)}) | 32'd1;
+        end
+        nz_init_q = 1'b0;
+      end else if (noise_amp != 0) begin
+        for (int unsigned k = 0; k < NumWords; k++) begin
+          w = nz_q[k];
+          w = w ^ (w << 13);
+          w = w ^ (w >> 17);
+          w = w ^ (w << 5);
+          nz_q[k] = w;
+        end
+      end
+      wr   = fifo_rd_q + 6'(fifo_n_q);
+      lost = 10'd0;
+      for (int unsigned i = 0; i < (init_q ? 0 : NumNeurons); i++) begin
+        ae = 32'd0;
+        ai = 32'd0;
+        c  = i % NeuronsPerHemi;
+        if (ev_top_i || ev_bot_i) begin
+          if (i < NeuronsPerHemi) begin
+            ae = amp_e_top_i[c];
+            ai = amp_i_top_i[c];
+            if (cfg_q[i][17]) begin
+              ae = ae + amp_e_bot_i[c];
+              ai = ai + amp_i_bot_i[c];
+            end
+          end else if (!cfg_q[c][17]) begin
+            ae = amp_e_bot_i[c];
+            ai = amp_i_bot_i[c];
+          end
+        end
+        nb = (noise_amp != 32'd0) ? nz_q[i / 16] >> (2 * (i % 16)) : 32'd0;
+        neuron_step(v_q[i], ie_q[i], ii_q[i], refr_q[i], ae, ai, nb[1:0], noise_amp,
+                    leak_q[i], vres_q[i], vth_q[i], gm_q[i], gse_q[i], gsi_q[i],
+                    gaine_q[i], gaini_q[i], tref_q[i],
+                    !((i >= NeuronsPerHemi) && cfg_q[c][17]),
+                    vn, ien, iin, refrn, spike, frac);
+        v_q[i]    = vn;
+        ie_q[i]   = ien;
+        ii_q[i]   = iin;
+        refr_q[i] = refrn;
+        if (spike) begin
+          if (fifo_n_q != 7'(FifoDepth)) begin
+            fifo_nf_q[wr] = {3'd0, 9'(i), frac};
+            fifo_tm_q[wr] = time_i;
+            fifo_cy_q[wr] = cyc_i;
+            wr       = wr + 6'd1;
+            fifo_n_q = fifo_n_q + 7'd1;
+          end else if (lost != 10'h3FF) begin
+            lost = lost + 10'd1;
+          end
+          cnt_q[i] = (cnt_q[i] == 8'hFF) ? 8'hFF : cnt_q[i] + 8'd1;
+        end
+      end
+      // neuron reset: membrane to reset potential, currents and refractory to 0
+      if (nrst_valid_i) begin
+        for (int unsigned i = 0; i < NumNeurons; i++) begin
+          if (nrst_all_i || ((i / 32) == 32'(nrst_block_i) && nrst_mask_i[i % 32])) begin
+            v_q[i]    = vres_q[i];
+            ie_q[i]   = 32'd0;
+            ii_q[i]   = 32'd0;
+            refr_q[i] = 32'd0;
+          end
+        end
+      end
+      if (cnt_clr_all_i) begin
+        for (int unsigned i = 0; i < NumNeurons; i++) begin
+          cnt_q[i] = 8'd0;
+        end
+      end else if (cnt_clr_i) begin
+        cnt_q[nrn] = 8'd0;
+      end
+      lost_q <= lost;
+      // next head
+      head_valid_q <= (fifo_n_q != 7'd0);
+      head_nrn_q   <= fifo_nf_q[fifo_rd_q][12:4];
+      head_frac_q  <= fifo_nf_q[fifo_rd_q][3:0];
+      head_time_q  <= fifo_tm_q[fifo_rd_q];
+      head_cyc_q   <= fifo_cy_q[fifo_rd_q];
+      head_cfg_q   <= cfg_q[fifo_nf_q[fifo_rd_q][NrnBits+3:4]];
+    end
+  end
+
+  assign head_valid_o  = head_valid_q;
+  assign head_nrn_o    = head_nrn_q;
+  assign head_frac_o   = head_frac_q;
+  assign head_time_o   = head_time_q;
+  assign head_cyc_o    = head_cyc_q;
+  assign head_cfg_o    = head_cfg_q;
+  assign head_lost_o   = (lost_q != 10'd0);
+  assign head_lost_n_o = lost_q;
+  assign madc_v_o      = madc_v_q;
+  assign cnt_rdata_o   = cnt_rd_q;
+  assign cadc_snap_o   = cadc_snap_q;
+  assign v_o           = v_q;
+
+endmodule

@@ -1,0 +1,331 @@
+// ax_syn_array: the synapse arrays of both hemispheres with their synapse
+// drivers (row signs, axonal delay lines) and correlation sensors.
+//
+// - Event bus: at most one event per hemisphere per cycle enters a driver; it
+//   waits DelayMax-bounded d cycles in a time wheel (slot = cycle + 1 + d, at
+//   most WheelSlotEvents events per slot and hemisphere, more are dropped and
+//   counted) and then reaches the driver's two rows.
+// - Arrival: every synapse of the two rows whose label equals the event's
+//   6-bit address adds its amplitude (weight x its own step, Q8) to its
+//   column's excitatory or inhibitory sum, per the row's sign. The sums leave
+//   on amp_*_o with ev_*_o set; the neurons apply their input gain.
+// - Synapse word (32 bit, 2 per register word): [5:0] weight, [11:6] label,
+//   [31:16] amplitude, computed at write time from the die seed.
+// - Correlation sensors (when enabled): see docs/chip.md. They are updated
+//   only on pre-synaptic arrivals (the matching synapses of a row) and on
+//   post-synaptic spikes (one column, all rows), with blocking assignments in
+//   one clocked block that is their only writer (Verilator BLKLOOPINIT).
+module ax_syn_array
+  import ax_chip_pkg::*;
+#(
+  parameter int unsigned NeuronsPerHemi = 256,
+  parameter int unsigned RowsPerHemi    = 256
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic [63:0] die_seed_i,
+  input  logic [7:0]  fpn_scale_i,
+  input  logic [31:0] cyc_i,
+  // event bus from the router, one per hemisphere
+  input  logic [1:0]  ev_valid_i,
+  input  logic [6:0]  ev_drv_i,
+  input  logic [5:0]  ev_addr_i,
+  // register access, decoded by ax_chip
+  input  logic        syn_we_i,
+  input  logic        drv_we_i,
+  input  logic        reg_hemi_i,
+  input  logic [7:0]  reg_row_i,      // synapse row, or driver
+  input  logic [6:0]  reg_word_i,     // synapse pair within the row
+  input  logic [31:0] reg_wdata_i,
+  output logic [31:0] syn_rdata_o,
+  output logic [31:0] drv_rdata_o,
+  // to the neurons
+  output logic        ev_top_o,
+  output logic        ev_bot_o,
+  output logic [31:0] amp_e_top_o [NeuronsPerHemi],
+  output logic [31:0] amp_i_top_o [NeuronsPerHemi],
+  output logic [31:0] amp_e_bot_o [NeuronsPerHemi],
+  output logic [31:0] amp_i_bot_o [NeuronsPerHemi],
+  // correlation
+  input  logic        corr_en_i,
+  input  logic        corr_clr_i,
+  input  logic [1:0]  post_valid_i,   // post-synaptic spike of column post_col_i, per hemisphere
+  input  logic [7:0]  post_col_i,
+  input  logic [31:0] post_cyc_i,
+  input  logic [9:0]  tau_c_i,
+  input  logic [9:0]  tau_a_i,
+  input  logic [9:0]  amp_c_i,
+  input  logic [9:0]  amp_a_i,
+  input  logic        snap_take_i,    // copy one row's sensors for the CADC
+  input  logic        snap_hemi_i,
+  input  logic [7:0]  snap_row_i,
+  input  logic        snap_acausal_i,
+  output logic [31:0] snap_o [NeuronsPerHemi],  // Q4 sensor values
+  // status
+  output logic        idle_o,
+  output logic [15:0] drops_o
+);
+  localparam int unsigned Drivers   = RowsPerHemi / 2;
+  localparam int unsigned Slots     = 1 << DelayBits;
+  localparam int unsigned SlotEv    = WheelSlotEvents;
+  localparam int unsigned RowW      = $clog2(RowsPerHemi);
+  localparam int unsigned ColW      = $clog2(NeuronsPerHemi);
+  localparam int unsigned DrvW      = RowW - 1;
+
+  // register-port indices at this geometry (ax_chip checked the range)
+  logic [RowW-1:0] rrow, rrow0, rrow1;
+  logic [DrvW-1:0] rdrv;
+  logic [ColW-1:0] rcol0, rcol1, pcol;
+  logic [RowW-1:0] srow;
+  assign rrow  = reg_row_i[RowW-1:0];
+  assign rdrv  = reg_row_i[DrvW-1:0];
+  assign rrow0 = {rdrv, 1'b0};
+  assign rrow1 = {rdrv, 1'b1};
+  assign rcol0 = {reg_word_i[ColW-2:0], 1'b0};
+  assign rcol1 = {reg_word_i[ColW-2:0], 1'b1};
+  assign pcol  = post_col_i[ColW-1:0];
+  assign srow  = snap_row_i[RowW-1:0];
+
+  // ---- synapse memory and drivers (written by the register bus only) --------
+  logic [31:0] syn_q  [2][RowsPerHemi][NeuronsPerHemi];
+  logic [9:0]  dly_q  [2][Drivers];
+  logic [1:0]  sgn_q  [2][RowsPerHemi];
+
+  assign syn_rdata_o = {4'd0, syn_q[reg_hemi_i][rrow][rcol1][11:0],
+                        4'd0, syn_q[reg_hemi_i][rrow][rcol0][11:0]};
+  assign drv_rdata_o = {12'd0, sgn_q[reg_hemi_i][rrow1],
+                        sgn_q[reg_hemi_i][rrow0], 6'd0,
+                        dly_q[reg_hemi_i][rdrv]};
+
+  // ---- delay wheel -----------------------------------------------------------
+  logic [12:0] whl_q  [2][Slots][SlotEv];  // [12:6] driver, [5:0] address
+  logic [2:0]  wcnt_q [2][Slots];
+  logic [15:0] occ_q  [2];
+  logic [15:0] drops_q;
+  logic [DelayBits-1:0] now;
+  assign now = cyc_i[DelayBits-1:0];
+
+  assign idle_o  = (occ_q[0] == 16'd0) && (occ_q[1] == 16'd0);
+  assign drops_o = drops_q;
+
+  // ---- arrival: sum the matching synapses' amplitudes per column ----------
+  always_comb begin : p_arrive
+    logic [12:0] ent;
+    logic [31:0] s;
+    int unsigned r;
+    ent = 13'd0;
+    s   = 32'd0;
+    r   = 0;
+    amp_e_top_o = '{default: 32'd0};
+    amp_i_top_o = '{default: 32'd0};
+    amp_e_bot_o = '{default: 32'd0};
+    amp_i_bot_o = '{default: 32'd0};
+    ev_top_o    = (wcnt_q[0][now] != 3'd0);
+    ev_bot_o    = (wcnt_q[1][now] != 3'd0);
+    if (ev_top_o) begin
+      for (int unsigned k = 0; k < SlotEv; k++) begin
+        if (3'(k) < wcnt_q[0][now]) begin
+          ent = whl_q[0][now][k];
+          for (int unsigned rr = 0; rr < 2; rr++) begin
+            r = 2 * 32'(ent[12:6]) + rr;
+            if (sgn_q[0][r] == SignExc) begin
+              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                s = syn_q[0][r][c];
+                if (s[11:6] == ent[5:0]) begin
+                  amp_e_top_o[c] = amp_e_top_o[c] + 32'(s[31:16]);
+                end
+              end
+            end else if (sgn_q[0][r] == SignInh) begin
+              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                s = syn_q[0][r][c];
+                if (s[11:6] == ent[5:0]) begin
+                  amp_i_top_o[c] = amp_i_top_o[c] + 32'(s[31:16]);
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+    if (ev_bot_o) begin
+      for (int unsigned k = 0; k < SlotEv; k++) begin
+        if (3'(k) < wcnt_q[1][now]) begin
+          ent = whl_q[1][now][k];
+          for (int unsigned rr = 0; rr < 2; rr++) begin
+            r = 2 * 32'(ent[12:6]) + rr;
+            if (sgn_q[1][r] == SignExc) begin
+              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                s = syn_q[1][r][c];
+                if (s[11:6] == ent[5:0]) begin
+                  amp_e_bot_o[c] = amp_e_bot_o[c] + 32'(s[31:16]);
+                end
+              end
+            end else if (sgn_q[1][r] == SignInh) begin
+              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                s = syn_q[1][r][c];
+                if (s[11:6] == ent[5:0]) begin
+                  amp_i_bot_o[c] = amp_i_bot_o[c] + 32'(s[31:16]);
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+
+  // ---- correlation sensors -----------------------------------------------------
+  // acc: [15:0] causal, [31:16] anti-causal, each Q4 sensor units (max 1023.9375)
+  logic [31:0] cacc_q  [2][RowsPerHemi][NeuronsPerHemi];
+  logic [31:0] tpre_q  [2][RowsPerHemi][NeuronsPerHemi];  // cycle of the last pre event, 0: none
+  logic [31:0] tpost_q [2][NeuronsPerHemi];               // cycle of the last post spike, 0: none
+  logic [31:0] snap_q  [NeuronsPerHemi];
+
+  function automatic logic [15:0] sat_add(input logic [15:0] a, input logic [15:0] b);
+    logic [16:0] s;
+    s = 17'(a) + 17'(b);
+    sat_add = (s > 17'd16383) ? 16'd16383 : s[15:0];
+  endfunction
+
+  // One clocked block owns the synapse memory, the drivers, the delay wheel
+  // and the sensors (blocking assignments to array elements, see above).
+  // Order within a cycle: sensors see this cycle's arrivals, then the wheel
+  // delivers and schedules, then register writes take effect.
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_mem
+    logic [12:0] ent;
+    logic [31:0] acc, tc;
+    logic [DelayBits-1:0] sl;
+    logic [15:0] occ;
+    int unsigned r;
+    if (!rst_ni) begin
+      for (int unsigned h = 0; h < 2; h++) begin
+        for (int unsigned rw = 0; rw < RowsPerHemi; rw++) begin
+          for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+            syn_q[h][rw][c]  = 32'd0;
+            cacc_q[h][rw][c] = 32'd0;
+            tpre_q[h][rw][c] = 32'd0;
+          end
+          sgn_q[h][rw] = 2'(SignOff);
+        end
+        for (int unsigned d = 0; d < Drivers; d++) begin
+          dly_q[h][d] = 10'd0;
+        end
+        for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+          tpost_q[h][c] = 32'd0;
+        end
+        for (int unsigned k = 0; k < Slots; k++) begin
+          wcnt_q[h][k] = 3'd0;
+          for (int unsigned e = 0; e < SlotEv; e++) begin
+            whl_q[h][k][e] = 13'd0;
+          end
+        end
+        occ_q[h] = 16'd0;
+      end
+      for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+        snap_q[c] = 32'd0;
+      end
+      drops_q = 16'd0;
+    end else begin
+      // ---- correlation sensors ----
+      if (snap_take_i) begin
+        for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+          acc = cacc_q[snap_hemi_i][srow][c];
+          snap_q[c] = snap_acausal_i ? {16'd0, acc[31:16]} : {16'd0, acc[15:0]};
+        end
+      end
+      if (corr_clr_i) begin
+        for (int unsigned h = 0; h < 2; h++) begin
+          for (int unsigned rw = 0; rw < RowsPerHemi; rw++) begin
+            for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+              cacc_q[h][rw][c] = 32'd0;
+              tpre_q[h][rw][c] = 32'd0;
+            end
+          end
+          for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+            tpost_q[h][c] = 32'd0;
+          end
+        end
+      end else if (corr_en_i) begin
+        // pre-synaptic arrivals: anti-causal pairing with the column's last post spike
+        for (int unsigned h = 0; h < 2; h++) begin
+          if (wcnt_q[h][now] != 3'd0) begin
+            for (int unsigned k = 0; k < SlotEv; k++) begin
+              if (3'(k) < wcnt_q[h][now]) begin
+                ent = whl_q[h][now][k];
+                for (int unsigned rr = 0; rr < 2; rr++) begin
+                  r = 2 * 32'(ent[12:6]) + rr;
+                  if (sgn_q[h][r] != SignOff) begin
+                    for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                      if (syn_q[h][r][c][11:6] == ent[5:0]) begin
+                        tc = tpost_q[h][c];
+                        if (tc != 32'd0) begin
+                          acc = cacc_q[h][r][c];
+                          acc[31:16] = sat_add(acc[31:16],
+                                               corr_kernel(cyc_i - tc, tau_a_i, amp_a_i));
+                          cacc_q[h][r][c] = acc;
+                        end
+                        tpre_q[h][r][c] = (cyc_i == 32'd0) ? 32'd1 : cyc_i;
+                      end
+                    end
+                  end
+                end
+              end
+            end
+          end
+        end
+        // post-synaptic spike: causal pairing with every row's last pre event
+        for (int unsigned h = 0; h < 2; h++) begin
+          if (post_valid_i[h]) begin
+            for (int unsigned rw = 0; rw < RowsPerHemi; rw++) begin
+              tc = tpre_q[h][rw][pcol];
+              if (tc != 32'd0) begin
+                acc = cacc_q[h][rw][pcol];
+                acc[15:0] = sat_add(acc[15:0], corr_kernel(post_cyc_i - tc, tau_c_i, amp_c_i));
+                cacc_q[h][rw][pcol] = acc;
+              end
+            end
+            tpost_q[h][pcol] = (post_cyc_i == 32'd0) ? 32'd1 : post_cyc_i;
+          end
+        end
+      end
+      // ---- delay wheel: deliver this cycle's slot, schedule the bus event ----
+      for (int unsigned h = 0; h < 2; h++) begin
+        occ = occ_q[h];
+        if (wcnt_q[h][now] != 3'd0) begin
+          occ = occ - 16'(wcnt_q[h][now]);
+          wcnt_q[h][now] = 3'd0;
+        end
+        if (ev_valid_i[h]) begin
+          sl = now + DelayBits'(1) + dly_q[h][ev_drv_i[DrvW-1:0]];
+          if (wcnt_q[h][sl] != 3'(SlotEv)) begin
+            whl_q[h][sl][wcnt_q[h][sl][1:0]] = {ev_drv_i, ev_addr_i};
+            wcnt_q[h][sl] = wcnt_q[h][sl] + 3'd1;
+            occ = occ + 16'd1;
+          end else if (drops_q != 16'hFFFF) begin
+            drops_q = drops_q + 16'd1;
+          end
+        end
+        occ_q[h] = occ;
+      end
+      // ---- register writes ----
+      if (syn_we_i) begin
+        syn_q[reg_hemi_i][rrow][rcol0] =
+          {16'(reg_wdata_i[5:0]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
+                                            32'(rrow), 32'(rcol0)),
+           4'd0, reg_wdata_i[11:0]};
+        syn_q[reg_hemi_i][rrow][rcol1] =
+          {16'(reg_wdata_i[21:16]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
+                                              32'(rrow), 32'(rcol1)),
+           4'd0, reg_wdata_i[27:16]};
+      end
+      if (drv_we_i) begin
+        dly_q[reg_hemi_i][rdrv] = reg_wdata_i[9:0];
+        sgn_q[reg_hemi_i][rrow0] = reg_wdata_i[17:16];
+        sgn_q[reg_hemi_i][rrow1] = reg_wdata_i[19:18];
+      end
+    end
+  end
+
+  assign snap_o = snap_q;
+
+endmodule
