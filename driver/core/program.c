@@ -195,7 +195,7 @@ typedef struct run_ctx {
     size_t spikes_cap, samples_cap;
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
-    int err; /* first problem seen in the records */
+    int err;     /* first problem seen in the records */
 } run_ctx;
 
 static void run_error(run_ctx *c, int status)
@@ -208,8 +208,8 @@ static void on_read(run_ctx *c, const ax_record *rec)
 {
     ax_result *r = c->r;
     if (rec->ticket >= r->ntickets || r->tickets[rec->ticket].filled) {
-        run_error(c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u",
-                             rec->ticket));
+        run_error(
+            c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u", rec->ticket));
         return;
     }
     ax_ticket *t = &r->tickets[rec->ticket];
@@ -332,7 +332,8 @@ static int result_prepare(ax_result *r, const ax_program *p)
         return AX_E_NOMEM;
     uint32_t *w = r->storage_;
     for (size_t i = 0; i < p->nreads; i++) {
-        r->tickets[i] = (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
+        r->tickets[i] =
+            (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
         w += p->reads[i].count;
     }
     r->ntickets = p->nreads;

@@ -32,8 +32,8 @@ int main(void)
     for (unsigned i = 0; i < FRAMES; i++) {
         size_t pos = 0;
         while (pos < AX_FRAME_MAX_PAYLOAD - 2)
-            ax_rec_spike(f.payload, AX_FRAME_MAX_PAYLOAD, &pos, &ref, (uint16_t)(pos * 7), cycle += 3,
-                         (unsigned)pos & 15u);
+            ax_rec_spike(f.payload, AX_FRAME_MAX_PAYLOAD, &pos, &ref, (uint16_t)(pos * 7),
+                         cycle += 3, (unsigned)pos & 15u);
         f.type = AX_FT_DATA;
         f.seq = (uint16_t)i;
         f.len = (uint16_t)pos;
@@ -80,7 +80,8 @@ int main(void)
     double mb = (double)len / 1e6;
     if (frames != FRAMES)
         return fprintf(stderr, "bench-codec: %llu frames parsed of %u\n",
-                       (unsigned long long)frames, FRAMES), 1;
+                       (unsigned long long)frames, FRAMES),
+               1;
     printf("{\"bench\":\"codec\",\"mb_per_s\":%.1f,\"encode_mb_per_s\":%.1f,"
            "\"parse_mb_per_s\":%.1f,\"crc_mb_per_s\":%.1f,\"records_per_s\":%.0f,\"bytes\":%zu,"
            "\"check\":%llu}\n",
