@@ -32,7 +32,7 @@ void *ax_transport_priv(ax_transport *t)
 }
 
 /* A transport that is not compiled in: opening it says so. */
-static int absent_open(ax_transport *t, const ax_uri *uri)
+__attribute__((unused)) static int absent_open(ax_transport *t, const ax_uri *uri)
 {
     (void)uri;
     return ax_fail(AX_E_UNSUPPORTED, "the %s: transport is not built into this libaxon (%s)",
