@@ -100,7 +100,7 @@ static int read_input(const char *path, inj **out, size_t *n)
         (*n)++;
     }
     fclose(f);
-    if (!ret)
+    if (!ret && *n > 1)
         qsort(*out, *n, sizeof **out, cmp_inj);
     return ret;
 }

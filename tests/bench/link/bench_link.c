@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "axon/chip.h"
 #include "axon/program.h"
 #include "device.h"
 #include "fakeboard.h"
@@ -38,6 +39,22 @@ static double roundtrip_us(ax_device *d)
     return (now_s() - t0) / N * 1e6;
 }
 
+/* On a real chip: neuron 0 recorded, driven by driver 0 of hemisphere 0
+ * through one strong synapse, so injected events (label 1 | 1 << 13) make
+ * it spike (at most once per refractory time). */
+static void setup_chip(ax_device *d)
+{
+    uint16_t gain = 1022, refrac = 2;
+    ax_neuron_cfg cfg = {.label = 0x8000, .record = true};
+    uint8_t w[256] = {63}, l[256] = {1};
+    ax_driver_cfg drv = {0, AX_SIGN_EXC, AX_SIGN_OFF};
+    if (ax_chip_set_param(d, AX_PARAM_GAIN_E, 0, &gain, 1) == AX_OK &&
+        ax_chip_set_param(d, AX_PARAM_REFRAC, 0, &refrac, 1) == AX_OK &&
+        ax_chip_set_neurons(d, 0, &cfg, 1) == AX_OK && ax_chip_set_row(d, 0, 0, w, l) == AX_OK &&
+        ax_chip_set_drivers(d, 0, 0, &drv, 1) == AX_OK)
+        ax_chip_wait_capmem(d);
+}
+
 /* Events a second; *kind names them. */
 static double events_per_s(ax_device *d, const char **kind)
 {
@@ -47,7 +64,7 @@ static double events_per_s(ax_device *d, const char **kind)
     ax_program_new(&p);
     ax_program_record(p, AX_RECORD_SPIKES);
     for (unsigned i = 0; i < 20000; i++)
-        ax_program_inject(p, (uint16_t)(i & 0x3F));
+        ax_program_inject(p, (uint16_t)(1u | 1u << 13));
     double t0 = now_s();
     int e = ax_run(d, p, &r);
     double t = now_s() - t0, n = (double)r.nspikes;
@@ -98,6 +115,7 @@ int main(int argc, char **argv)
     const char *which = argc > 2 && !strcmp(argv[1], "--transports") ? argv[2] : "sim,socket,fake";
     ax_device *d;
     if (strstr(which, "sim") && ax_open("sim:?size=small", &d) == AX_OK) {
+        setup_chip(d);
         bench("sim", d);
         ax_close(d);
     }
@@ -107,6 +125,7 @@ int main(int argc, char **argv)
         snprintf(uri, sizeof uri, "socket:%s", sock);
         pid_t pid = start_board(argv[0], sock);
         if (ax_open(uri, &d) == AX_OK) {
+            setup_chip(d);
             bench("socket", d);
             ax_close(d);
         } else {
