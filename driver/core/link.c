@@ -278,6 +278,9 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
 {
     if (l->failed)
         return l->failed;
+    if (l->deadline_us && link_now(l) > l->deadline_us)
+        return link_fail(l, ax_fail(AX_E_TIMEOUT, "the board did not finish the program in time "
+                                                  "(stalled at an instruction?)"));
     int r = pump(l, timeout_us);
     if (r != 0)
         return r < 0 ? r : AX_OK;
@@ -329,8 +332,8 @@ int ax_link_hello(ax_link *l)
     }
     l->in_hello = false;
     if (!l->got_ident)
-        return link_fail(l, ax_fail(AX_E_TIMEOUT, "no IDENT from the board after %u HELLOs",
-                                    l->retries));
+        return link_fail(
+            l, ax_fail(AX_E_TIMEOUT, "no IDENT from the board after %u HELLOs", l->retries));
     l->cmd_next = l->cmd_base = 0;
     l->data_expect = l->data_acked = 0;
     l->busy = false;
@@ -348,8 +351,7 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     if (r < 0)
         return r;
     /* Wait for a window slot and room in the playback buffer. */
-    while (in_flight(l) >= AX_CMD_WINDOW || l->busy ||
-           l->board_free < in_flight_words(l) + len) {
+    while (in_flight(l) >= AX_CMD_WINDOW || l->busy || l->board_free < in_flight_words(l) + len) {
         bool room_only = in_flight(l) == 0 && !l->busy;
         r = wait_step(l, room_only ? l->timeout_us / 8 + 1 : l->timeout_us);
         if (r < 0)
@@ -366,17 +368,13 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     return r < 0 ? r : f->seq;
 }
 
-int ax_link_wait(ax_link *l, const bool *done, uint64_t deadline_us)
+int ax_link_wait(ax_link *l, const bool *done)
 {
     l->idle_acks = 0;
     while (!*done) {
         int r = wait_step(l, l->timeout_us);
         if (r < 0)
             return r;
-        if (deadline_us && link_now(l) > deadline_us && !*done)
-            return link_fail(l, ax_fail(AX_E_TIMEOUT,
-                                        "the board did not finish the program in time (stalled "
-                                        "at an instruction?)"));
         if (l->idle_acks >= 3 && !*done)
             return link_fail(l, ax_fail(AX_E_PROTO, "the board went idle without the "
                                                     "program's END record"));

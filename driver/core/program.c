@@ -195,7 +195,7 @@ typedef struct run_ctx {
     size_t spikes_cap, samples_cap;
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
-    int err; /* first problem seen in the records */
+    int err;     /* first problem seen in the records */
 } run_ctx;
 
 static void run_error(run_ctx *c, int status)
@@ -208,8 +208,8 @@ static void on_read(run_ctx *c, const ax_record *rec)
 {
     ax_result *r = c->r;
     if (rec->ticket >= r->ntickets || r->tickets[rec->ticket].filled) {
-        run_error(c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u",
-                             rec->ticket));
+        run_error(
+            c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u", rec->ticket));
         return;
     }
     ax_ticket *t = &r->tickets[rec->ticket];
@@ -332,7 +332,8 @@ static int result_prepare(ax_result *r, const ax_program *p)
         return AX_E_NOMEM;
     uint32_t *w = r->storage_;
     for (size_t i = 0; i < p->nreads; i++) {
-        r->tickets[i] = (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
+        r->tickets[i] =
+            (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
         w += p->reads[i].count;
     }
     r->ntickets = p->nreads;
@@ -389,15 +390,16 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
         return ret;
     run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
     d->run = &c;
-    uint64_t start = ax_transport_now_us(d->link.tr);
+    /* Twice the bound, plus the link's own patience, in device time. */
+    d->link.deadline_us = ax_transport_now_us(d->link.tr) +
+                          2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
+                          (uint64_t)d->link.timeout_us * d->link.retries;
     ret = send_program(&d->link, p);
     if (ret >= 0) {
-        /* Twice the bound, plus the link's own patience, in device time. */
-        uint64_t slack = 2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
-                         (uint64_t)d->link.timeout_us * d->link.retries;
         c.end_seq = ret;
-        ret = ax_link_wait(&d->link, &c.done, start + slack);
+        ret = ax_link_wait(&d->link, &c.done);
     }
+    d->link.deadline_us = 0;
     d->run = NULL;
     if (ret == AX_OK)
         ret = c.err;

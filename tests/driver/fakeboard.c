@@ -310,7 +310,7 @@ static unsigned validate(const ax_frame *f, uint32_t *off)
             return AX_ERR_OPCODE;
         if ((uint32_t)k > f->len - i)
             return AX_ERR_OPERAND;
-        uint32_t n = op == AX_OP_WRITE_BURST ? (w1 & 0xFFFFu)
+        uint32_t n = op == AX_OP_WRITE_BURST  ? (w1 & 0xFFFFu)
                      : op == AX_OP_READ_BURST ? w1 >> 16
                                               : 1;
         if (n == 0 || n > (op == AX_OP_WRITE_BURST ? AX_WRITE_BURST_MAX : AX_READ_BURST_MAX))
@@ -394,9 +394,16 @@ static void hello(fb *b)
     b->ready_n = 0;
     b->cur.len = 0;
     b->rec_ref = 0;
-    uint32_t id[AX_IDENT_WORDS] = {b->o.protocol_version, 42, 0xA0001, 7, 0, 0 | 4u << 8,
-                                   32u | 32u << 16, b->o.playback_words,
-                                   AX_REPLAY_FRAMES | AX_FRAME_MAX_PAYLOAD << 16, 0};
+    uint32_t id[AX_IDENT_WORDS] = {b->o.protocol_version,
+                                   42,
+                                   0xA0001,
+                                   7,
+                                   0,
+                                   0 | 4u << 8,
+                                   32u | 32u << 16,
+                                   b->o.playback_words,
+                                   AX_REPLAY_FRAMES | AX_FRAME_MAX_PAYLOAD << 16,
+                                   0};
     b->tx.type = AX_FT_IDENT;
     b->tx.flags = 0;
     b->tx.seq = b->tx.ack = 0;

@@ -30,8 +30,12 @@ typedef struct fstats {
 
 static int open_board(const char *board, uint64_t seed, ax_transport **tr)
 {
-    ax_fault_config c = {.seed = seed, .p_flip = 0.05, .p_drop = 0.05, .p_dup = 0.04,
-                         .p_trunc = 0.03, .p_reorder = 0.04};
+    ax_fault_config c = {.seed = seed,
+                         .p_flip = 0.05,
+                         .p_drop = 0.05,
+                         .p_dup = 0.04,
+                         .p_trunc = 0.03,
+                         .p_reorder = 0.04};
     ax_transport *inner;
     int r;
     if (!strcmp(board, "fake")) {
@@ -145,8 +149,7 @@ int main(int argc, char **argv)
     ax_result_init(&res);
     ax_program_new(&p);
     ax_fault_counts fc;
-    for (ax_fault_get_counts(tr, &fc); ax_fault_total(&fc) < target;
-         ax_fault_get_counts(tr, &fc)) {
+    for (ax_fault_get_counts(tr, &fc); ax_fault_total(&fc) < target; ax_fault_get_counts(tr, &fc)) {
         build(p, v);
         s.runs++;
         r = ax_run(d, p, &res);
@@ -171,13 +174,13 @@ int main(int argc, char **argv)
            "\"ok_runs\":%llu,\"failed_runs\":%llu,\"checked_words\":%llu,\"wrong\":%llu,"
            "\"cmd_resent\":%llu,\"replays\":%llu,\"data_dups\":%llu,\"hellos\":%llu}\n",
            board, (unsigned long long)ax_fault_total(&fc), (unsigned long long)fc.flips,
-           (unsigned long long)fc.drops, (unsigned long long)fc.dups,
-           (unsigned long long)fc.truncs, (unsigned long long)fc.reorders,
-           (unsigned long long)fc.frames, (unsigned long long)s.runs,
-           (unsigned long long)s.ok_runs, (unsigned long long)s.failed_runs,
-           (unsigned long long)s.checked_words, (unsigned long long)s.wrong,
-           (unsigned long long)ls.cmd_resent, (unsigned long long)ls.replays,
-           (unsigned long long)ls.data_dups, (unsigned long long)s.hellos);
+           (unsigned long long)fc.drops, (unsigned long long)fc.dups, (unsigned long long)fc.truncs,
+           (unsigned long long)fc.reorders, (unsigned long long)fc.frames,
+           (unsigned long long)s.runs, (unsigned long long)s.ok_runs,
+           (unsigned long long)s.failed_runs, (unsigned long long)s.checked_words,
+           (unsigned long long)s.wrong, (unsigned long long)ls.cmd_resent,
+           (unsigned long long)ls.replays, (unsigned long long)ls.data_dups,
+           (unsigned long long)s.hellos);
     ax_result_free(&res);
     ax_program_free(p);
     ax_close(d);

@@ -57,8 +57,15 @@ static uint64_t s_now(ax_transport *t)
 }
 
 static const ax_transport_ops script_ops = {
-    .scheme = "script", .help = "fuzz", .priv_size = sizeof(script), .timeout_us = 100,
-    .open = s_open, .close = s_close, .write = s_write, .read = s_read, .now_us = s_now,
+    .scheme = "script",
+    .help = "fuzz",
+    .priv_size = sizeof(script),
+    .timeout_us = 100,
+    .open = s_open,
+    .close = s_close,
+    .write = s_write,
+    .read = s_read,
+    .now_us = s_now,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

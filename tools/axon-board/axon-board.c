@@ -24,7 +24,7 @@
 #include "device.h"
 
 #define ACTIVE_MS 100
-#define STEP_US   20 /* board time per loop while active */
+#define STEP_US   2 /* board time per loop while active: short, to answer the client soon */
 
 static volatile sig_atomic_t stop;
 
@@ -174,6 +174,16 @@ static int to_client(server *s)
 {
     uint8_t buf[65536];
     int n = s->board->ops->read(s->board, buf, sizeof buf, STEP_US);
+    /* A simulated bridge delivers a few bytes a cycle: gather the burst (until
+     * the board is quiet for 1 us) so the client gets whole frames. */
+    while (n > 0 && (size_t)n < sizeof buf / 2) {
+        int k = s->board->ops->read(s->board, buf + n, sizeof buf - (size_t)n, 1);
+        if (k <= 0) {
+            n = k < 0 ? k : n;
+            break;
+        }
+        n += k;
+    }
     if (n < 0) {
         fprintf(stderr, "axon-board: the board failed: %s\n", ax_strerror(n));
         return -1;

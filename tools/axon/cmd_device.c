@@ -147,9 +147,9 @@ int axon_cmd_info(int argc, char **argv)
                "\"chip_id\":%u,\"die_seed\":%" PRIu64 ",\"variant\":\"%s\",\"port_bytes\":%u,"
                "\"neurons_per_hemisphere\":%u,\"rows_per_hemisphere\":%u,"
                "\"playback_words\":%u,\"replay_frames\":%u,\"ppu\":%s}\n",
-               ax_device_uri(d), maj, min, id->model_version, id->chip_id, id->die_seed,
-               variant, id->port_bytes, id->neurons_per_hemi, id->rows_per_hemi,
-               id->playback_words, id->replay_frames, id->capabilities & 1 ? "true" : "false");
+               ax_device_uri(d), maj, min, id->model_version, id->chip_id, id->die_seed, variant,
+               id->port_bytes, id->neurons_per_hemi, id->rows_per_hemi, id->playback_words,
+               id->replay_frames, id->capabilities & 1 ? "true" : "false");
     else
         printf("device:            %s\nprotocol version:  %u.%u\nmodel version:     %u\n"
                "chip id:           0x%08x\ndie seed:          %" PRIu64 "\n"

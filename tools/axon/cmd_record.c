@@ -73,8 +73,8 @@ static int read_input(const char *path, inj **out, size_t *n)
         lineno++;
         size_t len = strlen(line);
         if (len == 0 || line[len - 1] != '\n') {
-            axon_err("record: %s:%zu: line not terminated (truncated file or line too long)",
-                     path, lineno);
+            axon_err("record: %s:%zu: line not terminated (truncated file or line too long)", path,
+                     lineno);
             ret = 1;
             break;
         }
@@ -100,7 +100,7 @@ static int read_input(const char *path, inj **out, size_t *n)
         (*n)++;
     }
     fclose(f);
-    if (!ret && *n > 0)
+    if (!ret && *n > 1)
         qsort(*out, *n, sizeof **out, cmp_inj);
     return ret;
 }
@@ -221,8 +221,9 @@ static int write_csv(const char *path, const ax_result *r, int madc)
 static int report(const ax_result *r)
 {
     if (r->nlate)
-        fprintf(stderr, "axon: record: warning: %zu injection(s) late, first at %.3f us, up to "
-                        "%.3f us late\n",
+        fprintf(stderr,
+                "axon: record: warning: %zu injection(s) late, first at %.3f us, up to "
+                "%.3f us late\n",
                 r->nlate, (double)r->first_late / AX_CYCLES_PER_US,
                 (double)r->max_lateness / AX_CYCLES_PER_US);
     if (r->overflow) {

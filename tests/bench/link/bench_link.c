@@ -1,142 +1,144 @@
-/* bench-link: how fast the link part simulates and what a spike costs on the
- * wire. Runs the link with the stand-in chip (axsim_loopback: every INJECT
- * comes back as a spike), small size, USB3 and USB2. One JSON object a line:
- *   idle:   cycles/s with nothing to do
- *   stream: cycles/s while spikes stream to the host at a given rate, and
- *           link_bytes_per_spike (all board-to-host bytes / spikes recorded)
- */
+/* bench-link: the whole stack per transport. One JSON line per transport:
+ * roundtrip_us is the wall time of one register read (a program of READ and
+ * END: CMD out, ACK and DATA back), events_per_s the records a second a long
+ * program brings back: spikes of injected events when the chip answers
+ * INJECT, else register words read in bursts (event_kind says which).
+ * Transports: sim: (small chip), socket: (an axon-board started from the
+ * same folder), fake (the test board: the host stack alone).
+ * usage: bench-link [--transports sim,socket,fake] */
 #define _POSIX_C_SOURCE 200809L
+#include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "axon/codec.h"
-#include "axsim.h"
+#include "axon/chip.h"
+#include "axon/program.h"
+#include "device.h"
+#include "fakeboard.h"
 
-static double now(void)
+static double now_s(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-typedef struct host {
-    axsim_board *b;
-    ax_frame_parser p;
-    ax_frame f;
-    uint16_t seq, expect, acked; /* acked: the board's next expected CMD seq */
-    unsigned free_words;         /* playback words free, from the last ACK */
-    uint64_t bytes_in, spikes;
-} host;
-
-static int send(host *h, uint8_t type, const uint32_t *pl, size_t n)
+static double roundtrip_us(ax_device *d)
 {
-    static ax_frame f;
-    static uint8_t buf[AX_FRAME_MAX_BYTES];
-    memset(&f, 0, sizeof f);
-    f.type = type;
-    f.seq = type == AX_FT_CMD ? h->seq++ : 0;
-    f.ack = h->expect;
-    f.len = (uint16_t)n;
-    memcpy(f.payload, pl, 4 * n);
-    int k = ax_frame_encode(&f, buf, sizeof buf);
-    if (k < 0 || axsim_write(h->b, buf, (size_t)k) != k)
-        return -1;
-    return 0;
+    uint32_t v;
+    enum { N = 300 };
+    double t0 = now_s();
+    for (int i = 0; i < N; i++)
+        if (ax_reg_read(d, AX_REG_SCRATCH, &v) < 0)
+            return -1;
+    return (now_s() - t0) / N * 1e6;
 }
 
-/* Reads what arrived. */
-static void drain(host *h)
+/* On a real chip: neuron 0 recorded, driven by driver 0 of hemisphere 0
+ * through one strong synapse, so injected events (label 1 | 1 << 13) make
+ * it spike (at most once per refractory time). */
+static void setup_chip(ax_device *d)
 {
-    uint8_t buf[4096];
-    int n;
-    while ((n = axsim_read(h->b, buf, sizeof buf)) > 0) {
-        h->bytes_in += (uint64_t)n;
-        size_t off = 0;
-        while (off < (size_t)n) {
-            size_t used = 0;
-            int got = ax_frame_parser_feed(&h->p, buf + off, (size_t)n - off, &used, &h->f);
-            off += used;
-            if (got != 1)
-                continue;
-            if (h->f.type == AX_FT_ACK) {
-                h->acked = h->f.ack;
-                h->free_words = h->f.payload[0] & 0xFFFFu;
-            }
-            if (h->f.type == AX_FT_DATA && h->f.seq == h->expect) {
-                h->expect++;
-                for (unsigned i = 0; i < h->f.len; i++)
-                    h->spikes += (h->f.payload[i] >> 30) == 0;
-            }
-        }
+    uint16_t gain = 1022, refrac = 2;
+    ax_neuron_cfg cfg = {.label = 0x8000, .record = true};
+    uint8_t w[256] = {63}, l[256] = {1};
+    ax_driver_cfg drv = {0, AX_SIGN_EXC, AX_SIGN_OFF};
+    if (ax_chip_set_param(d, AX_PARAM_GAIN_E, 0, &gain, 1) == AX_OK &&
+        ax_chip_set_param(d, AX_PARAM_REFRAC, 0, &refrac, 1) == AX_OK &&
+        ax_chip_set_neurons(d, 0, &cfg, 1) == AX_OK && ax_chip_set_row(d, 0, 0, w, l) == AX_OK &&
+        ax_chip_set_drivers(d, 0, 0, &drv, 1) == AX_OK)
+        ax_chip_wait_capmem(d);
+}
+
+/* Events a second; *kind names them. */
+static double events_per_s(ax_device *d, const char **kind)
+{
+    ax_program *p;
+    ax_result r;
+    ax_result_init(&r);
+    ax_program_new(&p);
+    ax_program_record(p, AX_RECORD_SPIKES);
+    for (unsigned i = 0; i < 20000; i++)
+        ax_program_inject(p, (uint16_t)(1u | 1u << 13));
+    double t0 = now_s();
+    int e = ax_run(d, p, &r);
+    double t = now_s() - t0, n = (double)r.nspikes;
+    *kind = "spikes";
+    if (e < 0 || r.nspikes == 0) {
+        ax_hello(d); /* the placeholder chip stalls on INJECT */
+        ax_program_clear(p);
+        for (unsigned i = 0; i < 400; i++)
+            ax_program_read(p, AX_REG_PROTOCOL, 8);
+        t0 = now_s();
+        e = ax_run(d, p, &r);
+        t = now_s() - t0;
+        n = 400.0 * 8;
+        *kind = "read_words";
     }
+    ax_result_free(&r);
+    ax_program_free(p);
+    return e < 0 ? -1 : n / t;
 }
 
-static int run(axsim_variant v, unsigned period)
+static void bench(const char *name, ax_device *d)
 {
-    axsim_options o;
-    axsim_options_default(&o);
-    o.size = AXSIM_SMALL;
-    o.variant = v;
-    host h;
-    memset(&h, 0, sizeof h);
-    if (axsim_create(&o, &h.b) < 0)
-        return -1;
-    ax_frame_parser_init(&h.p);
-    h.free_words = AX_PLAYBACK_WORDS;
-    const char *name = v == AXSIM_USB3 ? "usb3" : "usb2";
+    const char *kind = "";
+    double rt = roundtrip_us(d), ev = events_per_s(d, &kind);
+    printf("{\"bench\":\"link\",\"transport\":\"%s\",\"roundtrip_us\":%.1f,\"events_per_s\":%.0f,"
+           "\"event_kind\":\"%s\"}\n",
+           name, rt, ev, kind);
+    fflush(stdout);
+}
 
-    uint64_t cycles = 2000000;
-    double t0 = now();
-    axsim_step(h.b, cycles);
-    printf("{\"bench\":\"link\",\"case\":\"idle\",\"variant\":\"%s\",\"cycles_per_s\":%.0f}\n",
-           name, (double)cycles / (now() - t0));
-
-    uint32_t pl[256];
-    size_t pos = 0;
-    send(&h, AX_FT_HELLO, NULL, 0);
-    ax_ins_record(pl, 256, &pos, AX_RECORD_SPIKES);
-    ax_ins_timer_reset(pl, 256, &pos);
-    send(&h, AX_FT_CMD, pl, pos);
-    uint64_t t = 1000, start = axsim_cycles(h.b), end = start + 1000000;
-    t0 = now();
-    while (axsim_cycles(h.b) < end) {
-        /* Keep the playback buffer fed, never past its room (no BUSY); an
-         * empty CMD asks for a fresh ACK (free words) when the host waits. */
-        unsigned sent = 0;
-        while ((uint16_t)(h.seq - h.acked) < 8 && h.free_words >= 2560) {
-            pos = 0;
-            for (unsigned k = 0; k < 85; k++, t += period) {
-                ax_ins_wait_until(pl, 256, &pos, t);
-                ax_ins_inject(pl, 256, &pos, (uint16_t)(t & 0x3FFF));
-            }
-            if (send(&h, AX_FT_CMD, pl, pos) < 0)
-                break;
-            h.free_words -= (unsigned)pos;
-            sent++;
-        }
-        if (!sent && h.seq == h.acked)
-            send(&h, AX_FT_CMD, NULL, 0);
-        axsim_step(h.b, 200);
-        drain(&h);
-        send(&h, AX_FT_ACK, NULL, 0);
+static pid_t start_board(const char *self, const char *sock)
+{
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s", self);
+    snprintf(path, sizeof path, "%s/axon-board", dirname(dir));
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(path, path, "--listen", sock, "--board", "sim:?size=small", (char *)NULL);
+        _exit(127);
     }
-    double dt = now() - t0;
-    uint64_t ran = axsim_cycles(h.b) - start;
-    printf("{\"bench\":\"link\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"
-           "\"cycles_per_s\":%.0f,\"spikes\":%llu,\"link_bytes_per_spike\":%.3f}\n",
-           name, period, (double)ran / dt, (unsigned long long)h.spikes,
-           h.spikes ? (double)h.bytes_in / (double)h.spikes : 0.0);
-    axsim_destroy(h.b);
-    return 0;
+    for (int i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
+    return pid;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    if (run(AXSIM_USB3, 8) < 0 || run(AXSIM_USB2, 64) < 0) {
-        fprintf(stderr, "bench-link: cannot create the board\n");
-        return 1;
+    const char *which = argc > 2 && !strcmp(argv[1], "--transports") ? argv[2] : "sim,socket,fake";
+    ax_device *d;
+    if (strstr(which, "sim") && ax_open("sim:?size=small", &d) == AX_OK) {
+        setup_chip(d);
+        bench("sim", d);
+        ax_close(d);
+    }
+    if (strstr(which, "socket")) {
+        char sock[128], uri[160];
+        snprintf(sock, sizeof sock, "/tmp/axon-bench-%d.sock", (int)getpid());
+        snprintf(uri, sizeof uri, "socket:%s", sock);
+        pid_t pid = start_board(argv[0], sock);
+        if (ax_open(uri, &d) == AX_OK) {
+            setup_chip(d);
+            bench("socket", d);
+            ax_close(d);
+        } else {
+            fprintf(stderr, "bench-link: socket: %s\n", ax_error_detail());
+        }
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+    ax_transport *t;
+    if (strstr(which, "fake") && fakeboard_open(NULL, &t) == AX_OK &&
+        ax_device_open_transport(t, "fake:", &d) == AX_OK) {
+        bench("fake", d);
+        ax_close(d);
     }
     return 0;
 }
