@@ -157,8 +157,10 @@ static int on_ack(ax_link *l, const ax_frame *f)
     release(l, f->ack);
     if (f->len >= 1)
         l->board_free = f->payload[0] & 0xFFFFu;
-    /* An empty playback buffer with nothing in flight: the board is idle. */
-    if (f->len >= 1 && l->board_free >= l->playback_words && !in_flight(l))
+    /* An empty playback buffer, nothing in flight and the board's PENDING bit
+     * clear (no records or unacknowledged DATA frames left): the board is idle. */
+    if (f->len >= 1 && l->board_free >= l->playback_words && !in_flight(l) &&
+        !(f->payload[0] >> 16 & 1u))
         l->idle_acks++;
     else
         l->idle_acks = 0;

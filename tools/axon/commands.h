@@ -23,6 +23,7 @@ int axon_cmd_selftest(int argc, char **argv); /* cmd_device.c */
 int axon_cmd_peek(int argc, char **argv);     /* cmd_device.c */
 int axon_cmd_poke(int argc, char **argv);     /* cmd_device.c */
 int axon_cmd_record(int argc, char **argv);   /* cmd_record.c */
+int axon_cmd_demo(int argc, char **argv);     /* cmd_demo.c */
 int axon_cmd_train(int argc, char **argv);   /* cmd_train.c */
 int axon_cmd_data(int argc, char **argv);    /* cmd_data.c */
 int axon_cmd_ttfs(int argc, char **argv);    /* cmd_ttfs.c */

@@ -1,4 +1,4 @@
-/* bench-link-rtl (was bench-link): how fast the link part simulates and what a spike costs on the
+/* bench-link-rtl: how fast the link part simulates and what a spike costs on the
  * wire. Runs the link with the stand-in chip (axsim_loopback: every INJECT
  * comes back as a spike), small size, USB3 and USB2. One JSON object a line:
  *   idle:   cycles/s with nothing to do
@@ -90,7 +90,7 @@ static int run(axsim_variant v, unsigned period)
     uint64_t cycles = 2000000;
     double t0 = now();
     axsim_step(h.b, cycles);
-    printf("{\"bench\":\"link\",\"case\":\"idle\",\"variant\":\"%s\",\"cycles_per_s\":%.0f}\n",
+    printf("{\"bench\":\"link-rtl\",\"case\":\"idle\",\"variant\":\"%s\",\"cycles_per_s\":%.0f}\n",
            name, (double)cycles / (now() - t0));
 
     uint32_t pl[256];
@@ -124,7 +124,7 @@ static int run(axsim_variant v, unsigned period)
     }
     double dt = now() - t0;
     uint64_t ran = axsim_cycles(h.b) - start;
-    printf("{\"bench\":\"link\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"
+    printf("{\"bench\":\"link-rtl\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"
            "\"cycles_per_s\":%.0f,\"spikes\":%llu,\"link_bytes_per_spike\":%.3f}\n",
            name, period, (double)ran / dt, (unsigned long long)h.spikes,
            h.spikes ? (double)h.bytes_in / (double)h.spikes : 0.0);
