@@ -68,9 +68,15 @@ static void send_ctrl(fb *b, uint8_t type, uint16_t seq, uint32_t word)
     emit(b, &b->tx);
 }
 
+static uint16_t replay_used(const fb *b);
+
+/* ACK word: free playback words, and PENDING while instructions, records or
+ * unacknowledged DATA frames are left (docs/protocol.md section 1). */
 static void send_ack(fb *b)
 {
-    send_ctrl(b, AX_FT_ACK, b->data_seq, (uint32_t)(b->o.playback_words - b->pb_n));
+    bool pending = b->pb_n || b->cur.len || b->ready_n || replay_used(b);
+    send_ctrl(b, AX_FT_ACK, b->data_seq,
+              (uint32_t)(b->o.playback_words - b->pb_n) | (uint32_t)pending << 16);
 }
 
 static void send_nack(fb *b, unsigned reason, uint16_t seq)
