@@ -71,6 +71,8 @@ static int configure(ax_device *d, unsigned nph)
     ax_neuron_cfg out_cfg = {.label = LABEL_FREE, .record = true};
     if (!e)
         e = ax_chip_reset(d);
+    if (!e) /* the chip initialises its CapMem after a reset */
+        e = ax_chip_wait_capmem(d);
     if (!e)
         e = ax_chip_set_param(d, AX_PARAM_GAIN_E, 0, gains, DEMO_NEURONS);
     if (!e)
