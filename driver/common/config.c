@@ -341,7 +341,8 @@ int ax_config_load_string(ax_config **out, const char *text, const char *name, c
 {
     *out = NULL;
     ax_config *cfg = calloc(1, sizeof *cfg);
-    if (!cfg || !(cfg->name = dup_range(name ? name : "<string>", strlen(name ? name : "<string>")))) {
+    if (!cfg ||
+        !(cfg->name = dup_range(name ? name : "<string>", strlen(name ? name : "<string>")))) {
         free(cfg);
         if (err && err_size)
             snprintf(err, err_size, "%s", ax_strerror(AX_E_NOMEM));
@@ -461,11 +462,16 @@ bool ax_config_has(ax_config *cfg, const char *section, const char *key)
 static const char *type_name(enum cfg_type t)
 {
     switch (t) {
-    case CFG_INT: return "an integer";
-    case CFG_DOUBLE: return "a number";
-    case CFG_BOOL: return "a boolean";
-    case CFG_STRING: return "a string";
-    default: return "a list";
+    case CFG_INT:
+        return "an integer";
+    case CFG_DOUBLE:
+        return "a number";
+    case CFG_BOOL:
+        return "a boolean";
+    case CFG_STRING:
+        return "a string";
+    default:
+        return "a list";
     }
 }
 
@@ -492,11 +498,11 @@ static int check_double(ax_config *cfg, const struct cfg_entry *e, const struct 
                         double min, double max, double *out)
 {
     if (v->type != CFG_INT && v->type != CFG_DOUBLE)
-        return set_error(cfg, AX_E_FORMAT, e->line, "%s.%s: expected a number, got %s",
-                         e->section, e->key, type_name(v->type));
+        return set_error(cfg, AX_E_FORMAT, e->line, "%s.%s: expected a number, got %s", e->section,
+                         e->key, type_name(v->type));
     if (!(v->d >= min && v->d <= max))
-        return set_error(cfg, AX_E_RANGE, e->line, "%s.%s: %g is out of range [%g, %g]",
-                         e->section, e->key, v->d, min, max);
+        return set_error(cfg, AX_E_RANGE, e->line, "%s.%s: %g is out of range [%g, %g]", e->section,
+                         e->key, v->d, min, max);
     *out = v->d;
     return 0;
 }

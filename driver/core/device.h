@@ -18,41 +18,43 @@ typedef void (*ax_data_sink)(void *ctx, const ax_frame *f);
 typedef struct ax_link {
     ax_transport *tr;
     ax_frame_parser parser;
-    ax_frame rx;             /* frame being handled */
+    ax_frame rx; /* frame being handled */
     /* host -> board (CMD, go-back-N) */
-    uint16_t cmd_next;       /* seq of the next new frame */
-    uint16_t cmd_base;       /* oldest unacknowledged */
+    uint16_t cmd_next;           /* seq of the next new frame */
+    uint16_t cmd_base;           /* oldest unacknowledged */
     ax_frame win[AX_CMD_WINDOW]; /* unacknowledged frames, index seq % window */
-    uint32_t board_free;     /* playback words free, from the last ACK, less what we sent since */
-    bool busy;               /* last NACK was BUSY: wait for room before resending */
-    uint16_t gb_seq;         /* last go-back resend started here ... */
-    uint64_t gb_time;        /* ... at this time */
+    uint32_t board_free; /* playback words free, from the last ACK, less what we sent since */
+    bool busy;           /* last NACK was BUSY: wait for room before resending */
+    uint16_t gb_seq;     /* last go-back resend started here ... */
+    uint64_t gb_time;    /* ... at this time */
     /* board -> host (DATA) */
-    uint16_t data_expect;    /* next DATA seq */
-    uint16_t data_acked;     /* ack value last sent */
-    uint64_t replay_time;    /* last REPLAY sent at */
+    uint16_t data_expect; /* next DATA seq */
+    uint16_t data_acked;  /* ack value last sent */
+    uint64_t replay_time; /* last REPLAY sent at */
     uint16_t replay_seq;
     uint32_t playback_words; /* the board's playback buffer (IDENT) */
     unsigned idle_acks;
-    unsigned replay_nacks;   /* NACK REPLAYs since DATA last advanced */      /* ACKs in a row showing an idle board */
-    bool in_hello;           /* ignoring all but IDENT */
+    unsigned replay_nacks;
+        /* NACK REPLAYs since DATA last advanced */ /* ACKs in a row showing an idle board */
+    bool in_hello;                                  /* ignoring all but IDENT */
     bool got_ident;
-    uint64_t last_rx;        /* device time of the last valid frame */
+    uint64_t last_rx; /* device time of the last valid frame */
     ax_frame ident_frame;
     ax_data_sink sink;
     void *sink_ctx;
     /* policy */
     uint32_t timeout_us;
     unsigned retries;
-    int failed;              /* sticky link error until HELLO */
+    uint64_t deadline_us; /* every wait fails with AX_E_TIMEOUT after this device time (0: none) */
+    int failed;           /* sticky link error until HELLO */
     ax_link_stats st;
 } ax_link;
 
 struct ax_device {
     ax_link link;
     ax_ident ident;
-    ax_record_decoder rec;   /* running reference time of DATA records */
-    struct run_ctx *run;     /* the run in progress (program.c), or NULL */
+    ax_record_decoder rec; /* running reference time of DATA records */
+    struct run_ctx *run;   /* the run in progress (program.c), or NULL */
     char uri[300];
 };
 

@@ -157,8 +157,10 @@ static int on_ack(ax_link *l, const ax_frame *f)
     release(l, f->ack);
     if (f->len >= 1)
         l->board_free = f->payload[0] & 0xFFFFu;
-    /* An empty playback buffer with nothing in flight: the board is idle. */
-    if (f->len >= 1 && l->board_free >= l->playback_words && !in_flight(l))
+    /* An empty playback buffer, nothing in flight and the board's PENDING bit
+     * clear (no records or unacknowledged DATA frames left): the board is idle. */
+    if (f->len >= 1 && l->board_free >= l->playback_words && !in_flight(l) &&
+        !(f->payload[0] >> 16 & 1u))
         l->idle_acks++;
     else
         l->idle_acks = 0;
@@ -221,19 +223,15 @@ static int handle_frame(ax_link *l, const ax_frame *f)
     }
 }
 
-/* Reads what arrives within timeout_us and handles its frames. Returns the
+/* Feeds n received bytes to the parser and handles the frames. Returns the
  * number of valid frames, or a negative status. */
-static int pump(ax_link *l, uint32_t timeout_us)
+static int consume(ax_link *l, const uint8_t *buf, size_t n)
 {
-    uint8_t buf[RX_CHUNK];
-    int n = l->tr->ops->read(l->tr, buf, sizeof buf, timeout_us);
-    if (n < 0)
-        return link_fail(l, ax_fail(n, "reading from the board: %s", ax_strerror(n)));
     int frames = 0;
     size_t off = 0;
-    while (off < (size_t)n) {
+    while (off < n) {
         size_t used = 0;
-        int got = ax_frame_parser_feed(&l->parser, buf + off, (size_t)n - off, &used, &l->rx);
+        int got = ax_frame_parser_feed(&l->parser, buf + off, n - off, &used, &l->rx);
         off += used;
         if (got != 1)
             break;
@@ -242,6 +240,28 @@ static int pump(ax_link *l, uint32_t timeout_us)
         if (r < 0)
             return r;
     }
+    return frames;
+}
+
+/* Reads until at least one whole frame has arrived, the bytes stop, or
+ * timeout_us has passed, and handles the frames. Returns the number of
+ * valid frames (0: timeout), or a negative status. */
+static int pump(ax_link *l, uint32_t timeout_us)
+{
+    uint8_t buf[RX_CHUNK];
+    uint64_t start = link_now(l);
+    int frames = 0, n;
+    do {
+        uint64_t spent = link_now(l) - start;
+        uint32_t left = spent >= timeout_us ? 0 : timeout_us - (uint32_t)spent;
+        n = l->tr->ops->read(l->tr, buf, sizeof buf, left);
+        if (n < 0)
+            return link_fail(l, ax_fail(n, "reading from the board: %s", ax_strerror(n)));
+        int f = consume(l, buf, (size_t)n);
+        if (f < 0)
+            return f;
+        frames += f;
+    } while (frames == 0 && n > 0 && link_now(l) - start < timeout_us);
     l->st.bad_frames = l->parser.frames_bad_crc + l->parser.frames_bad_hdr;
     if (frames > 0)
         l->last_rx = link_now(l);
@@ -260,6 +280,9 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
 {
     if (l->failed)
         return l->failed;
+    if (l->deadline_us && link_now(l) > l->deadline_us)
+        return link_fail(l, ax_fail(AX_E_TIMEOUT, "the board did not finish the program in time "
+                                                  "(stalled at an instruction?)"));
     int r = pump(l, timeout_us);
     if (r != 0)
         return r < 0 ? r : AX_OK;
@@ -311,8 +334,8 @@ int ax_link_hello(ax_link *l)
     }
     l->in_hello = false;
     if (!l->got_ident)
-        return link_fail(l, ax_fail(AX_E_TIMEOUT, "no IDENT from the board after %u HELLOs",
-                                    l->retries));
+        return link_fail(
+            l, ax_fail(AX_E_TIMEOUT, "no IDENT from the board after %u HELLOs", l->retries));
     l->cmd_next = l->cmd_base = 0;
     l->data_expect = l->data_acked = 0;
     l->busy = false;
@@ -330,8 +353,7 @@ int ax_link_send(ax_link *l, const uint32_t *payload, uint16_t len)
     if (r < 0)
         return r;
     /* Wait for a window slot and room in the playback buffer. */
-    while (in_flight(l) >= AX_CMD_WINDOW || l->busy ||
-           l->board_free < in_flight_words(l) + len) {
+    while (in_flight(l) >= AX_CMD_WINDOW || l->busy || l->board_free < in_flight_words(l) + len) {
         bool room_only = in_flight(l) == 0 && !l->busy;
         r = wait_step(l, room_only ? l->timeout_us / 8 + 1 : l->timeout_us);
         if (r < 0)

@@ -20,6 +20,8 @@ struct ax_program {
     ax_read_req *reads;
     size_t nreads, reads_cap;
     size_t read_words;
+    uint64_t trials_cycles; /* sum of the finished trials' last wait-until */
+    uint64_t trial_max;     /* latest wait-until target in this trial */
 };
 
 int ax_program_new(ax_program **out)
@@ -40,6 +42,14 @@ void ax_program_free(ax_program *p)
 void ax_program_clear(ax_program *p)
 {
     p->n = p->nreads = p->read_words = 0;
+    p->trials_cycles = p->trial_max = 0;
+}
+
+/* An upper bound of the program's run time in cycles: the wait-until times,
+ * 64 cycles a word (register accesses wait for the bus) and a margin. */
+static uint64_t program_cycles_bound(const ax_program *p)
+{
+    return p->trials_cycles + p->trial_max + 64u * p->n + 125000u;
 }
 
 size_t ax_program_words(const ax_program *p)
@@ -81,11 +91,15 @@ int ax_program_wait_until(ax_program *p, uint64_t cycle)
 {
     if (cycle > AX_TIME_MASK)
         return AX_E_RANGE;
+    if (cycle > p->trial_max)
+        p->trial_max = cycle;
     EMIT(p, ax_ins_wait_until(p->w, p->cap, &p->n, cycle));
 }
 
 int ax_program_timer_reset(ax_program *p)
 {
+    p->trials_cycles += p->trial_max;
+    p->trial_max = 0;
     EMIT(p, ax_ins_timer_reset(p->w, p->cap, &p->n));
 }
 
@@ -181,7 +195,7 @@ typedef struct run_ctx {
     size_t spikes_cap, samples_cap;
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
-    int err; /* first problem seen in the records */
+    int err;     /* first problem seen in the records */
 } run_ctx;
 
 static void run_error(run_ctx *c, int status)
@@ -194,8 +208,8 @@ static void on_read(run_ctx *c, const ax_record *rec)
 {
     ax_result *r = c->r;
     if (rec->ticket >= r->ntickets || r->tickets[rec->ticket].filled) {
-        run_error(c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u",
-                             rec->ticket));
+        run_error(
+            c, ax_fail(AX_E_PROTO, "READ record with unknown or repeated ticket %u", rec->ticket));
         return;
     }
     ax_ticket *t = &r->tickets[rec->ticket];
@@ -318,7 +332,8 @@ static int result_prepare(ax_result *r, const ax_program *p)
         return AX_E_NOMEM;
     uint32_t *w = r->storage_;
     for (size_t i = 0; i < p->nreads; i++) {
-        r->tickets[i] = (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
+        r->tickets[i] =
+            (ax_ticket){.addr = p->reads[i].addr, .count = p->reads[i].count, .data = w};
         w += p->reads[i].count;
     }
     r->ntickets = p->nreads;
@@ -375,11 +390,16 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
         return ret;
     run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
     d->run = &c;
+    /* Twice the bound, plus the link's own patience, in device time. */
+    d->link.deadline_us = ax_transport_now_us(d->link.tr) +
+                          2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
+                          (uint64_t)d->link.timeout_us * d->link.retries;
     ret = send_program(&d->link, p);
     if (ret >= 0) {
         c.end_seq = ret;
         ret = ax_link_wait(&d->link, &c.done);
     }
+    d->link.deadline_us = 0;
     d->run = NULL;
     if (ret == AX_OK)
         ret = c.err;

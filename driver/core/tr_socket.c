@@ -97,8 +97,7 @@ static int read_greeting(int fd, const char *where)
         have += (size_t)n;
     }
     if (!memcmp(g, "AXBRD-BZ", GREETING_BYTES))
-        return ax_fail(AX_E_BUSY, "socket: the board at %s already serves another client",
-                       where);
+        return ax_fail(AX_E_BUSY, "socket: the board at %s already serves another client", where);
     if (memcmp(g, "AXBRD-OK", GREETING_BYTES))
         return ax_fail(AX_E_PROTO, "socket: %s is not an axon-board server", where);
     return AX_OK;
@@ -159,8 +158,9 @@ static int socket_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeo
     if (n == 0)
         return AX_E_DISCONNECTED;
     if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? 0 : errno == ECONNRESET ? AX_E_DISCONNECTED
-                                                                           : AX_E_IO;
+        return errno == EINTR || errno == EAGAIN ? 0
+               : errno == ECONNRESET             ? AX_E_DISCONNECTED
+                                                 : AX_E_IO;
     return (int)n;
 }
 

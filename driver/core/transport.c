@@ -8,7 +8,8 @@
 
 #include "device.h"
 
-#define PRIV_OFFSET ((sizeof(ax_transport) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+#define PRIV_OFFSET                                                                                \
+    ((sizeof(ax_transport) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
 
 ax_transport *ax_transport_alloc(const ax_transport_ops *ops)
 {
@@ -31,7 +32,7 @@ void *ax_transport_priv(ax_transport *t)
 }
 
 /* A transport that is not compiled in: opening it says so. */
-static int absent_open(ax_transport *t, const ax_uri *uri)
+__attribute__((unused)) static int absent_open(ax_transport *t, const ax_uri *uri)
 {
     (void)uri;
     return ax_fail(AX_E_UNSUPPORTED, "the %s: transport is not built into this libaxon (%s)",
@@ -39,7 +40,8 @@ static int absent_open(ax_transport *t, const ax_uri *uri)
 }
 
 #define AX_ABSENT(name, why)                                                                       \
-    static const ax_transport_ops absent_##name = {.scheme = #name, .help = why, .open = absent_open}
+    static const ax_transport_ops absent_##name = {                                                \
+        .scheme = #name, .help = why, .open = absent_open}
 
 #ifdef AX_HAVE_AXSIM
 #define SIM_OPS &ax_tr_sim_ops
@@ -131,8 +133,7 @@ const char *ax_transport_help(void)
     if (!buf[0]) {
         size_t n = 0;
         for (const ax_transport_ops *const *o = ax_transports; *o && n < sizeof buf; o++)
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "  %-7s %s\n", (*o)->scheme,
-                                  (*o)->help);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "  %-7s %s\n", (*o)->scheme, (*o)->help);
     }
     return buf;
 }

@@ -25,9 +25,9 @@
 typedef struct ax_transport ax_transport;
 
 typedef struct ax_transport_ops {
-    const char *scheme; /* URI scheme without the colon, e.g. "sim" */
-    const char *help;   /* one line: the URI form and its options */
-    size_t priv_size;   /* bytes of private state ax_transport_priv() returns */
+    const char *scheme;  /* URI scheme without the colon, e.g. "sim" */
+    const char *help;    /* one line: the URI form and its options */
+    size_t priv_size;    /* bytes of private state ax_transport_priv() returns */
     uint32_t timeout_us; /* the core's resend timeout for this transport (device time) */
 
     /* Connects to the device the URI names. priv is zeroed. Returns AX_OK,
@@ -106,11 +106,11 @@ extern const ax_transport_ops *const ax_transports[];
  * stream in both directions, frame by frame, from a seeded generator. */
 typedef struct ax_fault_config {
     uint64_t seed;
-    double p_flip;      /* per frame: flip one to three random bits */
-    double p_drop;      /* per frame: drop it */
-    double p_dup;       /* per frame: deliver it twice */
-    double p_trunc;     /* per frame: cut it short */
-    double p_reorder;   /* per frame: swap with the next frame */
+    double p_flip;             /* per frame: flip one to three random bits */
+    double p_drop;             /* per frame: drop it */
+    double p_dup;              /* per frame: deliver it twice */
+    double p_trunc;            /* per frame: cut it short */
+    double p_reorder;          /* per frame: swap with the next frame */
     uint64_t disconnect_after; /* frames; 0 never */
 } ax_fault_config;
 

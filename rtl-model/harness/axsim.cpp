@@ -9,8 +9,8 @@
 //   USB2: bytes at ~40 MB/s, 0.32 bytes a cycle (8/25)
 // The bridge's data bus is shared by both directions (as on the FT601 and
 // the FT232H), so one transfer happens per credit, alternating directions
-// when both are ready. On USB3 only whole words cross: trailing bytes of a
-// write wait for the next write. Nothing runs unless the caller steps, so
+// when both are ready. On USB3 a word with fewer bytes (byte enables, as on
+// the FT601) carries the last 1-3 bytes waiting. Nothing runs unless the caller steps, so
 // the same options and bytes give the same bytes back.
 #include <cstdint>
 #include <cstring>
@@ -144,6 +144,7 @@ template <class M> struct ModelImpl final : Model {
         top.temporal_scale_i = tmp;
         top.host_rx_valid_i = 0;
         top.host_rx_data_i = 0;
+        top.host_rx_be_i = 0;
         top.host_tx_ready_i = 0;
         top.rst_ni = 0;
         top.clk_i = 0;
@@ -160,7 +161,7 @@ template <class M> struct ModelImpl final : Model {
         uint64_t n = 0;
         VerilatedContext *ctx = b->ctx.get();
         while (n < cycles && !(until_readable && b->rx.size > 0) && !ctx->gotError()) {
-            bool want_rx = b->tx.size >= pb && top.host_rx_ready_o;
+            bool want_rx = b->tx.size > 0 && top.host_rx_ready_o;
             bool want_tx = top.host_tx_valid_o && b->rx.room() >= pb;
             bool go_rx = false, go_tx = false;
             if (!want_rx && !want_tx) {
@@ -178,13 +179,16 @@ template <class M> struct ModelImpl final : Model {
                 b->credit -= b->credit_cost;
             }
             uint32_t word = 0;
+            unsigned nb = 0;
             if (go_rx) {
-                for (unsigned i = 0; i < pb; i++)
+                nb = b->tx.size < pb ? (unsigned)b->tx.size : pb; /* a short last word */
+                for (unsigned i = 0; i < nb; i++)
                     word |= (uint32_t)b->tx.at(i) << (8 * i);
-                b->tx.drop(pb);
+                b->tx.drop(nb);
             }
             top.host_rx_valid_i = go_rx;
             top.host_rx_data_i = word;
+            top.host_rx_be_i = (1u << nb) - 1u;
             top.host_tx_ready_i = go_tx;
             top.clk_i = 0;
             top.eval();

@@ -18,6 +18,7 @@ module ax_board #(
   // bridge FIFO: host to board
   input  logic                 host_rx_valid_i,
   input  logic [HostWidth-1:0] host_rx_data_i,
+  input  logic [HostWidth/8-1:0] host_rx_be_i,  // byte enables: the valid bytes, from byte 0 up
   output logic                 host_rx_ready_o,
   // bridge FIFO: board to host
   output logic                 host_tx_valid_o,
@@ -62,6 +63,7 @@ module ax_board #(
     .temporal_scale_i (temporal_scale_i),
     .host_rx_valid_i  (host_rx_valid_i),
     .host_rx_data_i   (host_rx_data_i),
+    .host_rx_be_i     (host_rx_be_i),
     .host_rx_ready_o  (host_rx_ready_o),
     .host_tx_valid_o  (host_tx_valid_o),
     .host_tx_data_o   (host_tx_data_o),

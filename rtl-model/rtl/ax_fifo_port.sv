@@ -4,7 +4,9 @@
 // happens in a cycle where valid and ready are both high.
 //
 // Receive: bytes are collected in an 8-byte aligner so the framer can look at
-// any byte offset (sync hunting) and take 1..4 bytes a cycle (rx_take_i).
+// any byte offset (sync hunting) and take 1..4 bytes a cycle (rx_take_i). A
+// transfer carries HostWidth/8 bytes, or fewer at the end of a USB transfer
+// (byte enables, contiguous from byte 0, as on the FT601).
 // Transmit: 32-bit words from the link are sent as HostWidth-bit chunks,
 // least significant first (the byte stream is little-endian).
 module ax_fifo_port #(
@@ -15,6 +17,7 @@ module ax_fifo_port #(
   // bridge side
   input  logic                 host_rx_valid_i,
   input  logic [HostWidth-1:0] host_rx_data_i,
+  input  logic [HostWidth/8-1:0] host_rx_be_i,  // byte enables: the valid bytes, from byte 0 up
   output logic                 host_rx_ready_o,
   output logic                 host_tx_valid_o,
   output logic [HostWidth-1:0] host_tx_data_o,
@@ -36,6 +39,20 @@ module ax_fifo_port #(
   logic [3:0]  rx_cnt_d, rx_cnt_q;
   logic [3:0]  rx_cnt_left;
   logic        rx_accept;
+  logic [3:0]  rx_nbytes;  // bytes in this transfer
+  logic [HostWidth-1:0] be_mask, rx_data;
+
+  for (genvar i = 0; i < HostBytes; i++) begin : gen_be_mask
+    assign be_mask[8*i +: 8] = {8{host_rx_be_i[i]}};
+  end
+  assign rx_data = host_rx_data_i & be_mask;
+
+  always_comb begin
+    rx_nbytes = 4'd0;
+    for (int i = 0; i < HostBytes; i++) begin
+      if (host_rx_be_i[i]) rx_nbytes = 4'(i + 1);
+    end
+  end
 
   assign host_rx_ready_o = (rx_cnt_q <= 4'(8 - HostBytes));
   assign rx_accept       = host_rx_valid_i && host_rx_ready_o;
@@ -50,8 +67,8 @@ module ax_fifo_port #(
       rx_buf_d = rx_buf_q >> {rx_take_i, 3'b000};
       rx_cnt_d = rx_cnt_left;
       if (rx_accept) begin
-        rx_buf_d = rx_buf_d | (64'(host_rx_data_i) << {rx_cnt_left, 3'b000});
-        rx_cnt_d = rx_cnt_left + 4'(HostBytes);
+        rx_buf_d = rx_buf_d | (64'(rx_data) << {rx_cnt_left, 3'b000});
+        rx_cnt_d = rx_cnt_left + rx_nbytes;
       end
     end
   end

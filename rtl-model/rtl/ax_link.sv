@@ -20,6 +20,7 @@ module ax_link
   // bridge FIFO
   input  logic                 host_rx_valid_i,
   input  logic [HostWidth-1:0] host_rx_data_i,
+  input  logic [HostWidth/8-1:0] host_rx_be_i,  // byte enables: the valid bytes, from byte 0 up
   output logic                 host_rx_ready_o,
   output logic                 host_tx_valid_o,
   output logic [HostWidth-1:0] host_tx_data_o,
@@ -93,6 +94,7 @@ module ax_link
   logic [31:0] xrec_w1, xrec_w2, xrec_w3, rbuf_rdata;
   logic [8:0]  xrec_n;
   logic [7:0]  rbuf_raddr;
+  logic        exec_busy, rec_busy, pending;
 
   // recorder -> transmitter
   logic [11:0] rf_count;
@@ -108,6 +110,7 @@ module ax_link
     .rst_ni          (rst_ni),
     .host_rx_valid_i (host_rx_valid_i),
     .host_rx_data_i  (host_rx_data_i),
+    .host_rx_be_i    (host_rx_be_i),
     .host_rx_ready_o (host_rx_ready_o),
     .host_tx_valid_o (host_tx_valid_o),
     .host_tx_data_o  (host_tx_data_o),
@@ -218,7 +221,8 @@ module ax_link
     .xrec_n_o         (xrec_n),
     .xrec_take_i      (xrec_take),
     .rbuf_raddr_i     (rbuf_raddr),
-    .rbuf_rdata_o     (rbuf_rdata)
+    .rbuf_rdata_o     (rbuf_rdata),
+    .busy_o           (exec_busy)
   );
 
   ax_link_rec u_rec (
@@ -260,8 +264,11 @@ module ax_link
     .rf_len_o       (rf_len),
     .rf_flush_o     (rf_flush),
     .rf_flush_cnt_o (rf_flush_cnt),
-    .rf_pop_i       (rf_pop)
+    .rf_pop_i       (rf_pop),
+    .busy_o         (rec_busy)
   );
+
+  assign pending = !pb_empty || exec_busy || rec_busy || erec_valid;
 
   ax_link_tx #(
     .HostWidth      (HostWidth),
@@ -280,6 +287,7 @@ module ax_link
     .hack_i         (hack),
     .expect_i       (expect_seq),
     .pb_free_i      (pb_free),
+    .pending_i      (pending),
     .chip_id_i      (chip_id_i),
     .die_seed_i     (die_seed_i),
     .rf_count_i     (rf_count),

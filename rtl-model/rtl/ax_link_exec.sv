@@ -67,7 +67,9 @@ module ax_link_exec
   output logic [8:0]  xrec_n_o,         // READ data words
   input  logic        xrec_take_i,
   input  logic [7:0]  rbuf_raddr_i,
-  output logic [31:0] rbuf_rdata_o
+  output logic [31:0] rbuf_rdata_o,
+  // an instruction is under way or its record still waits in the slot
+  output logic        busy_o
 );
   typedef enum logic [2:0] {
     XRun,     // decode the instruction at the head of the playback buffer
@@ -461,6 +463,7 @@ module ax_link_exec
   end
 
   assign rbuf_rdata_o = rbuf_q[rbuf_raddr_i];
+  assign busy_o       = (state_q != XRun) || xrec_valid_q || (chiprst_q != 3'd0);
   assign time_o       = time_q;
   assign systime_o    = systime_q;
   assign chip_rst_no  = (chiprst_q == 3'd0);

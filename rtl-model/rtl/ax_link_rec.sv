@@ -65,7 +65,9 @@ module ax_link_rec
   output logic [8:0]  rf_len_o,       // record length at a record's first word, else 0
   output logic        rf_flush_o,     // this record ends a DATA frame
   output logic [7:0]  rf_flush_cnt_o, // frame-ending records waiting
-  input  logic        rf_pop_i
+  input  logic        rf_pop_i,
+  // records or losses wait somewhere before or in the record FIFO
+  output logic        busy_o
 );
   localparam int unsigned SpkDepth = 32;
   localparam int unsigned FifoAw   = $clog2(FifoWords);
@@ -140,6 +142,8 @@ module ax_link_rec
   assign rf_len_o   = rf_side_q[rp_q[FifoAw-1:0]][8:0];
   assign rf_flush_o = rf_side_q[rp_q[FifoAw-1:0]][9];
   assign rf_flush_cnt_o = flush_cnt_q;
+  assign busy_o = (w_state_q != WIdle) || !sp_empty || md_valid_q || (wp_q != rp_q) ||
+                  (lost_q[OvfSpikes] != '0) || (lost_q[OvfMadc] != '0) || (lost_q[OvfChip] != '0);
 
   always_ff @(posedge clk_i) begin
     if (rf_we) begin

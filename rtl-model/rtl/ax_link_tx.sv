@@ -32,6 +32,7 @@ module ax_link_tx
   input  logic [15:0]  hack_i,
   input  logic [15:0]  expect_i,
   input  logic [13:0]  pb_free_i,
+  input  logic         pending_i,    // instructions or records wait before the framer
   // identification
   input  logic [31:0]  chip_id_i,
   input  logic [63:0]  die_seed_i,
@@ -100,6 +101,7 @@ module ax_link_tx
   logic [15:0]  c_expect_d, c_expect_q;
   logic [15:0]  c_next_d, c_next_q;
   logic [13:0]  c_free_d, c_free_q;
+  logic         c_pending_d, c_pending_q;
   logic [15:0]  cur_d, cur_q;      // DATA seq being sent
 
   logic [7:0]   f_type;
@@ -146,7 +148,7 @@ module ax_link_tx
           f_type    = FtAck;
           f_len     = 9'd1;
           f_seqack  = {c_expect_q, c_next_q};
-          f_payload = {18'h0, c_free_q};
+          f_payload = {15'h0, c_pending_q, 2'h0, c_free_q};
         end
       endcase
     end
@@ -198,6 +200,7 @@ module ax_link_tx
     c_expect_d    = c_expect_q;
     c_next_d      = c_next_q;
     c_free_d      = c_free_q;
+    c_pending_d   = c_pending_q;
     cur_d         = cur_q;
     rf_pop_o      = 1'b0;
     mem_we        = 1'b0;
@@ -216,6 +219,10 @@ module ax_link_tx
           c_expect_d = expect_i;
           c_next_d   = next_q;
           c_free_d   = pb_free_i;
+          // ACK [16]: the host has not seen everything yet (work or records
+          // wait, or DATA frames are unacknowledged).
+          c_pending_d = pending_i || (rf_count_i != '0) || (b_state_q != BIdle) ||
+                        (next_q != acked_q);
           q_rp_d     = q_rp_q + 3'd1;
           if (q_used == 3'd1) q_last_ack_d = 1'b0;
           s_k_d      = '0;
@@ -277,9 +284,15 @@ module ax_link_tx
     endcase
 
     // ---- host acks and requests ----
+    // send_q stays in [acked_q, next_q]: an ack past it moves it too. Whenever
+    // send_q moves while a frame is under way (rewound), that frame's end
+    // must not overwrite it with cur_q + 1.
     if (hack_valid_i && (16'(hack_i - acked_q) <= 16'(next_q - acked_q))) begin
       acked_d = hack_i;
-      if (16'(hack_i - acked_q) > 16'(send_q - acked_q)) send_d = hack_i;
+      if (16'(hack_i - acked_q) > 16'(send_q - acked_q)) begin
+        send_d    = hack_i;
+        rewound_d = (s_state_d == SData);
+      end
     end
     if (ctl_valid_i && ctl_ready_o) begin
       unique case (ctl_kind_i)
@@ -289,9 +302,11 @@ module ax_link_tx
             if (ctl_seq_i == next_q) begin
               q_push      = 1'b1;
               q_push_kind = CtlAck;
+              send_d      = next_q;  // nothing left to (re)send
+              rewound_d   = (s_state_d == SData);
             end else begin
               send_d    = ctl_seq_i;
-              rewound_d = (s_state_d == SData);  // a frame under way must not move send_q
+              rewound_d = (s_state_d == SData);
             end
           end else begin
             q_push        = 1'b1;
@@ -364,6 +379,7 @@ module ax_link_tx
       c_expect_q   <= '0;
       c_next_q     <= '0;
       c_free_q     <= '0;
+      c_pending_q  <= 1'b0;
       cur_q        <= '0;
     end else begin
       q_wp_q       <= q_wp_d;
@@ -387,6 +403,7 @@ module ax_link_tx
       c_expect_q   <= c_expect_d;
       c_next_q     <= c_next_d;
       c_free_q     <= c_free_d;
+      c_pending_q  <= c_pending_d;
       cur_q        <= cur_d;
     end
   end

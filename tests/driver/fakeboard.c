@@ -68,9 +68,15 @@ static void send_ctrl(fb *b, uint8_t type, uint16_t seq, uint32_t word)
     emit(b, &b->tx);
 }
 
+static uint16_t replay_used(const fb *b);
+
+/* ACK word: free playback words, and PENDING while instructions, records or
+ * unacknowledged DATA frames are left (docs/protocol.md section 1). */
 static void send_ack(fb *b)
 {
-    send_ctrl(b, AX_FT_ACK, b->data_seq, (uint32_t)(b->o.playback_words - b->pb_n));
+    bool pending = b->pb_n || b->cur.len || b->ready_n || replay_used(b);
+    send_ctrl(b, AX_FT_ACK, b->data_seq,
+              (uint32_t)(b->o.playback_words - b->pb_n) | (uint32_t)pending << 16);
 }
 
 static void send_nack(fb *b, unsigned reason, uint16_t seq)
@@ -310,7 +316,7 @@ static unsigned validate(const ax_frame *f, uint32_t *off)
             return AX_ERR_OPCODE;
         if ((uint32_t)k > f->len - i)
             return AX_ERR_OPERAND;
-        uint32_t n = op == AX_OP_WRITE_BURST ? (w1 & 0xFFFFu)
+        uint32_t n = op == AX_OP_WRITE_BURST  ? (w1 & 0xFFFFu)
                      : op == AX_OP_READ_BURST ? w1 >> 16
                                               : 1;
         if (n == 0 || n > (op == AX_OP_WRITE_BURST ? AX_WRITE_BURST_MAX : AX_READ_BURST_MAX))
@@ -394,9 +400,16 @@ static void hello(fb *b)
     b->ready_n = 0;
     b->cur.len = 0;
     b->rec_ref = 0;
-    uint32_t id[AX_IDENT_WORDS] = {b->o.protocol_version, 42, 0xA0001, 7, 0, 0 | 4u << 8,
-                                   32u | 32u << 16, b->o.playback_words,
-                                   AX_REPLAY_FRAMES | AX_FRAME_MAX_PAYLOAD << 16, 0};
+    uint32_t id[AX_IDENT_WORDS] = {b->o.protocol_version,
+                                   42,
+                                   0xA0001,
+                                   7,
+                                   0,
+                                   0 | 4u << 8,
+                                   32u | 32u << 16,
+                                   b->o.playback_words,
+                                   AX_REPLAY_FRAMES | AX_FRAME_MAX_PAYLOAD << 16,
+                                   0};
     b->tx.type = AX_FT_IDENT;
     b->tx.flags = 0;
     b->tx.seq = b->tx.ack = 0;

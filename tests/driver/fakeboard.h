@@ -13,11 +13,11 @@
 #include "transport.h"
 
 typedef struct fakeboard_stats {
-    uint64_t executed;    /* instructions run */
-    uint64_t frames_run;  /* CMD frames accepted (validated and stored) */
-    uint64_t dups;        /* duplicate CMD frames dropped */
-    uint64_t nacks;       /* NACKs sent */
-    uint64_t replays;     /* REPLAY requests served */
+    uint64_t executed;   /* instructions run */
+    uint64_t frames_run; /* CMD frames accepted (validated and stored) */
+    uint64_t dups;       /* duplicate CMD frames dropped */
+    uint64_t nacks;      /* NACKs sent */
+    uint64_t replays;    /* REPLAY requests served */
 } fakeboard_stats;
 
 typedef struct fakeboard_opts {

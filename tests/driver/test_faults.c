@@ -3,7 +3,7 @@
  * proving that every result libaxon returns is correct or an error, and that
  * no command ran twice.
  *
- * usage: test_faults [--board fake|URI] [--faults N] [--seed S] [--quiet]
+ * usage: test_faults [--board fake|URI] [--faults N] [--seed S] [--timeout-us T]
  * (N also from $AX_FAULTS). The board runs programs of 64 read-modify-write
  * sequences on SCRATCH (read v+i, write v+i+1) interleaved with burst reads
  * of the read-only board registers; the host checks every ticket. A command
@@ -30,8 +30,12 @@ typedef struct fstats {
 
 static int open_board(const char *board, uint64_t seed, ax_transport **tr)
 {
-    ax_fault_config c = {.seed = seed, .p_flip = 0.05, .p_drop = 0.05, .p_dup = 0.04,
-                         .p_trunc = 0.03, .p_reorder = 0.04};
+    ax_fault_config c = {.seed = seed,
+                         .p_flip = 0.05,
+                         .p_drop = 0.05,
+                         .p_dup = 0.04,
+                         .p_trunc = 0.03,
+                         .p_reorder = 0.04};
     ax_transport *inner;
     int r;
     if (!strcmp(board, "fake")) {
@@ -101,16 +105,19 @@ int main(int argc, char **argv)
     const char *board = "fake";
     uint64_t target = getenv("AX_FAULTS") ? strtoull(getenv("AX_FAULTS"), NULL, 0) : 20000;
     uint64_t seed = 1;
+    uint32_t timeout_us = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--board") && i + 1 < argc)
             board = argv[++i];
         else if (!strcmp(argv[i], "--faults") && i + 1 < argc)
             target = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "--timeout-us") && i + 1 < argc)
+            timeout_us = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
         else
             return fprintf(stderr, "usage: test_faults [--board fake|URI] [--faults N] "
-                                   "[--seed S]\n"),
+                                   "[--seed S] [--timeout-us T]\n"),
                    2;
     }
     ax_transport *tr;
@@ -122,6 +129,8 @@ int main(int argc, char **argv)
     }
     if (r == AX_OK)
         r = ax_device_open_transport(tr, board, &d);
+    if (r == AX_OK)
+        ax_link_set_timeout(d, timeout_us, 0);
     fstats s = {0};
     uint32_t golden[RO_REGS], v = 0;
     /* Golden values and the start of the counter, read through the faults. */
@@ -140,8 +149,7 @@ int main(int argc, char **argv)
     ax_result_init(&res);
     ax_program_new(&p);
     ax_fault_counts fc;
-    for (ax_fault_get_counts(tr, &fc); ax_fault_total(&fc) < target;
-         ax_fault_get_counts(tr, &fc)) {
+    for (ax_fault_get_counts(tr, &fc); ax_fault_total(&fc) < target; ax_fault_get_counts(tr, &fc)) {
         build(p, v);
         s.runs++;
         r = ax_run(d, p, &res);
@@ -166,13 +174,13 @@ int main(int argc, char **argv)
            "\"ok_runs\":%llu,\"failed_runs\":%llu,\"checked_words\":%llu,\"wrong\":%llu,"
            "\"cmd_resent\":%llu,\"replays\":%llu,\"data_dups\":%llu,\"hellos\":%llu}\n",
            board, (unsigned long long)ax_fault_total(&fc), (unsigned long long)fc.flips,
-           (unsigned long long)fc.drops, (unsigned long long)fc.dups,
-           (unsigned long long)fc.truncs, (unsigned long long)fc.reorders,
-           (unsigned long long)fc.frames, (unsigned long long)s.runs,
-           (unsigned long long)s.ok_runs, (unsigned long long)s.failed_runs,
-           (unsigned long long)s.checked_words, (unsigned long long)s.wrong,
-           (unsigned long long)ls.cmd_resent, (unsigned long long)ls.replays,
-           (unsigned long long)ls.data_dups, (unsigned long long)s.hellos);
+           (unsigned long long)fc.drops, (unsigned long long)fc.dups, (unsigned long long)fc.truncs,
+           (unsigned long long)fc.reorders, (unsigned long long)fc.frames,
+           (unsigned long long)s.runs, (unsigned long long)s.ok_runs,
+           (unsigned long long)s.failed_runs, (unsigned long long)s.checked_words,
+           (unsigned long long)s.wrong, (unsigned long long)ls.cmd_resent,
+           (unsigned long long)ls.replays, (unsigned long long)ls.data_dups,
+           (unsigned long long)s.hellos);
     ax_result_free(&res);
     ax_program_free(p);
     ax_close(d);

@@ -205,10 +205,10 @@ static void test_disconnect(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ident),        cmocka_unit_test(test_version_mismatch),
-        cmocka_unit_test(test_registers),    cmocka_unit_test(test_board_error),
-        cmocka_unit_test(test_program),      cmocka_unit_test(test_streaming),
-        cmocka_unit_test(test_bad_uris),     cmocka_unit_test(test_disconnect),
+        cmocka_unit_test(test_ident),     cmocka_unit_test(test_version_mismatch),
+        cmocka_unit_test(test_registers), cmocka_unit_test(test_board_error),
+        cmocka_unit_test(test_program),   cmocka_unit_test(test_streaming),
+        cmocka_unit_test(test_bad_uris),  cmocka_unit_test(test_disconnect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

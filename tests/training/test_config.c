@@ -10,7 +10,7 @@ static int failures;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -71,8 +71,8 @@ static void test_type_and_range_errors(void)
 {
     ax_config *c;
     char err[256];
-    CHECK(ax_config_load_string(&c, "[a]\nx = \"text\"\ny = 5\nz = 1\n", "t.cfg", err, sizeof err) ==
-              0,
+    CHECK(ax_config_load_string(&c, "[a]\nx = \"text\"\ny = 5\nz = 1\n", "t.cfg", err,
+                                sizeof err) == 0,
           "load");
     double d;
     CHECK(ax_config_get_double(c, "a", "x", 0, 1, &d) == AX_E_FORMAT, "string as number");

@@ -16,7 +16,7 @@ static int failures;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -112,6 +112,9 @@ static void test_spike_times_against_integration(int ratio)
             w[i] = (0.6 + nrand()) * (ratio == 1 ? 1.0 : 1.0);
         }
         double T = ax_ttfs_neuron_spike(ratio, 1.0, t, w, n);
+        double Tnaive = ax_ttfs_neuron_spike_naive(ratio, 1.0, t, w, n);
+        CHECK(T == Tnaive || fabs(T - Tnaive) <= 1e-12, "ratio %d trial %d: scan %.15g naive %.15g",
+              ratio, trial, T, Tnaive);
         int near;
         double Tref = integrate_spike(ratio, 1.0, t, w, n, &near);
         if (near)
@@ -224,8 +227,7 @@ static void check_one(const char *what, double analytic, double numeric, int *ch
     if (rel > *worst)
         *worst = rel;
     (*checked)++;
-    CHECK(rel <= 1e-5, "%s: analytic %.10g numeric %.10g (rel %.2e)", what, analytic, numeric,
-          rel);
+    CHECK(rel <= 1e-5, "%s: analytic %.10g numeric %.10g (rel %.2e)", what, analytic, numeric, rel);
 }
 
 static void test_layer_gradients(int ratio, enum ax_ttfs_delay delay)

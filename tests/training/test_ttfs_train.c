@@ -15,7 +15,7 @@ static int failures;
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -51,8 +51,8 @@ static void test_learns_yinyang(void)
     CHECK(ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set) == 0, "create");
     struct ax_ttfs_epoch_stats st;
     CHECK(run_epochs(&tr, 10, &st) == 0, "train");
-    printf("DelGrad H30_WS after 10 epochs: validation accuracy %.4f, loss %.5f\n",
-           st.val_accuracy, st.loss);
+    printf("DelGrad H30_WS after 10 epochs: validation accuracy %.4f, loss %.5f\n", st.val_accuracy,
+           st.loss);
     CHECK(st.val_accuracy > 0.85, "validation accuracy %.4f after 10 epochs", st.val_accuracy);
     ax_ttfs_trainer_free(&tr);
 
@@ -189,14 +189,52 @@ static void test_loss_gradients(void)
                       : ax_ttfs_loss_fastdeep(gp, t, labels, 2, 3, &p);
             t[i] = x0;
             double num = (lp - lm) / (2 * h); /* mean over 2 samples = the /B of g */
-            CHECK(fabs(num - g[i]) < 1e-7, "loss %d, t[%d]: analytic %.10g numeric %.10g", kind,
-                  i, g[i], num);
+            CHECK(fabs(num - g[i]) < 1e-7, "loss %d, t[%d]: analytic %.10g numeric %.10g", kind, i,
+                  g[i], num);
         }
     }
-    /* Fast & Deep value by hand for sample 0: log(e^{-5.5}+e^{-3.5}+e^{-9.5}) + 3.5 + 0.005 e^0.7 */
+    /* Fast & Deep value by hand for sample 0: log(e^{-5.5}+e^{-3.5}+e^{-9.5}) + 3.5 + 0.005 e^0.7
+     */
     double one = ax_ttfs_loss_fastdeep(g, t, labels, 1, 3, &p);
     double want = log(exp(-5.5) + exp(-3.5) + exp(-9.5)) + 3.5 + 0.005 * exp(0.7);
     CHECK(fabs(one - want) < 1e-12, "loss %.15g want %.15g", one, want);
+}
+
+/* Two threads over the batch: identical spike times, gradients equal up to the
+ * summation order. */
+static void test_threads_match(const char *name)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, name))
+        return;
+    struct ax_ttfs_trainer one, two;
+    cfg.threads = 1;
+    ax_ttfs_trainer_create(&one, &cfg, &train_set, &val_set);
+    cfg.threads = 2;
+    ax_ttfs_trainer_create(&two, &cfg, &train_set, &val_set);
+    struct ax_ttfs_trainer *tr[2] = {&one, &two};
+    int B = cfg.batch_size, C = cfg.sizes[cfg.n_layers];
+    for (int k = 0; k < 2; k++) {
+        struct ax_ttfs_net *net = &tr[k]->net;
+        CHECK(ax_ttfs_net_forward(net, train_set.t, B) == 0, "forward");
+        ax_ttfs_loss_shift_mse(net->dt_out[net->n_layers - 1], ax_ttfs_net_output(net),
+                               train_set.labels, B, C, 0.2);
+        ax_ttfs_net_zero_grad(net);
+        CHECK(ax_ttfs_net_backward(net, B) == 0, "backward");
+    }
+    CHECK(!memcmp(ax_ttfs_net_output(&one.net), ax_ttfs_net_output(&two.net),
+                  (size_t)B * C * sizeof(double)),
+          "%s: spike times differ between 1 and 2 threads", name);
+    double worst = 0.0, norm = 0.0;
+    for (size_t i = 0; i < one.net.n_params; i++) {
+        double d = fabs(one.net.grads[i] - two.net.grads[i]);
+        worst = d > worst ? d : worst;
+        norm = fabs(one.net.grads[i]) > norm ? fabs(one.net.grads[i]) : norm;
+    }
+    CHECK(norm > 0.0 && worst <= 1e-12 * norm, "%s: gradients differ by %g (max %g)", name, worst,
+          norm);
+    ax_ttfs_trainer_free(&one);
+    ax_ttfs_trainer_free(&two);
 }
 
 int main(void)
@@ -211,6 +249,8 @@ int main(void)
     test_loss_gradients();
     test_bad_configs();
     test_reproducible_and_resume();
+    test_threads_match("yinyang-delgrad-h30ws");
+    test_threads_match("yinyang-fastdeep");
     test_learns_yinyang();
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);

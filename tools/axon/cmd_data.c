@@ -34,8 +34,8 @@ int axon_cmd_data(int argc, char **argv)
         }
     }
     if (!set || strcmp(set, "yinyang")) {
-        axon_err("data: %s%s%s (only 'yinyang' can be printed)", set ? "unknown data set '" : "missing data set",
-                 set ? set : "", set ? "'" : "");
+        axon_err("data: %s%s%s (only 'yinyang' can be printed)",
+                 set ? "unknown data set '" : "missing data set", set ? set : "", set ? "'" : "");
         return 2;
     }
     enum ax_yinyang_split s;

@@ -16,6 +16,7 @@
 static const char usage[] =
     "usage: axon train CONFIG [--backend software|chip] [--epochs N] [--seed S] [--data DIR]\n"
     "                  [--metrics FILE] [--checkpoint FILE] [--resume FILE] [--plots DIR]\n"
+    "                  [--threads N]\n"
     "\n"
     "Trains a time-to-first-spike network. CONFIG is a name in training/configs/\n"
     "(e.g. yinyang-fastdeep) or a path to a .cfg file. Times are in units of tau_s.\n"
@@ -26,11 +27,13 @@ static const char usage[] =
     "  --metrics FILE     JSON lines: provenance, one line per epoch, the test result\n"
     "  --checkpoint FILE  write a checkpoint after every epoch\n"
     "  --resume FILE      continue exactly from a checkpoint\n"
-    "  --plots DIR        write learning-curves.png (and yinyang-decision.png)\n";
+    "  --plots DIR        write learning-curves.png (and yinyang-decision.png)\n"
+    "  --threads N        split each batch over N threads (default train.threads, 1);\n"
+    "                     results are reproducible per thread count\n";
 
 struct train_args {
     const char *config, *backend, *data, *metrics, *checkpoint, *resume, *plots;
-    long long epochs, seed; /* -1: from the config */
+    long long epochs, seed, threads; /* -1: from the config */
 };
 
 static int parse_number(const char *opt, const char *s, long long max, long long *out)
@@ -49,7 +52,7 @@ static int parse_args(int argc, char **argv, struct train_args *a)
 {
     memset(a, 0, sizeof *a);
     a->backend = "software";
-    a->epochs = a->seed = -1;
+    a->epochs = a->seed = a->threads = -1;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -77,6 +80,8 @@ static int parse_args(int argc, char **argv, struct train_args *a)
             rc = parse_number(o, v, 1000000, &a->epochs);
         else if (!strcmp(o, "--seed"))
             rc = parse_number(o, v, 1LL << 62, &a->seed);
+        else if (!strcmp(o, "--threads"))
+            rc = parse_number(o, v, AX_TTFS_MAX_THREADS, &a->threads);
         else if (!strcmp(o, "--data"))
             a->data = v;
         else if (!strcmp(o, "--metrics"))
@@ -126,8 +131,7 @@ static int load_data(const struct ax_ttfs_config *cfg, const char *data_dir, str
     if (cfg->data == AX_TTFS_DATA_YINYANG) {
         int rc = ax_ttfs_dataset_yinyang(&d->train, AX_YINYANG_TRAIN, cfg->t_early, cfg->t_late);
         if (!rc)
-            rc = ax_ttfs_dataset_yinyang(&d->val, AX_YINYANG_VALIDATION, cfg->t_early,
-                                         cfg->t_late);
+            rc = ax_ttfs_dataset_yinyang(&d->val, AX_YINYANG_VALIDATION, cfg->t_early, cfg->t_late);
         if (!rc)
             rc = ax_ttfs_dataset_yinyang(&d->test, AX_YINYANG_TEST, cfg->t_early, cfg->t_late);
         if (rc)
@@ -138,8 +142,8 @@ static int load_data(const struct ax_ttfs_config *cfg, const char *data_dir, str
     int size = cfg->data == AX_TTFS_DATA_MNIST ? 28 : 16;
     int rc = ax_ttfs_find_data_dir(data_dir, dir, sizeof dir, err, sizeof err);
     if (!rc)
-        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, cfg->t_early,
-                                   cfg->t_late, err, sizeof err);
+        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, cfg->t_early, cfg->t_late,
+                                   err, sizeof err);
     if (!rc)
         rc = ax_ttfs_dataset_mnist(&d->val, dir, AX_MNIST_VALIDATION, size, cfg->t_early,
                                    cfg->t_late, err, sizeof err);
@@ -242,15 +246,16 @@ static int train(const struct train_args *a, const struct ax_ttfs_config *cfg, c
     if (metrics)
         ax_ttfs_metrics_provenance(metrics, cfg, path, a->backend, tr.epoch);
     double t0 = wall_seconds(), test_acc = NAN;
+    clock_t c0 = clock();
     if (!rc)
         rc = run_epochs(&tr, a, metrics);
-    double seconds = wall_seconds() - t0;
+    double seconds = wall_seconds() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (!rc && (rc = ax_ttfs_evaluate(&tr.net, &d.test, cfg->batch_size, &test_acc)))
         axon_err("train: test: %s", ax_strerror(rc));
     if (!rc) {
-        printf("test_accuracy %.4f seconds %.2f\n", test_acc, seconds);
+        printf("test_accuracy %.4f seconds %.2f cpu_seconds %.2f\n", test_acc, seconds, cpu);
         if (metrics)
-            ax_ttfs_metrics_final(metrics, test_acc, seconds, tr.epoch);
+            ax_ttfs_metrics_final(metrics, test_acc, seconds, cpu, tr.epoch);
     }
     if (!rc && a->plots)
         rc = write_plots(&tr, a->plots, &d);
@@ -283,5 +288,11 @@ int axon_cmd_train(int argc, char **argv)
         cfg.epochs = (int)a.epochs;
     if (a.seed >= 0)
         cfg.seed = (uint64_t)a.seed;
+    if (a.threads == 0) {
+        axon_err("train: --threads: expected 1 to %d", AX_TTFS_MAX_THREADS);
+        return 2;
+    }
+    if (a.threads > 0)
+        cfg.threads = (int)a.threads;
     return train(&a, &cfg, path);
 }

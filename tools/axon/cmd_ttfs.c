@@ -5,9 +5,9 @@
  *   tau_ratio 1|2      threshold X      delay none|synaptic|axonal|dendritic
  *   sizes N0 N1 ... NL                  (neurons per layer, inputs first)
  *   weights L v...     (layer L = 1..: N_L rows of N_{L-1} values)
- *   delays L v...      (delay values in tau_s: synaptic N_L x N_{L-1}, axonal N_{L-1}, dendritic N_L)
- *   sample t...        (N0 input spike times; inf = no spike)
- *   grad g...          (optional, after a sample: dJ/dT of the outputs; default all 1) */
+ *   delays L v...      (delay values in tau_s: synaptic N_L x N_{L-1}, axonal N_{L-1}, dendritic
+ * N_L) sample t...        (N0 input spike times; inf = no spike) grad g...          (optional,
+ * after a sample: dJ/dT of the outputs; default all 1) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,8 +195,7 @@ static int read_keyword(struct reader *r, struct eval_net *n)
         if (is_x)
             return (n->x[n->n_samples++] = alloc_read(r, k, (size_t)n->sizes[0])) ? 0 : -1;
         free(n->g[n->n_samples - 1]);
-        return (n->g[n->n_samples - 1] = alloc_read(r, k, (size_t)n->sizes[n->n_layers])) ? 0
-                                                                                          : -1;
+        return (n->g[n->n_samples - 1] = alloc_read(r, k, (size_t)n->sizes[n->n_layers])) ? 0 : -1;
     } else {
         axon_err("ttfs eval: %s:%d: unknown keyword '%s'", r->path, r->line, k);
         return -1;
@@ -220,7 +219,8 @@ static int read_eval_file(const char *path, struct eval_net *n)
         rc = read_keyword(&r, n);
     for (int l = 0; !rc && l < n->n_layers; l++)
         if (!n->w[l] || (n->delay && !n->d[l])) {
-            axon_err("ttfs eval: %s: layer %d: missing %s", path, l + 1, n->w[l] ? "delays" : "weights");
+            axon_err("ttfs eval: %s: layer %d: missing %s", path, l + 1,
+                     n->w[l] ? "delays" : "weights");
             rc = -1;
         }
     if (!rc && n->n_layers < 1) {

@@ -16,6 +16,14 @@ void axon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Subcommands, one line each; defined in the cmd_*.c file of their group. */
 int axon_cmd_version(int argc, char **argv); /* cmd_version.c */
+int axon_cmd_list(int argc, char **argv);     /* cmd_device.c */
+int axon_cmd_info(int argc, char **argv);     /* cmd_device.c */
+int axon_cmd_reset(int argc, char **argv);    /* cmd_device.c */
+int axon_cmd_selftest(int argc, char **argv); /* cmd_device.c */
+int axon_cmd_peek(int argc, char **argv);     /* cmd_device.c */
+int axon_cmd_poke(int argc, char **argv);     /* cmd_device.c */
+int axon_cmd_record(int argc, char **argv);   /* cmd_record.c */
+int axon_cmd_demo(int argc, char **argv);     /* cmd_demo.c */
 int axon_cmd_train(int argc, char **argv);   /* cmd_train.c */
 int axon_cmd_data(int argc, char **argv);    /* cmd_data.c */
 int axon_cmd_ttfs(int argc, char **argv);    /* cmd_ttfs.c */

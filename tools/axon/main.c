@@ -7,6 +7,14 @@
 
 static const struct axon_cmd commands[] = {
     {"version", "print the program and protocol versions", axon_cmd_version},
+    {"list", "list the boards that can be reached", axon_cmd_list},
+    {"info", "print a board's identification", axon_cmd_info},
+    {"selftest", "check the link and the board", axon_cmd_selftest},
+    {"reset", "reset the chip (or only the link)", axon_cmd_reset},
+    {"peek", "read board or chip registers", axon_cmd_peek},
+    {"poke", "write board or chip registers", axon_cmd_poke},
+    {"record", "inject spikes from a CSV, record spikes and MADC samples", axon_cmd_record},
+    {"demo", "run a small experiment on the (simulated) board", axon_cmd_demo},
     {"train", "train a time-to-first-spike network (software backend)", axon_cmd_train},
     {"data", "print a data set (Yin-Yang) as CSV", axon_cmd_data},
     {"ttfs", "spike times and exact gradients of a small network (ttfs eval)", axon_cmd_ttfs},

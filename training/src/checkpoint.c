@@ -231,8 +231,8 @@ static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32
         if ((rc = get_u32(r, &size)) || (int)size != tr->cfg.sizes[l])
             return snprintf(why, why_size, "network sizes differ"), AX_E_FORMAT;
     if (*epoch > (uint32_t)(tr->cfg.epochs > 0 ? tr->cfg.epochs : 1))
-        return snprintf(why, why_size, "already has %u epochs, more than the %d asked for",
-                        *epoch, tr->cfg.epochs),
+        return snprintf(why, why_size, "already has %u epochs, more than the %d asked for", *epoch,
+                        tr->cfg.epochs),
                AX_E_RANGE;
     return 0;
 }

@@ -97,8 +97,8 @@ static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t 
         snprintf(err, err_size, "%s: bad IDX header (magic or count)", path);
         rc = AX_E_FORMAT;
     }
-    if (!rc && magic == 2051 && (be32(*data + 8) != 28 || be32(*data + 12) != 28 ||
-                                 n != hdr + (size_t)count * 784)) {
+    if (!rc && magic == 2051 &&
+        (be32(*data + 8) != 28 || be32(*data + 12) != 28 || n != hdr + (size_t)count * 784)) {
         snprintf(err, err_size, "%s: expected %u images of 28x28", path, count);
         rc = AX_E_FORMAT;
     }
@@ -184,11 +184,11 @@ int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum a
     uint32_t count = test ? 10000 : 60000;
     uint8_t *img = NULL, *lab = NULL;
     size_t hi, hl;
-    int rc = load_idx(dir, test ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte", 2051,
-                      count, &img, &hi, err, err_size);
+    int rc = load_idx(dir, test ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte", 2051, count,
+                      &img, &hi, err, err_size);
     if (!rc)
-        rc = load_idx(dir, test ? "t10k-labels-idx1-ubyte" : "train-labels-idx1-ubyte", 2049,
-                      count, &lab, &hl, err, err_size);
+        rc = load_idx(dir, test ? "t10k-labels-idx1-ubyte" : "train-labels-idx1-ubyte", 2049, count,
+                      &lab, &hl, err, err_size);
     int first = part == AX_MNIST_VALIDATION ? 50000 : 0;
     int n = part == AX_MNIST_TRAIN ? 50000 : 10000;
     int nf = size * size;

@@ -1,6 +1,7 @@
 /* The network: one parameter buffer (params | grads | Adam m | Adam v), the
  * forward pass through a backend and the exact backward pass. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,40 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->m = net->mem + 2 * off;
     net->v = net->mem + 3 * off;
     net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net->work};
+    net->n_threads = 1;
+    return 0;
+}
+
+static size_t total_delays(const struct ax_ttfs_net *net)
+{
+    size_t n = 0;
+    for (int l = 0; l < net->n_layers; l++)
+        n += net->d_count[l];
+    return n;
+}
+
+int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n)
+{
+    if (n < 1 || n > AX_TTFS_MAX_THREADS)
+        return AX_E_RANGE;
+    int max_in = 1, max_out = 1;
+    for (int l = 0; l < net->n_layers; l++) {
+        max_in = net->spec[l].n_in > max_in ? net->spec[l].n_in : max_in;
+        max_out = net->spec[l].n_out > max_out ? net->spec[l].n_out : max_out;
+    }
+    if (!net->tddelay[0] && !(net->tddelay[0] = malloc((total_delays(net) + 1) * sizeof(double))))
+        return AX_E_NOMEM;
+    for (int t = 1; t < n; t++) {
+        if (!net->twork[t])
+            net->twork[t] = ax_ttfs_work_create(max_in, max_out);
+        if (!net->tgrads[t])
+            net->tgrads[t] = malloc(net->n_params * sizeof(double));
+        if (!net->tddelay[t])
+            net->tddelay[t] = malloc((total_delays(net) + 1) * sizeof(double));
+        if (!net->twork[t] || !net->tgrads[t] || !net->tddelay[t])
+            return AX_E_NOMEM;
+    }
+    net->n_threads = n;
     return 0;
 }
 
@@ -130,12 +165,17 @@ void ax_ttfs_net_free(struct ax_ttfs_net *net)
         free(net->ddelay[l]);
     }
     ax_ttfs_work_free(net->work);
+    free(net->tddelay[0]);
+    for (int t = 1; t < AX_TTFS_MAX_THREADS; t++) {
+        ax_ttfs_work_free(net->twork[t]);
+        free(net->tgrads[t]);
+        free(net->tddelay[t]);
+    }
     free(net->mem);
     memset(net, 0, sizeof *net);
 }
 
-void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
-                      struct ax_rng *rng)
+void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, struct ax_rng *rng)
 {
     memset(net->mem, 0, 4 * net->n_params * sizeof(double));
     for (int l = 0; l < net->n_layers; l++) {
@@ -187,12 +227,131 @@ static void fill_inputs(double *dst, const double *src, int B, int n, bool bias,
     }
 }
 
+/* ---------------------------------------------------------------------------
+ * threads over the batch: each thread owns rows [r0, r1) of every activation */
+
+struct row_task {
+    struct ax_ttfs_net *net;
+    int t, r0, r1;
+};
+
+static void forward_rows(struct row_task *k)
+{
+    struct ax_ttfs_net *net = k->net;
+    int rows = k->r1 - k->r0;
+    ax_ttfs_work *wk = k->t ? net->twork[k->t] : net->work;
+    for (int l = 0; l < net->n_layers; l++) {
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        double *t_out = net->t_out[l] + (size_t)k->r0 * s->n_out;
+        ax_ttfs_layer_forward(t_out, net->t_in[l] + (size_t)k->r0 * s->n_in,
+                              net->params + net->w_off[l], net->d_count[l] ? net->delays[l] : NULL,
+                              s, rows, wk);
+        if (l + 1 < net->n_layers)
+            fill_inputs(net->t_in[l + 1] + (size_t)k->r0 * net->spec[l + 1].n_in, t_out, rows,
+                        s->n_out, net->bias, net->bias_time);
+    }
+}
+
+static void backward_rows(struct row_task *k)
+{
+    struct ax_ttfs_net *net = k->net;
+    int rows = k->r1 - k->r0;
+    ax_ttfs_work *wk = k->t ? net->twork[k->t] : net->work;
+    double *grads = k->t ? net->tgrads[k->t] : net->grads;
+    double *ddv = k->t ? net->tddelay[k->t] : net->tddelay[0];
+    if (k->t)
+        memset(grads, 0, net->n_params * sizeof(double));
+    memset(ddv, 0, (total_delays(net) + 1) * sizeof(double));
+    size_t d_at[AX_TTFS_MAX_LAYERS], at = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        d_at[l] = at;
+        at += net->d_count[l];
+    }
+    for (int l = net->n_layers - 1; l >= 0; l--) {
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        size_t in0 = (size_t)k->r0 * s->n_in, out0 = (size_t)k->r0 * s->n_out;
+        double *dt_in = l > 0 ? net->dt_in[l] + in0 : NULL;
+        if (dt_in)
+            memset(dt_in, 0, (size_t)rows * s->n_in * sizeof(double));
+        ax_ttfs_layer_backward(grads + net->w_off[l], net->d_count[l] ? ddv + d_at[l] : NULL, dt_in,
+                               net->dt_out[l] + out0, net->t_in[l] + in0, net->t_out[l] + out0,
+                               net->params + net->w_off[l], net->d_count[l] ? net->delays[l] : NULL,
+                               s, rows, wk);
+        if (l > 0) {
+            int n_prev = net->spec[l - 1].n_out;
+            for (int b = 0; b < rows; b++)
+                memcpy(net->dt_out[l - 1] + (size_t)(k->r0 + b) * n_prev,
+                       dt_in + (size_t)b * s->n_in, (size_t)n_prev * sizeof(double));
+        }
+    }
+}
+
+static void *forward_thread(void *arg)
+{
+    forward_rows(arg);
+    return NULL;
+}
+
+static void *backward_thread(void *arg)
+{
+    backward_rows(arg);
+    return NULL;
+}
+
+/* Runs fn over n_threads row ranges; thread 0 is the caller. */
+static int run_threads(struct ax_ttfs_net *net, int B, void *(*fn)(void *))
+{
+    struct row_task task[AX_TTFS_MAX_THREADS];
+    pthread_t tid[AX_TTFS_MAX_THREADS];
+    int n = net->n_threads < B ? net->n_threads : B, started = 0, rc = 0;
+    for (int t = 0; t < n; t++)
+        task[t] = (struct row_task){net, t, B * t / n, B * (t + 1) / n};
+    for (int t = 1; t < n; t++, started++)
+        if (pthread_create(&tid[t], NULL, fn, &task[t])) {
+            rc = AX_E_NOMEM;
+            break;
+        }
+    if (!rc)
+        fn(&task[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    return rc;
+}
+
+/* Sums the threads' gradients in thread order and applies the delay chain rule. */
+static void reduce_thread_grads(struct ax_ttfs_net *net, int B)
+{
+    int n = net->n_threads < B ? net->n_threads : B;
+    size_t nd = total_delays(net);
+    for (int t = 1; t < n; t++) {
+        for (size_t i = 0; i < net->n_params; i++)
+            net->grads[i] += net->tgrads[t][i];
+        for (size_t i = 0; i < nd; i++)
+            net->tddelay[0][i] += net->tddelay[t][i];
+    }
+    size_t at = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        double *g = net->grads + net->d_off[l];
+        const double *deriv = net->delays[l] + net->d_count[l];
+        for (size_t i = 0; i < net->d_count[l]; i++)
+            g[i] += net->tddelay[0][at + i] * deriv[i];
+        at += net->d_count[l];
+    }
+}
+
+static int threaded(const struct ax_ttfs_net *net, int B)
+{
+    return net->n_threads > 1 && B > 1 && net->backend.layer_forward == ax_ttfs_software_forward;
+}
+
 int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
 {
     if (B > net->max_batch)
         return AX_E_INVAL;
     int n0 = net->spec[0].n_in - (net->bias ? 1 : 0);
     fill_inputs(net->t_in[0], x, B, n0, net->bias, net->bias_time);
+    if (threaded(net, B))
+        return run_threads(net, B, forward_thread);
     for (int l = 0; l < net->n_layers; l++) {
         const struct ax_ttfs_layer_spec *s = &net->spec[l];
         int rc = net->backend.layer_forward(net->backend.ctx, l, net->t_out[l], net->t_in[l],
@@ -216,8 +375,14 @@ void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net)
     memset(net->grads, 0, net->n_params * sizeof(double));
 }
 
-void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
+int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
 {
+    if (threaded(net, B)) {
+        int rc = run_threads(net, B, backward_thread);
+        if (!rc)
+            reduce_thread_grads(net, B);
+        return rc;
+    }
     for (int l = net->n_layers - 1; l >= 0; l--) {
         const struct ax_ttfs_layer_spec *s = &net->spec[l];
         size_t nd = net->d_count[l];
@@ -229,8 +394,8 @@ void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
         double *ddv = nd ? net->ddelay[l] : NULL;
         if (ddv)
             memset(ddv, 0, nd * sizeof(double));
-        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l],
-                               net->t_in[l], net->t_out[l], net->params + net->w_off[l],
+        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l], net->t_in[l],
+                               net->t_out[l], net->params + net->w_off[l],
                                nd ? net->delays[l] : NULL, s, B, net->work);
         if (ddv) {
             double *g = net->grads + net->d_off[l];
@@ -245,4 +410,5 @@ void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
                        (size_t)n_prev * sizeof(double));
         }
     }
+    return 0;
 }

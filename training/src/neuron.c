@@ -26,9 +26,8 @@ double ax_lambertw0(double x)
     if (x < -0.3) {
         /* Series about the branch point, p = sqrt(2(ex+1)). */
         double p = sqrt(2.0 * (2.718281828459045 * x + 1.0));
-        w = -1.0 +
-            p * (1.0 + p * (-1.0 / 3.0 +
-                            p * (11.0 / 72.0 + p * (-43.0 / 540.0 + p * (769.0 / 17280.0)))));
+        w = -1.0 + p * (1.0 + p * (-1.0 / 3.0 + p * (11.0 / 72.0 +
+                                                     p * (-43.0 / 540.0 + p * (769.0 / 17280.0)))));
     } else if (x < 0.0) {
         /* Taylor series at 0. */
         w = x * (1.0 + x * (-1.0 + x * (1.5 + x * (-8.0 / 3.0 + x * (125.0 / 24.0)))));
@@ -57,10 +56,14 @@ double ax_lambertw0(double x)
 size_t ax_ttfs_delay_count(const struct ax_ttfs_layer_spec *spec)
 {
     switch (spec->delay) {
-    case AX_TTFS_DELAY_SYNAPTIC: return (size_t)spec->n_out * (size_t)spec->n_in;
-    case AX_TTFS_DELAY_AXONAL: return (size_t)spec->n_in;
-    case AX_TTFS_DELAY_DENDRITIC: return (size_t)spec->n_out;
-    default: return 0;
+    case AX_TTFS_DELAY_SYNAPTIC:
+        return (size_t)spec->n_out * (size_t)spec->n_in;
+    case AX_TTFS_DELAY_AXONAL:
+        return (size_t)spec->n_in;
+    case AX_TTFS_DELAY_DENDRITIC:
+        return (size_t)spec->n_out;
+    default:
+        return 0;
     }
 }
 
@@ -73,8 +76,8 @@ static inline double weight_at(const double *w, const int *idx, int k)
     return idx ? w[idx[k]] : w[k];
 }
 
-static double scan_ratio1(double c, const double *t, const double *U, const double *w,
-                          const int *idx, int m)
+static double scan_ratio1(double c, const double *t, const double *U, const double *Uinv,
+                          const double *w, const int *idx, int m)
 {
     double a1 = 0.0, b = 0.0;
     for (int k = 0; k < m; k++) {
@@ -83,13 +86,13 @@ static double scan_ratio1(double c, const double *t, const double *U, const doub
         b += e * t[k];
         if (a1 <= 0.0)
             continue; /* a1 <= 0: the potential can only cross downwards */
-        double t_next = k + 1 < m ? t[k + 1] : INFINITY;
-        /* Max of V over [t_k, t_next]: at t_next, or at the peak t* = 1 + b/a1. */
-        int reach = k + 1 < m && (a1 * t_next - b) / U[k + 1] >= c;
-        if (!reach) {
-            double t_peak = 1.0 + b / a1;
-            reach = t_peak > t[k] && t_peak < t_next && a1 * exp(-t_peak) >= c;
-        }
+        int last = k + 1 == m;
+        double t_next = last ? INFINITY : t[k + 1];
+        /* Max of V over [t_k, t_next]: at t_next, or at the peak t* = 1 + b/a1
+         * when V' > 0 at t_k and V' < 0 at t_next (V' ~ a1 (1 - t) + b). */
+        int reach = !last && (a1 * t_next - b) * Uinv[k + 1] >= c;
+        if (!reach && a1 * (1.0 - t[k]) + b > 0.0 && (last || a1 * (1.0 - t_next) + b < 0.0))
+            reach = a1 * exp(-1.0 - b / a1) >= c;
         if (!reach)
             continue;
         double x = -(c / a1) * exp(b / a1);
@@ -132,10 +135,11 @@ static double scan_ratio2(double c, const double *t, const double *U, const doub
     return INFINITY;
 }
 
-static double scan(int ratio, double c, const double *t, const double *U, const double *w,
-                   const int *idx, int m)
+/* Uinv (m) = 1 / U, needed by r = 1 only. */
+static double scan(int ratio, double c, const double *t, const double *U, const double *Uinv,
+                   const double *w, const int *idx, int m)
 {
-    return ratio == 1 ? scan_ratio1(c, t, U, w, idx, m) : scan_ratio2(c, t, U, w, idx, m);
+    return ratio == 1 ? scan_ratio1(c, t, U, Uinv, w, idx, m) : scan_ratio2(c, t, U, w, idx, m);
 }
 
 /* ---------------------------------------------------------------------------
@@ -213,7 +217,7 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
                             int n)
 {
     struct tpair *p = malloc((size_t)(n > 0 ? n : 1) * sizeof *p);
-    double *buf = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *buf);
+    double *buf = malloc((size_t)(n > 0 ? n : 1) * 3 * sizeof *buf);
     int *idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
     double T = INFINITY;
     if (p && buf && idx) {
@@ -222,18 +226,55 @@ double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, co
             if (isfinite(t[i]))
                 p[m++] = (struct tpair){t[i], i};
         sort_pairs(p, m, NULL);
-        double *ts = buf, *U = buf + n;
+        double *ts = buf, *U = buf + n, *Uinv = buf + 2 * n;
         for (int k = 0; k < m; k++) {
             ts[k] = p[k].t;
             U[k] = exp(p[k].t / tau_ratio);
+            Uinv[k] = 1.0 / U[k];
             idx[k] = p[k].i;
         }
-        T = scan(tau_ratio, threshold / tau_ratio, ts, U, w, idx, m);
+        T = scan(tau_ratio, threshold / tau_ratio, ts, U, Uinv, w, idx, m);
     }
     free(p);
     free(buf);
     free(idx);
     return T;
+}
+
+/* The naive reference: solve the closed form for every prefix of the sorted
+ * inputs and take the first solution inside its interval. Slow, but it uses
+ * the formulas as written, without the scan's reachability tests. */
+double ax_ttfs_neuron_spike_naive(int tau_ratio, double threshold, const double *t, const double *w,
+                                  int n)
+{
+    double c = threshold / tau_ratio, best = INFINITY;
+    for (int k = 0; k < n; k++) { /* candidate causal set: inputs with t_i <= t_k */
+        if (!isfinite(t[k]))
+            continue;
+        double a1 = 0.0, a2 = 0.0, b = 0.0, next = INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (t[i] <= t[k]) {
+                a1 += w[i] * exp(t[i]);
+                a2 += w[i] * exp(t[i] / 2.0);
+                b += w[i] * t[i] * exp(t[i]);
+            } else if (t[i] < next) {
+                next = t[i];
+            }
+        }
+        double T = INFINITY;
+        if (tau_ratio == 1 && a1 > 0.0) {
+            double x = -(c / a1) * exp(b / a1);
+            if (x >= -0.36787944117144233)
+                T = b / a1 - ax_lambertw0(x);
+        } else if (tau_ratio == 2 && a1 > 0.0 && a2 * a2 - 4.0 * a1 * c >= 0.0) {
+            double arg = 2.0 * a1 / (a2 + sqrt(a2 * a2 - 4.0 * a1 * c));
+            if (arg > 0.0)
+                T = 2.0 * log(arg);
+        }
+        if (T >= t[k] && T < next && T < best)
+            best = T;
+    }
+    return best;
 }
 
 /* Per-input terms at the spike time T: gw_i = dV/dw_i, gt_i = -dV/dt_i, for
@@ -263,8 +304,8 @@ static double neuron_terms(int ratio, double T, const double *t, const double *U
     return D;
 }
 
-int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t,
-                        const double *w, int n, double *dT_dw, double *dT_dt)
+int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t, const double *w,
+                        int n, double *dT_dw, double *dT_dt)
 {
     (void)threshold; /* enters only through T */
     if (!isfinite(T)) {
@@ -290,14 +331,14 @@ int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double 
 
 struct ax_ttfs_work {
     int max_in, max_out;
-    struct tpair *pairs; /* (n_in) */
-    struct tpair *pairs2; /* (n_in) merge-sort scratch */
-    int *idx;            /* (n_in) */
-    double *ts, *U;      /* (n_in) sorted arrival times and their e^{t/r} */
-    double *ut;          /* (n_in) e^{t/r} of one sample's arrival times, input order */
-    double *arr;         /* (n_in) one row of arrival times, input order */
-    double *gw, *gt;     /* (n_in) per-input gradient terms */
-    double *ud;          /* (n_out * n_in) e^{d/r} of the delays */
+    struct tpair *pairs;   /* (n_in) */
+    struct tpair *pairs2;  /* (n_in) merge-sort scratch */
+    int *idx;              /* (n_in) */
+    double *ts, *U, *Uinv; /* (n_in) sorted arrival times, e^{t/r}, e^{-t/r} */
+    double *ut;            /* (n_in) e^{t/r} of one sample's arrival times, input order */
+    double *arr;           /* (n_in) one row of arrival times, input order */
+    double *gw, *gt;       /* (n_in) per-input gradient terms */
+    double *ud;            /* (n_out * n_in) e^{d/r} of the delays */
 };
 
 ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
@@ -314,13 +355,14 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->idx = malloc(n * sizeof *w->idx);
     w->ts = malloc(n * sizeof(double));
     w->U = malloc(n * sizeof(double));
+    w->Uinv = malloc(n * sizeof(double));
     w->ut = malloc(n * sizeof(double));
     w->arr = malloc(n * sizeof(double));
     w->gw = malloc(n * sizeof(double));
     w->gt = malloc(n * sizeof(double));
     w->ud = malloc(n * no * sizeof(double));
-    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->ut || !w->arr || !w->gw || !w->gt ||
-        !w->ud) {
+    if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->Uinv || !w->ut || !w->arr ||
+        !w->gw || !w->gt || !w->ud) {
         ax_ttfs_work_free(w);
         return NULL;
     }
@@ -336,6 +378,7 @@ void ax_ttfs_work_free(ax_ttfs_work *w)
     free(w->idx);
     free(w->ts);
     free(w->U);
+    free(w->Uinv);
     free(w->ut);
     free(w->arr);
     free(w->gw);
@@ -357,6 +400,7 @@ static int sort_row(ax_ttfs_work *wk, const double *arr, const double *U_in, int
         wk->idx[k] = i;
         wk->ts[k] = wk->pairs[k].t;
         wk->U[k] = U_in ? U_in[i] : exp(wk->pairs[k].t / ratio);
+        wk->Uinv[k] = 1.0 / wk->U[k];
     }
     return m;
 }
@@ -389,8 +433,9 @@ static void forward_synaptic_sample(double *t_out, const double *t_in, const dou
             wk->idx[k] = i;
             wk->ts[k] = wk->pairs[k].t;
             wk->U[k] = wk->ut[i] * udj[i];
+            wk->Uinv[k] = 1.0 / wk->U[k];
         }
-        t_out[j] = scan(r, c, wk->ts, wk->U, w + (size_t)j * n, wk->idx, m);
+        t_out[j] = scan(r, c, wk->ts, wk->U, wk->Uinv, w + (size_t)j * n, wk->idx, m);
     }
 }
 
@@ -417,7 +462,7 @@ void ax_ttfs_layer_forward(double *t_out, const double *t_in, const double *w, c
         }
         int m = sort_row(wk, arr, NULL, n, r);
         for (int j = 0; j < s->n_out; j++) {
-            double T = scan(r, c, wk->ts, wk->U, w + (size_t)j * n, wk->idx, m);
+            double T = scan(r, c, wk->ts, wk->U, wk->Uinv, w + (size_t)j * n, wk->idx, m);
             /* A dendritic delay shifts every input equally, hence the spike. */
             tout[j] = s->delay == AX_TTFS_DELAY_DENDRITIC ? T + d[j] : T;
         }

@@ -143,9 +143,9 @@ int ax_ttfs_plot_curves(const char *path, const double *loss, const double *trai
     for (int i = 0; i < n; i++)
         if (isfinite(loss[i]) && loss[i] > lmax)
             lmax = loss[i];
-    plot_series(&c, loss, n, lmax > 0 ? lmax : 1.0, 0x2ca02c);    /* loss: green, own scale */
-    plot_series(&c, train_acc, n, 1.0, 0x1f77b4);                  /* train accuracy: blue */
-    plot_series(&c, val_acc, n, 1.0, 0xff7f0e);                    /* validation: orange */
+    plot_series(&c, loss, n, lmax > 0 ? lmax : 1.0, 0x2ca02c); /* loss: green, own scale */
+    plot_series(&c, train_acc, n, 1.0, 0x1f77b4);              /* train accuracy: blue */
+    plot_series(&c, val_acc, n, 1.0, 0xff7f0e);                /* validation: orange */
     int rc = ax_png_write_rgb(path, c.rgb, c.w, c.h);
     free(c.rgb);
     return rc;

@@ -100,11 +100,13 @@ void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st)
     fflush(f);
 }
 
-void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, int epochs)
+void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, double cpu_seconds,
+                           int epochs)
 {
     fprintf(f, "{\"epochs\":%d,", epochs);
     json_num(f, "test_accuracy", test_accuracy, 0);
-    json_num(f, "seconds", seconds, 1);
+    json_num(f, "seconds", seconds, 0);
+    json_num(f, "cpu_seconds", cpu_seconds, 1);
     fprintf(f, "}\n");
     fflush(f);
 }

@@ -41,6 +41,10 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
     }
     for (int i = 0; i < train->n; i++)
         tr->order[i] = i;
+    if (ax_ttfs_net_set_threads(&tr->net, cfg->threads > 0 ? cfg->threads : 1)) {
+        ax_ttfs_trainer_free(tr);
+        return AX_E_NOMEM;
+    }
     ax_rng_seed(&tr->rng, cfg->seed);
     ax_ttfs_net_init(&tr->net, cfg, &tr->rng);
     tr->bump = cfg->weight_bump;
@@ -192,8 +196,8 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         return rc;
     *loss = batch_loss(tr, B);
     *correct = count_correct(ax_ttfs_net_output(net), tr->ybatch, B, C);
-    int layer = tr->cfg.weight_bump > 0.0 ? find_silent_layer(net, tr->cfg.missing_threshold, B)
-                                          : -1;
+    int layer =
+        tr->cfg.weight_bump > 0.0 ? find_silent_layer(net, tr->cfg.missing_threshold, B) : -1;
     if (layer >= 0) { /* skip the step; a repeat for the same layer doubles the bump */
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
@@ -205,7 +209,9 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
     *bumped = 0;
     ax_ttfs_net_zero_grad(net);
     memcpy(net->dt_out[net->n_layers - 1], tr->dloss, (size_t)B * C * sizeof(double));
-    ax_ttfs_net_backward(net, B);
+    int rc_b = ax_ttfs_net_backward(net, B);
+    if (rc_b)
+        return rc_b;
     if (tr->cfg.max_dw_norm > 0.0)
         cap_weight_gradients(net, tr->cfg.max_dw_norm);
     adam_update(tr);

@@ -40,6 +40,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->adam_eps = 1e-8;
     c->max_dw_norm = 0.2;
     c->weight_bump = 5e-4;
+    c->threads = 1;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
         c->weight_std[l] = 1.0;
@@ -60,8 +61,8 @@ static int per_layer(ax_config *f, const char *sec, const char *key, double lo, 
         return rc;
     if (n != 1 && n != (size_t)n_layers) {
         /* re-ask with the exact count so the message names file:line and field */
-        return ax_config_get_double_list(f, sec, key, lo, hi, (size_t)n_layers,
-                                         (size_t)n_layers, v, &n);
+        return ax_config_get_double_list(f, sec, key, lo, hi, (size_t)n_layers, (size_t)n_layers, v,
+                                         &n);
     }
     for (int l = 0; l < n_layers; l++)
         out[l] = v[n == 1 ? 0 : l];
@@ -110,7 +111,8 @@ static int read_network(ax_config *f, struct ax_ttfs_config *c)
     if (!rc && !(rc = optional(ax_config_get_choice(f, "network", "delay_param", params, &param))))
         c->delay_param = (enum ax_ttfs_delay_param)param;
     if (!rc)
-        rc = optional(ax_config_get_double(f, "network", "delay_scale", 1e-6, 1e3, &c->delay_scale));
+        rc =
+            optional(ax_config_get_double(f, "network", "delay_scale", 1e-6, 1e3, &c->delay_scale));
     return rc;
 }
 
@@ -169,6 +171,10 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "weight_bump", 0, 1, &c->weight_bump));
+    long long threads = c->threads;
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "train", "threads", 1, AX_TTFS_MAX_THREADS, &threads));
+    c->threads = (int)threads;
     c->epochs = (int)epochs;
     c->batch_size = (int)batch;
     c->seed = (uint64_t)seed;
@@ -204,8 +210,8 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, s
     c->hash = ax_config_hash(f);
     rc = read_data(f, c);
     if (rc == AX_E_NOTFOUND) {
-        snprintf(err, err_size, "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")",
-                 path);
+        snprintf(err, err_size,
+                 "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")", path);
         ax_config_free(f);
         return AX_E_FORMAT;
     }

@@ -58,7 +58,7 @@ static int mt_randint3(struct ax_mt19937 *r)
  * The set */
 
 #define R_SMALL 0.1
-#define R_BIG 0.5
+#define R_BIG   0.5
 
 int ax_yinyang_split_size(enum ax_yinyang_split split)
 {
@@ -117,8 +117,8 @@ void ax_ttfs_dataset_free(struct ax_ttfs_dataset *ds)
     ds->n = 0;
 }
 
-int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split,
-                            double t_early, double t_late)
+int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split, double t_early,
+                            double t_late)
 {
     int n = ax_yinyang_split_size(split);
     ds->n = n;

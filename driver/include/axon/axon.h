@@ -80,16 +80,16 @@ int ax_chip_reset(ax_device *d);
 
 /* Link counters since open. */
 typedef struct ax_link_stats {
-    uint64_t cmd_frames;     /* CMD frames sent, resends included */
-    uint64_t cmd_resent;     /* of those, resends */
-    uint64_t data_frames;    /* DATA frames accepted (in order, once) */
-    uint64_t data_dups;      /* DATA frames dropped as duplicates */
-    uint64_t data_gaps;      /* DATA frames dropped because one before was missing */
-    uint64_t replays;        /* REPLAY frames sent */
-    uint64_t nacks;          /* NACKs received */
-    uint64_t timeouts;       /* waits that timed out and led to a resend */
-    uint64_t bad_frames;     /* frames the parser dropped (CRC, header) */
-    uint64_t hellos;         /* HELLOs sent */
+    uint64_t cmd_frames;  /* CMD frames sent, resends included */
+    uint64_t cmd_resent;  /* of those, resends */
+    uint64_t data_frames; /* DATA frames accepted (in order, once) */
+    uint64_t data_dups;   /* DATA frames dropped as duplicates */
+    uint64_t data_gaps;   /* DATA frames dropped because one before was missing */
+    uint64_t replays;     /* REPLAY frames sent */
+    uint64_t nacks;       /* NACKs received */
+    uint64_t timeouts;    /* waits that timed out and led to a resend */
+    uint64_t bad_frames;  /* frames the parser dropped (CRC, header) */
+    uint64_t hellos;      /* HELLOs sent */
 } ax_link_stats;
 
 void ax_link_get_stats(const ax_device *d, ax_link_stats *s);

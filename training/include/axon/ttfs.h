@@ -56,11 +56,16 @@ double ax_lambertw0(double x);
 double ax_ttfs_neuron_spike(int tau_ratio, double threshold, const double *t, const double *w,
                             int n);
 
+/* Naive reference for tests: solves the closed form for every prefix of the
+ * inputs in time order and keeps the first solution inside its interval. */
+double ax_ttfs_neuron_spike_naive(int tau_ratio, double threshold, const double *t, const double *w,
+                                  int n);
+
 /* Exact dT/dw_i and dT/dt_i (n each) for a neuron that spiked at T; inputs
  * with t_i >= T are not causal and get 0. Returns 0, or AX_E_RANGE when T is
  * not finite or dV/dt at T is not positive (no upward crossing: no gradient). */
-int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t,
-                        const double *w, int n, double *dT_dw, double *dT_dt);
+int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double *t, const double *w,
+                        int n, double *dT_dw, double *dT_dt);
 
 /* ---------------------------------------------------------------------------
  * Layers. The workspace holds per-call scratch so the inner loops never allocate. */

@@ -26,7 +26,8 @@ enum ax_yinyang_split { AX_YINYANG_TRAIN, AX_YINYANG_VALIDATION, AX_YINYANG_TEST
 int ax_yinyang_split_size(enum ax_yinyang_split split);
 uint32_t ax_yinyang_split_seed(enum ax_yinyang_split split);
 
-/* Class of a point: 0 yin, 1 yang, 2 dot (r_small 0.1, r_big 0.5). */
+/* Class of a point (r_small 0.1, r_big 0.5): 2 for the dots, else 1 where the
+ * published rule's is_yin holds, else 0. */
 int ax_yinyang_class(double x, double y);
 
 /* n samples of the Yin-Yang set from seed: xy (n, 4) = (x, y, 1-x, 1-y),
@@ -38,15 +39,15 @@ struct ax_ttfs_dataset {
     int n;          /* samples */
     int n_features; /* input neurons, without the bias input */
     int n_classes;
-    double *t;      /* (n, n_features) spike times in tau_s, INFINITY: no spike */
-    int *labels;    /* (n) */
-    double *raw;    /* (n, n_features) features in [0, 1] before encoding */
+    double *t;   /* (n, n_features) spike times in tau_s, INFINITY: no spike */
+    int *labels; /* (n) */
+    double *raw; /* (n, n_features) features in [0, 1] before encoding */
 };
 void ax_ttfs_dataset_free(struct ax_ttfs_dataset *ds);
 
 /* Yin-Yang split encoded as t = t_early + x (t_late - t_early). */
-int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split,
-                            double t_early, double t_late);
+int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split split, double t_early,
+                            double t_late);
 
 enum ax_mnist_part { AX_MNIST_TRAIN, AX_MNIST_VALIDATION, AX_MNIST_TEST };
 

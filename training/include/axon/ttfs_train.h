@@ -15,6 +15,8 @@
 extern "C" {
 #endif
 
+#define AX_TTFS_MAX_THREADS 8
+
 enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
 enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE };
 enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
@@ -28,7 +30,7 @@ struct ax_ttfs_config {
     bool bias;
     double bias_time; /* the bias spike into every layer */
     /* [network] */
-    int n_layers;                     /* weight layers */
+    int n_layers;                      /* weight layers */
     int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
     int tau_ratio;
     double threshold;
@@ -51,6 +53,7 @@ struct ax_ttfs_config {
     double max_dw_norm; /* 0: off */
     double missing_threshold[AX_TTFS_MAX_LAYERS];
     double weight_bump; /* 0: off */
+    int threads;        /* threads over a batch (1: single-threaded, bit-identical) */
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
@@ -77,24 +80,34 @@ struct ax_ttfs_net {
     enum ax_ttfs_delay_param delay_param;
     double delay_scale;
     size_t n_params;
-    double *mem;                          /* 4 * n_params */
-    double *params, *grads, *m, *v;       /* views into mem */
-    size_t w_off[AX_TTFS_MAX_LAYERS];     /* weights (n_out, n_in) */
-    size_t d_off[AX_TTFS_MAX_LAYERS];     /* delay parameters */
+    double *mem;                      /* 4 * n_params */
+    double *params, *grads, *m, *v;   /* views into mem */
+    size_t w_off[AX_TTFS_MAX_LAYERS]; /* weights (n_out, n_in) */
+    size_t d_off[AX_TTFS_MAX_LAYERS]; /* delay parameters */
     size_t d_count[AX_TTFS_MAX_LAYERS];
-    double *delays[AX_TTFS_MAX_LAYERS];   /* delay values, then d(value)/d(param) */
-    double *ddelay[AX_TTFS_MAX_LAYERS];   /* dL/d(delay value) scratch */
+    double *delays[AX_TTFS_MAX_LAYERS]; /* delay values, then d(value)/d(param) */
+    double *ddelay[AX_TTFS_MAX_LAYERS]; /* dL/d(delay value) scratch */
     int max_batch;
-    double *t_in[AX_TTFS_MAX_LAYERS];     /* (B, n_in) incl. the bias column */
-    double *t_out[AX_TTFS_MAX_LAYERS];    /* (B, n_out) */
-    double *dt_out[AX_TTFS_MAX_LAYERS];   /* (B, n_out) dL/dT */
-    double *dt_in[AX_TTFS_MAX_LAYERS];    /* (B, n_in) */
+    double *t_in[AX_TTFS_MAX_LAYERS];   /* (B, n_in) incl. the bias column */
+    double *t_out[AX_TTFS_MAX_LAYERS];  /* (B, n_out) */
+    double *dt_out[AX_TTFS_MAX_LAYERS]; /* (B, n_out) dL/dT */
+    double *dt_in[AX_TTFS_MAX_LAYERS];  /* (B, n_in) */
     ax_ttfs_work *work;
     struct ax_ttfs_backend backend;
+    /* Threads over the batch (software backend only): rows are split evenly;
+     * thread t > 0 has its own workspace and gradient buffers, summed in
+     * thread order, so a run is reproducible for a given thread count. */
+    int n_threads;
+    ax_ttfs_work *twork[AX_TTFS_MAX_THREADS];
+    double *tgrads[AX_TTFS_MAX_THREADS];  /* (n_params) */
+    double *tddelay[AX_TTFS_MAX_THREADS]; /* (sum of d_count) */
 };
 
 int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch);
 void ax_ttfs_net_free(struct ax_ttfs_net *net);
+/* Splits forward and backward passes of the software backend over n threads
+ * (1..AX_TTFS_MAX_THREADS). */
+int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n);
 void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
                       struct ax_rng *rng);
 /* Maps the delay parameters to delay values (call after every update). */
@@ -103,7 +116,7 @@ void ax_ttfs_net_map_delays(struct ax_ttfs_net *net);
 int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B);
 void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
 /* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
-void ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
+int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
 /* Output spike times of the last forward pass: (B, n_classes). */
 const double *ax_ttfs_net_output(const struct ax_ttfs_net *net);
 
@@ -124,14 +137,14 @@ struct ax_ttfs_trainer {
     struct ax_ttfs_net net;
     const struct ax_ttfs_dataset *train, *val;
     struct ax_rng rng;
-    int epoch;        /* epochs completed */
-    uint64_t step;    /* Adam steps taken */
-    double bump;      /* current weight bump value */
-    int bump_layer;   /* layer bumped last step, -1 if none */
-    int *order;       /* (n_train) sample order of the epoch */
-    double *xbatch;   /* (batch, n_features) */
-    int *ybatch;      /* (batch) */
-    double *dloss;    /* (batch, n_classes) */
+    int epoch;      /* epochs completed */
+    uint64_t step;  /* Adam steps taken */
+    double bump;    /* current weight bump value */
+    int bump_layer; /* layer bumped last step, -1 if none */
+    int *order;     /* (n_train) sample order of the epoch */
+    double *xbatch; /* (batch, n_features) */
+    int *ybatch;    /* (batch) */
+    double *dloss;  /* (batch, n_classes) */
     /* learning-curve history, one entry per completed epoch */
     double *hist_loss, *hist_train, *hist_val;
 };
@@ -167,7 +180,9 @@ int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, s
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
                                 const char *backend, int resumed_epoch);
 void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
-void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, int epochs);
+/* seconds: wall time of the epoch loop; cpu_seconds: CPU time of the process. */
+void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, double cpu_seconds,
+                           int epochs);
 
 /* ---------------------------------------------------------------------------
  * Plots (PNG, written with zlib) */

@@ -1,0 +1,109 @@
+/* The chip's registers as C calls (docs/chip.md): CapMem parameters, neuron
+ * configuration, synapse rows, drivers, background sources, ADCs, spike
+ * counters. Whole rows and blocks move in one call (one program on the
+ * board, bursts inside); every argument is checked against the board's
+ * geometry before anything is sent, so a bad call writes nothing. Nothing
+ * above this layer needs a register address. Neurons are numbered 0 ..
+ * 2*NeuronsPerHemi-1 (hemisphere 0 first). */
+#ifndef AXON_CHIP_H
+#define AXON_CHIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "axon/axon.h"
+#include "axon/program.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ax_param { /* CapMem parameters per neuron, 10-bit codes 0..AX_CAPMEM_MAX */
+                AX_PARAM_LEAK = 0,
+                AX_PARAM_RESET = 1,
+                AX_PARAM_THRESHOLD = 2,
+                AX_PARAM_TAU_M = 3,
+                AX_PARAM_TAU_SE = 4,
+                AX_PARAM_TAU_SI = 5,
+                AX_PARAM_GAIN_E = 6,
+                AX_PARAM_GAIN_I = 7,
+                AX_PARAM_REFRAC = 8,
+                AX_PARAM_COUNT = 9,
+};
+#define AX_CAPMEM_MAX 1022u
+#define AX_WEIGHT_MAX 63u
+#define AX_ADDR6_MAX  63u
+#define AX_DELAY_MAX  1022u
+#define AX_NUM_BG     4u
+
+enum ax_row_sign { AX_SIGN_OFF = 0, AX_SIGN_EXC = 1, AX_SIGN_INH = 2 };
+enum ax_cadc_source {
+    AX_CADC_MEMBRANE = 0,
+    AX_CADC_CAUSAL = 1,
+    AX_CADC_ANTICAUSAL = 2,
+    AX_CADC_REFERENCE = 3
+};
+
+/* Chip model revision (VERSION) and geometry (INFO). */
+int ax_chip_info(ax_device *d, uint32_t *version, unsigned *neurons_per_hemi,
+                 unsigned *rows_per_hemi);
+
+/* CapMem codes of parameter p for neurons first .. first+n-1. New values take
+ * effect within 2*NeuronsPerHemi cycles (ax_chip_wait_capmem). */
+int ax_chip_set_param(ax_device *d, unsigned p, unsigned first, const uint16_t *codes, size_t n);
+int ax_chip_get_param(ax_device *d, unsigned p, unsigned first, uint16_t *codes, size_t n);
+/* Waits until the CapMem has settled (STATUS[0] = 0). */
+int ax_chip_wait_capmem(ax_device *d);
+
+typedef struct ax_neuron_cfg {
+    uint16_t label; /* output label: [5:0] address, [12:6] driver, [13] hemi 0, [14] hemi 1 */
+    bool record;    /* send its spikes to the host */
+    bool join;      /* top neuron only: also driven by the bottom synapse array */
+} ax_neuron_cfg;
+int ax_chip_set_neurons(ax_device *d, unsigned first, const ax_neuron_cfg *cfg, size_t n);
+
+/* A whole synapse row: NeuronsPerHemi weights (0..63) and labels (0..63). */
+int ax_chip_set_row(ax_device *d, unsigned hemi, unsigned row, const uint8_t *weights,
+                    const uint8_t *labels);
+int ax_chip_get_row(ax_device *d, unsigned hemi, unsigned row, uint8_t *weights, uint8_t *labels);
+/* The same, as instructions of a program (for batching with an experiment). */
+int ax_chip_prog_set_row(ax_device *d, ax_program *p, unsigned hemi, unsigned row,
+                         const uint8_t *weights, const uint8_t *labels);
+
+typedef struct ax_driver_cfg {
+    uint16_t delay;    /* axonal delay, cycles 0..1022 */
+    uint8_t sign_even; /* enum ax_row_sign of row 2d */
+    uint8_t sign_odd;  /* of row 2d+1 */
+} ax_driver_cfg;
+/* Drivers first .. first+n-1 of hemisphere hemi (RowsPerHemi/2 drivers). */
+int ax_chip_set_drivers(ax_device *d, unsigned hemi, unsigned first, const ax_driver_cfg *cfg,
+                        size_t n);
+
+typedef struct ax_background {
+    bool enable, poisson;
+    uint16_t label;
+    uint32_t period; /* regular: cycles; Poisson: probability per cycle * 2^32 */
+    uint32_t seed;   /* non-zero */
+} ax_background;
+int ax_chip_set_background(ax_device *d, unsigned source, const ax_background *bg);
+
+/* One CADC conversion of a hemisphere: NeuronsPerHemi 8-bit codes. row is
+ * the synapse row for the correlation sources, else ignored. */
+int ax_chip_cadc(ax_device *d, unsigned hemi, unsigned source, unsigned row, uint8_t *codes);
+/* MADC: sample neuron every period cycles (enable false: off); record its
+ * samples with ax_program_record(p, AX_RECORD_MADC). */
+int ax_chip_madc(ax_device *d, bool enable, unsigned neuron, uint16_t period);
+
+/* 8-bit spike counters of neurons first .. first+n-1; clear all. */
+int ax_chip_spike_counts(ax_device *d, unsigned first, uint8_t *counts, size_t n);
+int ax_chip_clear_counts(ax_device *d);
+
+/* Neuron reset now (membrane to reset potential, currents 0): all, or the
+ * neurons 32*block + i for the set bits i of mask. */
+int ax_chip_neuron_reset(ax_device *d, bool all, unsigned block, uint32_t mask);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

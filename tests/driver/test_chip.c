@@ -1,0 +1,103 @@
+/* The chip API over the simulated board (small chip, noise off): parameters,
+ * rows, drivers read back exactly; bad arguments write nothing; a neuron
+ * driven by injected events through a synapse row spikes with its label. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "axon/chip.h"
+
+#define URI "sim:?size=small&fpn=0&noise=0"
+
+static void test_readback(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    uint32_t ver;
+    unsigned n, rows;
+    assert_int_equal(ax_chip_info(d, &ver, &n, &rows), AX_OK);
+    assert_int_equal(ver, 1);
+    assert_int_equal(n, 32);
+    assert_int_equal(rows, 32);
+    uint16_t codes[64], back[64];
+    for (unsigned i = 0; i < 64; i++)
+        codes[i] = (uint16_t)(400 + 7 * i);
+    assert_int_equal(ax_chip_set_param(d, AX_PARAM_THRESHOLD, 0, codes, 64), AX_OK);
+    assert_int_equal(ax_chip_get_param(d, AX_PARAM_THRESHOLD, 0, back, 64), AX_OK);
+    assert_memory_equal(codes, back, sizeof codes);
+    /* Out of range: one bad code, nothing written. */
+    codes[5] = 1023;
+    assert_int_equal(ax_chip_set_param(d, AX_PARAM_THRESHOLD, 0, codes, 64), AX_E_RANGE);
+    assert_int_equal(ax_chip_set_param(d, AX_PARAM_THRESHOLD, 60, codes, 5), AX_E_RANGE);
+    assert_int_equal(ax_chip_get_param(d, AX_PARAM_THRESHOLD, 0, back, 64), AX_OK);
+    assert_int_equal(back[0], 400);
+    assert_int_equal(back[6], 442);
+    uint8_t w[32], l[32], w2[32], l2[32];
+    for (unsigned c = 0; c < 32; c++)
+        w[c] = (uint8_t)(c * 2 % 64), l[c] = (uint8_t)(63 - c);
+    assert_int_equal(ax_chip_set_row(d, 1, 31, w, l), AX_OK);
+    assert_int_equal(ax_chip_get_row(d, 1, 31, w2, l2), AX_OK);
+    assert_memory_equal(w, w2, 32);
+    assert_memory_equal(l, l2, 32);
+    assert_int_equal(ax_chip_set_row(d, 1, 32, w, l), AX_E_RANGE);
+    w[3] = 64;
+    assert_int_equal(ax_chip_set_row(d, 0, 0, w, l), AX_E_RANGE);
+    ax_driver_cfg drv[16];
+    for (unsigned i = 0; i < 16; i++)
+        drv[i] = (ax_driver_cfg){(uint16_t)(i * 50), AX_SIGN_EXC, AX_SIGN_INH};
+    assert_int_equal(ax_chip_set_drivers(d, 0, 0, drv, 16), AX_OK);
+    assert_int_equal(ax_chip_set_drivers(d, 0, 10, drv, 7), AX_E_RANGE);
+    ax_close(d);
+}
+
+static void test_spike(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    uint16_t gain = 1022; /* 63 * 1022 / 512: about 125 mV per event */
+    assert_int_equal(ax_chip_set_param(d, AX_PARAM_GAIN_E, 0, &gain, 1), AX_OK);
+    assert_int_equal(ax_chip_wait_capmem(d), AX_OK);
+    ax_neuron_cfg cfg = {.label = 0x8000 | 5, .record = true};
+    assert_int_equal(ax_chip_set_neurons(d, 0, &cfg, 1), AX_OK);
+    uint8_t w[32] = {63}, l[32] = {1};
+    assert_int_equal(ax_chip_set_row(d, 0, 0, w, l), AX_OK);
+    ax_driver_cfg drv = {0, AX_SIGN_EXC, AX_SIGN_OFF};
+    assert_int_equal(ax_chip_set_drivers(d, 0, 0, &drv, 1), AX_OK);
+    assert_int_equal(ax_chip_clear_counts(d), AX_OK);
+    ax_program *p;
+    ax_result r;
+    ax_result_init(&r);
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_record(p, AX_RECORD_SPIKES);
+    ax_program_timer_reset(p);
+    for (unsigned i = 0; i < 10; i++) {
+        ax_program_wait_until(p, 100 + 8 * i);
+        ax_program_inject(p, 1u | 1u << 13); /* address 1, driver 0, hemisphere 0 */
+    }
+    ax_program_wait_until(p, 2000);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    assert_true(r.nspikes >= 1);
+    assert_int_equal(r.spikes[0].label, 0x8000 | 5);
+    assert_true(r.spikes[0].time > 100 && r.spikes[0].time < 400);
+    assert_int_equal(r.nlate, 0);
+    uint8_t cnt[2];
+    assert_int_equal(ax_chip_spike_counts(d, 0, cnt, 2), AX_OK);
+    assert_int_equal(cnt[0], r.nspikes);
+    assert_int_equal(cnt[1], 0);
+    ax_result_free(&r);
+    ax_program_free(p);
+    ax_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_readback),
+                                       cmocka_unit_test(test_spike)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,67 @@
+/* libaxon over the simulated board (sim:, small chip): identification from
+ * the URI's options, registers, a playback program, and a clean link that
+ * needs no resends at all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "axon/program.h"
+#include "device.h"
+
+#define URI "sim:?size=small&die=9&run=3"
+
+static void print_stats(const char *what, ax_device *d)
+{
+    ax_link_stats s;
+    ax_link_get_stats(d, &s);
+    printf("%s: cmd %llu resent %llu nacks %llu timeouts %llu replays %llu data %llu bad %llu "
+           "dups %llu gaps %llu\n",
+           what, (unsigned long long)s.cmd_frames, (unsigned long long)s.cmd_resent,
+           (unsigned long long)s.nacks, (unsigned long long)s.timeouts,
+           (unsigned long long)s.replays, (unsigned long long)s.data_frames,
+           (unsigned long long)s.bad_frames, (unsigned long long)s.data_dups,
+           (unsigned long long)s.data_gaps);
+}
+
+static void test_ident_and_regs(void **state)
+{
+    (void)state;
+    ax_device *d = NULL;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    const ax_ident *id = ax_device_ident(d);
+    assert_int_equal(id->protocol_version, AX_PROTOCOL_VERSION);
+    assert_int_equal(id->die_seed, 9);
+    assert_int_equal(id->neurons_per_hemi, 32);
+    assert_int_equal(id->rows_per_hemi, 32);
+    print_stats("open", d);
+    uint32_t v = 0;
+    assert_int_equal(ax_reg_write(d, AX_REG_SCRATCH, 0x600DF00D), AX_OK);
+    print_stats("write", d);
+    assert_int_equal(ax_reg_read(d, AX_REG_SCRATCH, &v), AX_OK);
+    print_stats("read", d);
+    assert_int_equal(v, 0x600DF00D);
+    uint32_t regs[8];
+    assert_int_equal(ax_reg_read_block(d, AX_REG_PROTOCOL, regs, 8), AX_OK);
+    assert_int_equal(regs[0], AX_PROTOCOL_VERSION);
+    assert_int_equal(regs[3], 9);
+    assert_int_equal(regs[5], 3);
+    ax_link_stats s;
+    ax_link_get_stats(d, &s);
+    assert_int_equal(s.cmd_resent, 0);
+    assert_int_equal(s.nacks, 0);
+    assert_int_equal(s.bad_frames, 0);
+    ax_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ident_and_regs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
