@@ -122,14 +122,20 @@ module ax_chip #(
   logic [15:0] syn_drops;
   logic [7:0]  cadc_res_q [2][NeuronsPerHemi];
 
+  // A request that arrives while the CapMem initialises after reset waits
+  // (pend_q) until it is done, so the initialisation cannot overwrite it.
+  logic        pend_q, cap_init;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       req_q   <= 1'b0;
+      pend_q  <= 1'b0;
       we_q    <= 1'b0;
       addr_q  <= 24'd0;
       wdata_q <= 32'd0;
     end else begin
-      req_q <= reg_req_i;
+      req_q  <= (reg_req_i || pend_q) && !cap_init;
+      pend_q <= (reg_req_i || pend_q) && cap_init;
       if (reg_req_i) begin
         we_q    <= reg_we_i;
         addr_q  <= reg_addr_i;
@@ -343,6 +349,7 @@ module ax_chip #(
     .cfg_rdata_o     (cfg_rdata),
     .cnt_rdata_o     (cnt_rdata),
     .settling_o      (settling),
+    .init_o          (cap_init),
     .ev_top_i        (ev_top),
     .ev_bot_i        (ev_bot),
     .amp_e_top_i     (amp_e_top),

@@ -39,6 +39,7 @@ module ax_neuron_array
   output logic [31:0] cfg_rdata_o,    // configuration of reg_nrn_i
   output logic [7:0]  cnt_rdata_o,    // spike counter of reg_nrn_i (one cycle later)
   output logic        settling_o,     // a CapMem write has not reached its cell yet
+  output logic        init_o,         // the power-on CapMem initialisation is running
   // synaptic input: summed weight-to-current amplitudes of this cycle's events
   input  logic        ev_top_i,
   input  logic        ev_bot_i,
@@ -163,6 +164,7 @@ module ax_neuron_array
   assign cap_rdata_o = code_q[reg_prm_i][nrn];
   assign cfg_rdata_o = cfg_q[nrn];
   assign settling_o  = (settle_q != '0);
+  assign init_o      = init_q;
 
   // ---------------------------------------------------------------------------
   // Hot state: membrane (Q14 mV), synaptic currents (Q14 mV), refractory

@@ -95,9 +95,45 @@ static void test_spike(void **state)
     ax_close(d);
 }
 
+/* A CapMem write in the same program right after CHIP_RESET lands while the
+ * chip initialises its CapMem; it must wait for that, not be overwritten.
+ * Threshold code 150 lies below the leak (300): the neuron fires tonically. */
+static void test_write_after_reset(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    const unsigned last = 2u * ax_device_ident(d)->neurons_per_hemi - 1u;
+    const uint32_t thr_last = 0x020000u + 0x400u * AX_PARAM_THRESHOLD + last;
+    ax_program *p;
+    ax_result r;
+    ax_result_init(&r);
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_write(p, AX_REG_CHIP_RESET, 1);
+    ax_program_write(p, thr_last, 150);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    uint16_t code = 0;
+    assert_int_equal(ax_chip_get_param(d, AX_PARAM_THRESHOLD, last, &code, 1), AX_OK);
+    assert_int_equal(code, 150);
+    assert_int_equal(ax_chip_wait_capmem(d), AX_OK);
+    assert_int_equal(ax_chip_clear_counts(d), AX_OK);
+    ax_program_clear(p);
+    ax_program_timer_reset(p);
+    ax_program_wait_until(p, 2000);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    uint8_t cnt[2];
+    assert_int_equal(ax_chip_spike_counts(d, last - 1, cnt, 2), AX_OK);
+    assert_int_equal(cnt[0], 0); /* default threshold: silent */
+    assert_true(cnt[1] > 10);
+    ax_result_free(&r);
+    ax_program_free(p);
+    ax_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_readback),
-                                       cmocka_unit_test(test_spike)};
+                                       cmocka_unit_test(test_spike),
+                                       cmocka_unit_test(test_write_after_reset)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
