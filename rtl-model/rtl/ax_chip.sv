@@ -304,7 +304,6 @@ module ax_chip #(
   // ---------------------------------------------------------------------------
   // Neurons and synapses
   // ---------------------------------------------------------------------------
-  logic        ev_top, ev_bot;
   logic [31:0] amp_e_top [NeuronsPerHemi];
   logic [31:0] amp_i_top [NeuronsPerHemi];
   logic [31:0] amp_e_bot [NeuronsPerHemi];
@@ -350,8 +349,6 @@ module ax_chip #(
     .cnt_rdata_o     (cnt_rdata),
     .settling_o      (settling),
     .init_o          (cap_init),
-    .ev_top_i        (ev_top),
-    .ev_bot_i        (ev_bot),
     .amp_e_top_i     (amp_e_top),
     .amp_i_top_i     (amp_i_top),
     .amp_e_bot_i     (amp_e_bot),
@@ -464,8 +461,6 @@ module ax_chip #(
     .reg_wdata_i   (wdata_q),
     .syn_rdata_o   (syn_rdata),
     .drv_rdata_o   (drv_rdata),
-    .ev_top_o      (ev_top),
-    .ev_bot_o      (ev_bot),
     .amp_e_top_o   (amp_e_top),
     .amp_i_top_o   (amp_i_top),
     .amp_e_bot_o   (amp_e_bot),

@@ -216,59 +216,48 @@ package ax_chip_pkg;
   // ---- the neuron arithmetic of one cycle (docs/chip.md, ref: axsim_ref_neuron_step) --
   // All quantities unsigned 32-bit; potentials and currents in Q14 mV.
   // ae/ai: summed synapse amplitudes (Q8 weight units) arriving this cycle.
-  // nz: the neuron's two noise bits; namp: noise step (Q14 mV).
+  // noise: this cycle's temporal-noise term, added modulo 2^32 (+namp, -namp
+  // or 0 for the neuron's two noise bits). ok: all ones when the neuron may
+  // spike, else 0. spike: all ones when it spiked, else 0.
+  // Written for speed: no data-dependent branches (every formula is
+  // evaluated and the results selected) and every intermediate 32 bits wide,
+  // so the neuron loop that calls it compiles to vector code. The values are
+  // those of docs/chip.md (a zero current decays to 0, no input adds 0). vn is
+  // the membrane before the spike reset, for spike_frac (the division is done
+  // only for the neurons that spiked).
   function automatic void neuron_step(
-    input  logic [31:0] v, ie, ii, refr, ae, ai,
-    input  logic [1:0]  nz,
-    input  logic [31:0] namp,
-    input  logic [31:0] leak, vres, vth, gm, gse, gsi, gaine, gaini, tref,
-    input  logic        spike_ok,
-    output logic [31:0] v_n, ie_n, ii_n, refr_n,
-    output logic        spike,
-    output logic [3:0]  frac);
-    logic [31:0] dec, ub, vn, num;
+    input  logic [31:0] v, ie, ii, refr, ae, ai, noise,
+    input  logic [31:0] leak, vres, vth, gm, gse, gsi, gaine, gaini, tref, ok,
+    output logic [31:0] v_n, ie_n, ii_n, refr_n, vn, spike);
+    logic [31:0] dec_e, dec_i, ie1, ii1, ie2, ii2, ub, vc, rf;
     // synaptic currents: exponential decay (plus one LSB, so they reach 0), then events
-    // (the ifs skip work whose result is known: a zero current stays zero,
-    // no input adds nothing; the values are those of the plain formulas)
-    if (ie != 32'd0) begin
-      dec = (((ie >> 7) * gse) >> 9) + 32'd1;
-      ie  = (ie > dec) ? ie - dec : 32'd0;
-    end
-    if (ii != 32'd0) begin
-      dec = (((ii >> 7) * gsi) >> 9) + 32'd1;
-      ii  = (ii > dec) ? ii - dec : 32'd0;
-    end
-    if ((ae | ai) != 32'd0) begin
-      ie = ie + ((ae * gaine) >> 3);
-      ii = ii + ((ai * gaini) >> 3);
-      ie = (ie > IMax) ? IMax : ie;
-      ii = (ii > IMax) ? IMax : ii;
-    end
-    ie_n  = ie;
-    ii_n  = ii;
-    spike = 1'b0;
-    frac  = 4'd0;
-    if (refr != 32'd0) begin
-      refr_n = refr - 32'd1;
-      v_n    = vres;
-    end else begin
-      refr_n = 32'd0;
-      // ub = floor((leak + ie - ii - v) / 128) + 2^18, in [0, 2^19)
-      ub = (leak + ie_n - ii_n - v + VBias) >> 7;
-      vn = v + ((ub * gm) >> 9) - (gm << 9);
-      vn = vn + (nz[0] ? namp : 32'd0) - (nz[1] ? namp : 32'd0);
-      // vn is negative when bit 31 is set (|vn| < 2^26)
-      if (!vn[31] && vn >= vth && spike_ok) begin
-        spike = 1'b1;
-        if (vth > v) begin
-          num  = ((vth - v) << 4) / (vn - v);
-          frac = (num > 32'd15) ? 4'd15 : num[3:0];
-        end
-        refr_n = tref;
-        v_n    = vres;
-      end else begin
-        v_n = vn[31] ? 32'd0 : ((vn > VMax) ? VMax : vn);
-      end
+    dec_e = (((ie >> 7) * gse) >> 9) + 32'd1;
+    dec_i = (((ii >> 7) * gsi) >> 9) + 32'd1;
+    ie1   = (ie > dec_e) ? ie - dec_e : 32'd0;
+    ii1   = (ii > dec_i) ? ii - dec_i : 32'd0;
+    ie2   = ie1 + ((ae * gaine) >> 3);
+    ii2   = ii1 + ((ai * gaini) >> 3);
+    ie_n  = (ie2 > IMax) ? IMax : ie2;
+    ii_n  = (ii2 > IMax) ? IMax : ii2;
+    // membrane: ub = floor((leak + ie - ii - v) / 128) + 2^18, in [0, 2^19)
+    ub = (leak + ie_n - ii_n - v + VBias) >> 7;
+    vn = v + ((ub * gm) >> 9) - (gm << 9) + noise;
+    // vn is negative when bit 31 is set (|vn| < 2^26); refractory: clamped at reset
+    rf     = {32{refr != 32'd0}};
+    spike  = {32{!vn[31] && (vn >= vth)}} & ok & ~rf;
+    vc     = vn[31] ? 32'd0 : ((vn > VMax) ? VMax : vn);
+    v_n    = ((rf | spike) != 32'd0) ? vres : vc;
+    refr_n = (rf != 32'd0) ? refr - 32'd1 : (tref & spike);
+  endfunction
+
+  // Spike time fraction (1/16 cycle): the linear interpolation of the threshold
+  // crossing between v (start of the cycle) and vn (end, vn >= vth).
+  function automatic logic [3:0] spike_frac(input logic [31:0] v, vn, vth);
+    logic [31:0] num;
+    spike_frac = 4'd0;
+    if (vth > v) begin
+      num        = ((vth - v) << 4) / (vn - v);
+      spike_frac = (num > 32'd15) ? 4'd15 : num[3:0];
     end
   endfunction
 

@@ -7,8 +7,8 @@
 // rtl-model/ref/ax_ref.c (axsim_ref_neuron_step).
 //
 // Simulation-speed structure (see docs/chip.md, "RTL structure"): the hot
-// per-neuron state is updated in one clocked loop with blocking assignments
-// to array elements (Verilator 5.006 rejects non-blocking assignments to
+// per-neuron state is updated in one loop (step_neurons, written so that the
+// C++ compiler vectorizes it) with blocking assignments to array elements (Verilator 5.006 rejects non-blocking assignments to
 // arrays inside loops, BLKLOOPINIT, and a d/q copy of every array costs a
 // memcpy a cycle). Each such array has this block as its only writer and
 // reader; everything other blocks see leaves it through non-blocking
@@ -41,8 +41,7 @@ module ax_neuron_array
   output logic        settling_o,     // a CapMem write has not reached its cell yet
   output logic        init_o,         // the power-on CapMem initialisation is running
   // synaptic input: summed weight-to-current amplitudes of this cycle's events
-  input  logic        ev_top_i,
-  input  logic        ev_bot_i,
+  // (0 in a column without an event)
   input  logic [31:0] amp_e_top_i [NeuronsPerHemi],
   input  logic [31:0] amp_i_top_i [NeuronsPerHemi],
   input  logic [31:0] amp_e_bot_i [NeuronsPerHemi],
@@ -73,7 +72,6 @@ module ax_neuron_array
   output logic [31:0] v_o [2*NeuronsPerHemi]
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
-  localparam int unsigned NumWords   = NumNeurons / 16;  // noise generators
   localparam int unsigned FifoDepth  = 64;
   localparam int unsigned NrnBits    = $clog2(NumNeurons);
 
@@ -175,7 +173,17 @@ module ax_neuron_array
   logic [31:0] ii_q   [NumNeurons];
   logic [31:0] refr_q [NumNeurons];
   logic [7:0]  cnt_q  [NumNeurons];
-  logic [31:0] nz_q   [NumWords];
+  // temporal noise: generator word i/16 (docs/chip.md section 5), kept once
+  // per neuron so the neuron loop reads it at its own index (all 16 copies
+  // of a word hold the same value); nzm_q: the mask of the neuron's first
+  // noise bit, 1 << 2 * (i % 16) (the same for both hemispheres)
+  logic [31:0] nzr_q  [NumNeurons];
+  logic [31:0] nzm_q  [NeuronsPerHemi];
+  // this cycle's spikes: flag, membrane at the start and before the reset
+  // (the spike pass after the neuron loop interpolates their times)
+  logic [31:0] sp_q   [NumNeurons];  // all ones: spiked (32 bits, like all of the loop's words)
+  logic [31:0] v0_q   [NumNeurons];
+  logic [31:0] vn_q   [NumNeurons];
   logic [15:0] fifo_nf_q  [FifoDepth];  // [12:4] neuron, [3:0] fraction
   logic [55:0] fifo_tm_q  [FifoDepth];
   logic [31:0] fifo_cy_q  [FifoDepth];
@@ -198,13 +206,79 @@ module ax_neuron_array
   logic [31:0] noise_amp;
   assign noise_amp = (NoiseAmp * 32'(temporal_scale_i)) >> 7;
 
+  // One cycle of every neuron (docs/chip.md section 3). Column c's top neuron
+  // c and bottom neuron NeuronsPerHemi + c are updated in the same iteration,
+  // so every array is read at the iteration's own index and the body has no
+  // data-dependent control flow: the C++ compiler turns the loop into vector
+  // code. adv: advance the noise generators first. Returns whether any neuron
+  // spiked (sp_q, v0_q, vn_q hold the details).
+  function automatic logic step_neurons(input logic adv, input logic [31:0] namp);
+    logic [31:0] any;
+    any = 32'd0;
+    for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+      logic [31:0] jm, m0, wt, wb, vt, vb, nzt, nzb;
+      logic [31:0] ae_t, ai_t, ae_b, ai_b;
+      logic [31:0] vn_t, ie_t, ii_t, rf_t, vr_t, sp_t, vn_b, ie_b, ii_b, rf_b, vr_b, sp_b;
+      // joined column: the bottom array drives the top neuron, the bottom one is silent
+      jm   = {32{cfg_q[c][17]}};
+      ae_t = amp_e_top_i[c] + (amp_e_bot_i[c] & jm);
+      ai_t = amp_i_top_i[c] + (amp_i_bot_i[c] & jm);
+      ae_b = amp_e_bot_i[c] & ~jm;
+      ai_b = amp_i_bot_i[c] & ~jm;
+      // temporal noise words (xorshift32) and the noise terms (+-namp or 0)
+      wt = nzr_q[c];
+      wb = nzr_q[NeuronsPerHemi + c];
+      if (adv) begin
+        wt = wt ^ (wt << 13);
+        wt = wt ^ (wt >> 17);
+        wt = wt ^ (wt << 5);
+        wb = wb ^ (wb << 13);
+        wb = wb ^ (wb >> 17);
+        wb = wb ^ (wb << 5);
+      end
+      nzr_q[c]                  = wt;
+      nzr_q[NeuronsPerHemi + c] = wb;
+      m0  = nzm_q[c];
+      nzt = (namp & {32{(wt & m0) != 32'd0}}) - (namp & {32{(wt & (m0 << 1)) != 32'd0}});
+      nzb = (namp & {32{(wb & m0) != 32'd0}}) - (namp & {32{(wb & (m0 << 1)) != 32'd0}});
+      vt  = v_q[c];
+      vb  = v_q[NeuronsPerHemi + c];
+      neuron_step(vt, ie_q[c], ii_q[c], refr_q[c], ae_t, ai_t, nzt,
+                  leak_q[c], vres_q[c], vth_q[c], gm_q[c], gse_q[c], gsi_q[c],
+                  gaine_q[c], gaini_q[c], tref_q[c], 32'hFFFF_FFFF,
+                  vr_t, ie_t, ii_t, rf_t, vn_t, sp_t);
+      neuron_step(vb, ie_q[NeuronsPerHemi + c], ii_q[NeuronsPerHemi + c],
+                  refr_q[NeuronsPerHemi + c], ae_b, ai_b, nzb,
+                  leak_q[NeuronsPerHemi + c], vres_q[NeuronsPerHemi + c],
+                  vth_q[NeuronsPerHemi + c], gm_q[NeuronsPerHemi + c],
+                  gse_q[NeuronsPerHemi + c], gsi_q[NeuronsPerHemi + c],
+                  gaine_q[NeuronsPerHemi + c], gaini_q[NeuronsPerHemi + c],
+                  tref_q[NeuronsPerHemi + c], ~jm,
+                  vr_b, ie_b, ii_b, rf_b, vn_b, sp_b);
+      v_q[c]                     = vr_t;
+      ie_q[c]                    = ie_t;
+      ii_q[c]                    = ii_t;
+      refr_q[c]                  = rf_t;
+      v_q[NeuronsPerHemi + c]    = vr_b;
+      ie_q[NeuronsPerHemi + c]   = ie_b;
+      ii_q[NeuronsPerHemi + c]   = ii_b;
+      refr_q[NeuronsPerHemi + c] = rf_b;
+      sp_q[c]                    = sp_t;
+      sp_q[NeuronsPerHemi + c]   = sp_b;
+      v0_q[c]                    = vt;
+      v0_q[NeuronsPerHemi + c]   = vb;
+      vn_q[c]                    = vn_t;
+      vn_q[NeuronsPerHemi + c]   = vn_b;
+      any = any | sp_t | sp_b;
+    end
+    return any != 32'd0;
+  endfunction
+
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_neurons
-    logic [31:0] w, ae, ai, nb, vn, ien, iin, refrn;
+    logic [31:0] w;
     logic [5:0] wr;
     logic [9:0] lost;
-    logic [3:0] frac;
-    logic spike;
-    int unsigned c;
+    logic adv;
     if (!rst_ni) begin
       for (int unsigned i = 0; i < NumNeurons; i++) begin
         v_q[i]    = nominal(1);
@@ -212,9 +286,13 @@ module ax_neuron_array
         ii_q[i]   = 32'd0;
         refr_q[i] = 32'd0;
         cnt_q[i]  = 8'd0;
+        nzr_q[i]  = 32'd1;
+        sp_q[i]   = 32'd0;
+        v0_q[i]   = 32'd0;
+        vn_q[i]   = 32'd0;
       end
-      for (int unsigned k = 0; k < NumWords; k++) begin
-        nz_q[k] = 32'd1;
+      for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+        nzm_q[c] = 32'd1 << (2 * (c % 16));
       end
       for (int unsigned k = 0; k < FifoDepth; k++) begin
         fifo_nf_q[k] = 16'd0;
@@ -250,61 +328,44 @@ module ax_neuron_array
         fifo_rd_q = fifo_rd_q + 6'd1;
         fifo_n_q  = fifo_n_q - 7'd1;
       end
-      // temporal noise: one xorshift32 per 16 neurons, 2 bits per neuron
+      // temporal noise: one xorshift32 per 16 neurons, 2 bits per neuron,
+      // advanced once a cycle while the noise is on (in the neuron loop)
+      adv = (noise_amp != 32'd0);
       if (nz_init_q) begin
-        for (int unsigned k = 0; k < NumWords; k++) begin
-          nz_q[k] = hash32(run_seed_i, {KeyNoise, 24'(k)}) | 32'd1;
+        for (int unsigned i = 0; i < NumNeurons; i++) begin
+          nzr_q[i] = hash32(run_seed_i, {KeyNoise, 24'(i / 16)}) | 32'd1;
         end
         nz_init_q = 1'b0;
-      end else if (noise_amp != 0) begin
-        for (int unsigned k = 0; k < NumWords; k++) begin
-          w = nz_q[k];
-          w = w ^ (w << 13);
-          w = w ^ (w >> 17);
-          w = w ^ (w << 5);
-          nz_q[k] = w;
-        end
+        adv       = 1'b0;
       end
       wr   = fifo_rd_q + 6'(fifo_n_q);
       lost = 10'd0;
-      for (int unsigned i = 0; i < (init_q ? 0 : NumNeurons); i++) begin
-        ae = 32'd0;
-        ai = 32'd0;
-        c  = i % NeuronsPerHemi;
-        if (ev_top_i || ev_bot_i) begin
-          if (i < NeuronsPerHemi) begin
-            ae = amp_e_top_i[c];
-            ai = amp_i_top_i[c];
-            if (cfg_q[i][17]) begin
-              ae = ae + amp_e_bot_i[c];
-              ai = ai + amp_i_bot_i[c];
-            end
-          end else if (!cfg_q[c][17]) begin
-            ae = amp_e_bot_i[c];
-            ai = amp_i_bot_i[c];
+      if (init_q) begin
+        // the CapMem initialises: the neurons wait, the noise runs
+        if (adv) begin
+          for (int unsigned i = 0; i < NumNeurons; i++) begin
+            w = nzr_q[i];
+            w = w ^ (w << 13);
+            w = w ^ (w >> 17);
+            w = w ^ (w << 5);
+            nzr_q[i] = w;
           end
         end
-        nb = (noise_amp != 32'd0) ? nz_q[i / 16] >> (2 * (i % 16)) : 32'd0;
-        neuron_step(v_q[i], ie_q[i], ii_q[i], refr_q[i], ae, ai, nb[1:0], noise_amp,
-                    leak_q[i], vres_q[i], vth_q[i], gm_q[i], gse_q[i], gsi_q[i],
-                    gaine_q[i], gaini_q[i], tref_q[i],
-                    !((i >= NeuronsPerHemi) && cfg_q[c][17]),
-                    vn, ien, iin, refrn, spike, frac);
-        v_q[i]    = vn;
-        ie_q[i]   = ien;
-        ii_q[i]   = iin;
-        refr_q[i] = refrn;
-        if (spike) begin
-          if (fifo_n_q != 7'(FifoDepth)) begin
-            fifo_nf_q[wr] = {3'd0, 9'(i), frac};
-            fifo_tm_q[wr] = time_i;
-            fifo_cy_q[wr] = cyc_i;
-            wr       = wr + 6'd1;
-            fifo_n_q = fifo_n_q + 7'd1;
-          end else if (lost != 10'h3FF) begin
-            lost = lost + 10'd1;
+      end else if (step_neurons(adv, noise_amp)) begin
+        // spikes, in neuron order: queue (time interpolated) and counters
+        for (int unsigned i = 0; i < NumNeurons; i++) begin
+          if (sp_q[i] != 32'd0) begin
+            if (fifo_n_q != 7'(FifoDepth)) begin
+              fifo_nf_q[wr] = {3'd0, 9'(i), spike_frac(v0_q[i], vn_q[i], vth_q[i])};
+              fifo_tm_q[wr] = time_i;
+              fifo_cy_q[wr] = cyc_i;
+              wr       = wr + 6'd1;
+              fifo_n_q = fifo_n_q + 7'd1;
+            end else if (lost != 10'h3FF) begin
+              lost = lost + 10'd1;
+            end
+            cnt_q[i] = (cnt_q[i] == 8'hFF) ? 8'hFF : cnt_q[i] + 8'd1;
           end
-          cnt_q[i] = (cnt_q[i] == 8'hFF) ? 8'hFF : cnt_q[i] + 8'd1;
         end
       end
       // neuron reset: membrane to reset potential, currents and refractory to 0

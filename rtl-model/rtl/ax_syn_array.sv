@@ -8,7 +8,7 @@
 // - Arrival: every synapse of the two rows whose label equals the event's
 //   6-bit address adds its amplitude (weight x its own step, Q8) to its
 //   column's excitatory or inhibitory sum, per the row's sign. The sums leave
-//   on amp_*_o with ev_*_o set; the neurons apply their input gain.
+//   on amp_*_o (0 in a column without an event); the neurons apply their input gain.
 // - Synapse word (32 bit, 2 per register word): [5:0] weight, [11:6] label,
 //   [31:16] amplitude, computed at write time from the die seed.
 // - Correlation sensors (when enabled): see docs/chip.md. They are updated
@@ -40,8 +40,6 @@ module ax_syn_array
   output logic [31:0] syn_rdata_o,
   output logic [31:0] drv_rdata_o,
   // to the neurons
-  output logic        ev_top_o,
-  output logic        ev_bot_o,
   output logic [31:0] amp_e_top_o [NeuronsPerHemi],
   output logic [31:0] amp_i_top_o [NeuronsPerHemi],
   output logic [31:0] amp_e_bot_o [NeuronsPerHemi],
@@ -120,9 +118,7 @@ module ax_syn_array
     amp_i_top_o = '{default: 32'd0};
     amp_e_bot_o = '{default: 32'd0};
     amp_i_bot_o = '{default: 32'd0};
-    ev_top_o    = (wcnt_q[0][now] != 3'd0);
-    ev_bot_o    = (wcnt_q[1][now] != 3'd0);
-    if (ev_top_o) begin
+    if (wcnt_q[0][now] != 3'd0) begin
       for (int unsigned k = 0; k < SlotEv; k++) begin
         if (3'(k) < wcnt_q[0][now]) begin
           ent = whl_q[0][now][k];
@@ -147,7 +143,7 @@ module ax_syn_array
         end
       end
     end
-    if (ev_bot_o) begin
+    if (wcnt_q[1][now] != 3'd0) begin
       for (int unsigned k = 0; k < SlotEv; k++) begin
         if (3'(k) < wcnt_q[1][now]) begin
           ent = whl_q[1][now][k];
