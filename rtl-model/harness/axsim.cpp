@@ -72,16 +72,19 @@ struct Model {
     virtual int debug_membrane(unsigned neuron, int32_t *value) = 0;
 };
 
-// The debug backdoor. The chip part may declare, in ax_chip,
+// The debug backdoor. The chip part may declare, in ax_neuron_array, its
+// membrane state memory
+//   logic [31:0] v_q [2*NeuronsPerHemi] /*verilator public_flat_rd*/;
+// or, in ax_chip (the loopback stand-in does),
 //   logic signed [31:0] dbg_membrane [2*NeuronsPerHemi] /*verilator public_flat_rd*/;
-// (16 or 32 bits, signed; it can be the membrane state memory itself). When
-// the verilated root has it, the first overload is chosen and reads it;
-// otherwise axsim_debug_membrane returns AX_E_UNSUPPORTED. No DPI involved.
-template <class R>
-auto read_dbg_membrane(const R *r, unsigned n, int32_t *v, int)
-    -> decltype((void)r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage[0], int())
+// (16 or 32 bits, signed or not). When the verilated root has one of them, the
+// first matching overload (by priority) reads it; otherwise
+// axsim_debug_membrane returns AX_E_UNSUPPORTED. No DPI involved.
+template <int N> struct Prio : Prio<N - 1> {};
+template <> struct Prio<0> {};
+
+template <class A> int read_membrane_array(const A &a, unsigned n, int32_t *v)
 {
-    const auto &a = r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage;
     using T = typename std::remove_cv<typename std::remove_reference<decltype(a[0])>::type>::type;
     if (n >= sizeof a / sizeof a[0])
         return AX_E_RANGE;
@@ -94,7 +97,21 @@ auto read_dbg_membrane(const R *r, unsigned n, int32_t *v, int)
     return AX_OK;
 }
 
-template <class R> int read_dbg_membrane(const R *, unsigned, int32_t *, long)
+template <class R>
+auto read_dbg_membrane(const R *r, unsigned n, int32_t *v, Prio<2>)
+    -> decltype((void)r->ax_board__DOT__u_chip__DOT__u_neurons__DOT__v_q.m_storage[0], int())
+{
+    return read_membrane_array(r->ax_board__DOT__u_chip__DOT__u_neurons__DOT__v_q.m_storage, n, v);
+}
+
+template <class R>
+auto read_dbg_membrane(const R *r, unsigned n, int32_t *v, Prio<1>)
+    -> decltype((void)r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage[0], int())
+{
+    return read_membrane_array(r->ax_board__DOT__u_chip__DOT__dbg_membrane.m_storage, n, v);
+}
+
+template <class R> int read_dbg_membrane(const R *, unsigned, int32_t *, Prio<0>)
 {
     return AX_E_UNSUPPORTED;
 }
@@ -124,7 +141,7 @@ template <class M> struct ModelImpl final : Model {
 
     int debug_membrane(unsigned neuron, int32_t *value) override
     {
-        return read_dbg_membrane(top.rootp, neuron, value, 0);
+        return read_dbg_membrane(top.rootp, neuron, value, Prio<2>());
     }
 
     void tick()
@@ -383,7 +400,7 @@ const axsim_options *axsim_get_options(const axsim_board *b)
 
 int axsim_debug_membrane(const axsim_board *b, unsigned neuron, int32_t *value)
 {
-    // Reads the chip's dbg_membrane array if it has one (see read_dbg_membrane).
+    // Reads the chip's membrane array if it has one (see read_dbg_membrane).
     if (!b || !value)
         return AX_E_INVAL;
     return b->model->debug_membrane(neuron, value);

@@ -319,8 +319,8 @@ module ax_chip #(
   logic [31:0] cadc_vsnap [NeuronsPerHemi];
   logic [31:0] cadc_csnap [NeuronsPerHemi];
   logic        cadc_take_v, cadc_take_c;
-  // DEBUG BACKDOOR (axsim_debug_membrane): membrane state words, Q14 mV.
-  logic signed [31:0] dbg_membrane [2*NeuronsPerHemi] /* verilator public_flat_rd */;
+  // DEBUG BACKDOOR (axsim_debug_membrane): the membrane state words (Q14 mV)
+  // are u_neurons.v_q (public, read by the harness).
 
   assign cadc_take_v = cadc_cmd && (cadc_src_e'(wdata_q[5:4]) == CadcMembrane);
   assign cadc_take_c = cadc_cmd && ((cadc_src_e'(wdata_q[5:4]) == CadcCausal) ||
@@ -371,8 +371,7 @@ module ax_chip #(
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
     .cadc_hemi_i     (wdata_q[0]),
-    .cadc_snap_o     (cadc_vsnap),
-    .v_o             (dbg_membrane)
+    .cadc_snap_o     (cadc_vsnap)
   );
 
   // ---------------------------------------------------------------------------

@@ -67,9 +67,7 @@ module ax_neuron_array
   output logic [31:0] madc_v_o,       // valid the cycle after madc_take_i
   input  logic        cadc_take_i,    // snapshot one hemisphere's membranes
   input  logic        cadc_hemi_i,
-  output logic [31:0] cadc_snap_o [NeuronsPerHemi],
-  // membrane state words (Q14 mV), for the debug backdoor only
-  output logic [31:0] v_o [2*NeuronsPerHemi]
+  output logic [31:0] cadc_snap_o [NeuronsPerHemi]
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   localparam int unsigned FifoDepth  = 64;
@@ -168,7 +166,9 @@ module ax_neuron_array
   // Hot state: membrane (Q14 mV), synaptic currents (Q14 mV), refractory
   // counters, spike counters, temporal-noise generators, spike queue.
   // ---------------------------------------------------------------------------
-  logic [31:0] v_q    [NumNeurons];
+  // DEBUG BACKDOOR (axsim_debug_membrane reads v_q by its verilated name; an
+  // array port would cost a copy of all membranes every cycle)
+  logic [31:0] v_q    [NumNeurons] /* verilator public_flat_rd */;
   logic [31:0] ie_q   [NumNeurons];
   logic [31:0] ii_q   [NumNeurons];
   logic [31:0] refr_q [NumNeurons];
@@ -408,6 +408,5 @@ module ax_neuron_array
   assign madc_v_o      = madc_v_q;
   assign cnt_rdata_o   = cnt_rd_q;
   assign cadc_snap_o   = cadc_snap_q;
-  assign v_o           = v_q;
 
 endmodule
