@@ -2,7 +2,8 @@
  * the C reference bit for bit (noise off, fixed-pattern noise on and modelled),
  * synaptic events move the membrane as documented (excitatory row up,
  * inhibitory row down), labels select synapses, axonal delays shift arrival
- * by exactly d cycles, on-chip routing drives a neuron in the other
+ * by exactly d cycles, a joined column sums both arrays into its top neuron
+ * and silences the bottom one, on-chip routing drives a neuron in the other
  * hemisphere, and the CADC and MADC read what the membrane holds. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -123,6 +124,65 @@ static void test_psp_and_labels(void **state)
         lt_run(c.h, 4000); /* back near rest */
         assert_true(abs(ct_vm(&c, n) - rest) < (1 << 12));
     }
+    ct_close(&c);
+}
+
+/* Joined column (NRN_CFG[17] of top neuron n): an event on the bottom array
+ * and one on the top array of column n both reach neuron n (its PSP follows
+ * the reference with the sum of the two amplitudes and neuron n's gain); the
+ * bottom neuron of the column gets no input and never spikes, and spikes
+ * again once the column is split. */
+static void test_joined_column(void **state)
+{
+    (void)state;
+    ct_chip c;
+    ct_open(&c, DIE, 1, 1.0, 0.0);
+    unsigned codes[AXSIM_REF_NPARAMS];
+    axsim_ref_params p, pb;
+    const unsigned n = 5, nb = 32 + 5, drv = 2, w0 = 30, w1 = 20;
+    const unsigned nn[2] = {n, nb};
+    setup_neuron(&c, n, codes, &p);
+    setup_neuron(&c, nb, codes, &pb);
+    ct_set_driver(&c, 0, drv, 0, 1, 0); /* row 4 of both arrays excitatory */
+    ct_set_driver(&c, 1, drv, 0, 1, 0);
+    ct_set_synapse(&c, 0, 2 * drv, n, w0, 7);
+    ct_set_synapse(&c, 1, 2 * drv, n, w1, 7);
+    ct_write(&c, CT_NRN_CFG + n, 1u << 17);
+    ct_reset_all(&c);
+    lt_run(c.h, 4000);
+    const int32_t rest = ct_vm(&c, n), rest_b = ct_vm(&c, nb);
+    assert_int_equal(rest, (int32_t)ct_ref_rest(&p, 20000));
+    assert_int_equal(rest_b, (int32_t)ct_ref_rest(&pb, 20000));
+    uint32_t ins[2];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_inject(ins, 2, &pos, CT_LABEL(drv, 7, 1, 1)), AX_OK);
+    ct_program_later(&c, ins, pos);
+    static int32_t tr[2 * TRACE];
+    ct_trace(&c, nn, 2, TRACE, tr);
+    assert_int_equal(tr[0], rest);
+    assert_int_equal(departure(tr, 2, 1, TRACE, rest_b), -1); /* the bottom neuron: nothing */
+    int j = departure(tr, 2, 0, TRACE, rest);
+    assert_true(j >= 0);
+    uint32_t amp = axsim_ref_syn_amp(c.o.die_seed, c.fpn, 0, 2 * drv, n, w0) +
+                   axsim_ref_syn_amp(c.o.die_seed, c.fpn, 1, 2 * drv, n, w1);
+    axsim_ref_neuron s = {(uint32_t)rest, 0, 0, 0};
+    axsim_ref_neuron_step(&s, &p, amp, 0, 0, 0, 1, NULL);
+    for (int i = j; i < TRACE; i++) {
+        assert_int_equal(tr[2 * i], (int32_t)s.v);
+        axsim_ref_neuron_step(&s, &p, 0, 0, 0, 0, 1, NULL);
+    }
+    /* a bottom neuron whose leak is above its threshold stays silent while joined */
+    unsigned hot[AXSIM_REF_NPARAMS];
+    ct_default_codes(hot);
+    hot[AXSIM_REF_LEAK] = 800;
+    hot[AXSIM_REF_THRESH] = 500;
+    ct_set_codes(&c, nb, hot);
+    ct_write(&c, CT_SPIKE_CNT + nb, 0);
+    lt_run(c.h, 3000);
+    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + nb), 0);
+    ct_write(&c, CT_NRN_CFG + n, 0);
+    lt_run(c.h, 3000);
+    assert_true(ct_read(&c, CT_SPIKE_CNT + nb) > 3);
     ct_close(&c);
 }
 
@@ -269,7 +329,6 @@ static void test_adcs(void **state)
     ct_close(&c);
 }
 
-
 /* Correlation sensors: an input event makes the neuron spike k cycles after
  * it arrived; the synapse's causal sensor then holds K(k) (reference kernel),
  * read through the CADC; the anti-causal one stays 0; CORR_RESET clears. */
@@ -335,8 +394,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_membrane_matches_ref), cmocka_unit_test(test_psp_and_labels),
-        cmocka_unit_test(test_axonal_delay),         cmocka_unit_test(test_onchip_routing),
-        cmocka_unit_test(test_adcs),                 cmocka_unit_test(test_correlation),
+        cmocka_unit_test(test_joined_column),        cmocka_unit_test(test_axonal_delay),
+        cmocka_unit_test(test_onchip_routing),       cmocka_unit_test(test_adcs),
+        cmocka_unit_test(test_correlation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
