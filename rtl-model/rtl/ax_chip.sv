@@ -316,8 +316,8 @@ module ax_chip #(
   logic [9:0]  head_lost_n;
   logic        madc_take;
   logic [31:0] madc_v;
-  logic [31:0] cadc_vsnap [NeuronsPerHemi];
-  logic [31:0] cadc_csnap [NeuronsPerHemi];
+  logic [7:0]  cadc_vcode [NeuronsPerHemi];
+  logic [7:0]  cadc_ccode [NeuronsPerHemi];
   logic        cadc_take_v, cadc_take_c;
   // DEBUG BACKDOOR (axsim_debug_membrane): the membrane state words (Q14 mV)
   // are u_neurons.v_q (public, read by the harness).
@@ -371,7 +371,7 @@ module ax_chip #(
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
     .cadc_hemi_i     (wdata_q[0]),
-    .cadc_snap_o     (cadc_vsnap)
+    .cadc_code_o     (cadc_vcode)
   );
 
   // ---------------------------------------------------------------------------
@@ -477,7 +477,7 @@ module ax_chip #(
     .snap_hemi_i   (wdata_q[0]),
     .snap_row_i    (wdata_q[23:16]),
     .snap_acausal_i(wdata_q[5:4] == 2'(CadcAcausal)),
-    .snap_o        (cadc_csnap),
+    .snap_code_o   (cadc_ccode),
     .idle_o        (syn_idle),
     .drops_o       (syn_drops)
   );
@@ -567,8 +567,10 @@ module ax_chip #(
   assign madc_cycle_o  = madc_cycle_q;
 
   // ---------------------------------------------------------------------------
-  // CADC: the cycle after a command, every channel of the hemisphere converts
-  // the snapshot (membranes, one row's correlation sensors, or the reference).
+  // CADC: the cycle after a command, every channel of the hemisphere takes its
+  // conversion of the snapshot (membranes and one row's correlation sensors
+  // are converted by the neuron and synapse arrays when the command executes,
+  // so only 8-bit codes cross their ports) or converts the reference source.
   // Written with blocking assignments in a loop: this block is the only
   // writer; the register read of the results happens cycles later.
   // ---------------------------------------------------------------------------
@@ -596,12 +598,14 @@ module ax_chip #(
       if (conv_q) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           unique case (conv_src_q)
-            CadcMembrane:            x = cadc_vsnap[c];
-            CadcCausal, CadcAcausal: x = cadc_csnap[c] << 10;  // Q4 sensor units -> Q14
-            default:                 x = 32'(glb_q[GlbCadcRef]) << VFrac;
+            CadcMembrane:            cadc_res_q[conv_hemi_q][c] = cadc_vcode[c];
+            CadcCausal, CadcAcausal: cadc_res_q[conv_hemi_q][c] = cadc_ccode[c];
+            default: begin
+              x = 32'(glb_q[GlbCadcRef]) << VFrac;
+              cadc_res_q[conv_hemi_q][c] =
+                cadc_convert(die_seed_i, fpn_scale_i, 32'(conv_hemi_q) * 256 + c, x);
+            end
           endcase
-          cadc_res_q[conv_hemi_q][c] =
-            cadc_convert(die_seed_i, fpn_scale_i, 32'(conv_hemi_q) * 256 + c, x);
         end
       end
     end

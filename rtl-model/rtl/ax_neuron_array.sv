@@ -8,12 +8,12 @@
 //
 // Simulation-speed structure (see docs/chip.md, "RTL structure"): the hot
 // per-neuron state is updated in one loop (step_neurons, written so that the
-// C++ compiler vectorizes it) with blocking assignments to array elements (Verilator 5.006 rejects non-blocking assignments to
-// arrays inside loops, BLKLOOPINIT, and a d/q copy of every array costs a
-// memcpy a cycle). Each such array has this block as its only writer and
+// C++ compiler vectorizes it) with blocking assignments to array elements
+// (Verilator 5.006 rejects non-blocking assignments to arrays inside loops,
+// BLKLOOPINIT, and a d/q copy of every array costs a memcpy a cycle). Each such array has this block as its only writer and
 // reader; everything other blocks see leaves it through non-blocking
 // registers (head_*_q, madc_v_q, cnt_rd_q) or is read a cycle later
-// (cadc_snap_q), so there is no race.
+// (cadc_code_q), so there is no race.
 module ax_neuron_array
   import ax_chip_pkg::*;
 #(
@@ -65,9 +65,9 @@ module ax_neuron_array
   input  logic        madc_take_i,    // sample the membrane of madc_sel_i
   input  logic [8:0]  madc_sel_i,
   output logic [31:0] madc_v_o,       // valid the cycle after madc_take_i
-  input  logic        cadc_take_i,    // snapshot one hemisphere's membranes
+  input  logic        cadc_take_i,    // convert one hemisphere's membranes (CADC)
   input  logic        cadc_hemi_i,
-  output logic [31:0] cadc_snap_o [NeuronsPerHemi]
+  output logic [7:0]  cadc_code_o [NeuronsPerHemi]  // CADC codes, valid the next cycle
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   localparam int unsigned FifoDepth  = 64;
@@ -189,7 +189,9 @@ module ax_neuron_array
   logic [31:0] fifo_cy_q  [FifoDepth];
   logic [5:0]  fifo_rd_q;
   logic [6:0]  fifo_n_q;
-  logic [31:0] cadc_snap_q [NeuronsPerHemi];
+  // CADC codes of the membranes at the last cadc_take_i: converted here, so
+  // 8-bit codes cross the port (an array port is copied every cycle)
+  logic [7:0]  cadc_code_q [NeuronsPerHemi];
   logic        nz_init_q;
 
   logic        head_valid_q;
@@ -300,7 +302,7 @@ module ax_neuron_array
         fifo_cy_q[k] = 32'd0;
       end
       for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
-        cadc_snap_q[k] = 32'd0;
+        cadc_code_q[k] = 8'd0;
       end
       fifo_rd_q    = 6'd0;
       fifo_n_q     = 7'd0;
@@ -320,7 +322,8 @@ module ax_neuron_array
       cnt_rd_q <= cnt_q[nrn];
       if (cadc_take_i) begin
         for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
-          cadc_snap_q[k] = v_q[(cadc_hemi_i ? NeuronsPerHemi : 0) + k];
+          cadc_code_q[k] = cadc_convert(die_seed_i, fpn_scale_i, (cadc_hemi_i ? 256 : 0) + k,
+                                        v_q[(cadc_hemi_i ? NeuronsPerHemi : 0) + k]);
         end
       end
       // the head shown this cycle has been consumed
@@ -407,6 +410,6 @@ module ax_neuron_array
   assign head_lost_n_o = lost_q;
   assign madc_v_o      = madc_v_q;
   assign cnt_rdata_o   = cnt_rd_q;
-  assign cadc_snap_o   = cadc_snap_q;
+  assign cadc_code_o   = cadc_code_q;
 
 endmodule

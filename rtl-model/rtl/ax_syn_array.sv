@@ -54,11 +54,11 @@ module ax_syn_array
   input  logic [9:0]  tau_a_i,
   input  logic [9:0]  amp_c_i,
   input  logic [9:0]  amp_a_i,
-  input  logic        snap_take_i,    // copy one row's sensors for the CADC
+  input  logic        snap_take_i,    // convert one row's sensors (CADC)
   input  logic        snap_hemi_i,
   input  logic [7:0]  snap_row_i,
   input  logic        snap_acausal_i,
-  output logic [31:0] snap_o [NeuronsPerHemi],  // Q4 sensor values
+  output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
   // status
   output logic        idle_o,
   output logic [15:0] drops_o
@@ -175,7 +175,9 @@ module ax_syn_array
   logic [31:0] cacc_q  [2][RowsPerHemi][NeuronsPerHemi];
   logic [31:0] tpre_q  [2][RowsPerHemi][NeuronsPerHemi];  // cycle of the last pre event, 0: none
   logic [31:0] tpost_q [2][NeuronsPerHemi];               // cycle of the last post spike, 0: none
-  logic [31:0] snap_q  [NeuronsPerHemi];
+  // CADC codes of the last snapshot row (converted here: 8-bit codes cross the
+  // port, which is copied every cycle)
+  logic [7:0]  snap_q  [NeuronsPerHemi];
 
   function automatic logic [15:0] sat_add(input logic [15:0] a, input logic [15:0] b);
     logic [16:0] s;
@@ -189,7 +191,7 @@ module ax_syn_array
   // delivers and schedules, then register writes take effect.
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_mem
     logic [12:0] ent;
-    logic [31:0] acc, tc;
+    logic [31:0] acc, tc, sx;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
     int unsigned r;
@@ -218,7 +220,7 @@ module ax_syn_array
         occ_q[h] = 16'd0;
       end
       for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-        snap_q[c] = 32'd0;
+        snap_q[c] = 8'd0;
       end
       drops_q = 16'd0;
     end else begin
@@ -226,7 +228,9 @@ module ax_syn_array
       if (snap_take_i) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           acc = cacc_q[snap_hemi_i][srow][c];
-          snap_q[c] = snap_acausal_i ? {16'd0, acc[31:16]} : {16'd0, acc[15:0]};
+          // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
+          sx = (snap_acausal_i ? {16'd0, acc[31:16]} : {16'd0, acc[15:0]}) << 10;
+          snap_q[c] = cadc_convert(die_seed_i, fpn_scale_i, 32'(snap_hemi_i) * 256 + c, sx);
         end
       end
       if (corr_clr_i) begin
@@ -322,6 +326,6 @@ module ax_syn_array
     end
   end
 
-  assign snap_o = snap_q;
+  assign snap_code_o = snap_q;
 
 endmodule
