@@ -196,6 +196,8 @@ typedef struct run_ctx {
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
     int err;     /* first problem seen in the records */
+    /* progress: experiment time of the finished trials and of the current one */
+    uint64_t trials_done, trial_now, total;
 } run_ctx;
 
 static void run_error(run_ctx *c, int status)
@@ -293,6 +295,31 @@ static void on_other(run_ctx *c, const ax_record *rec)
     }
 }
 
+/* Moves the progress on: TRIAL starts a new trial (time 0); the time before
+ * the program's first TIMER_RESET belongs to no trial of it. */
+static void track_time(run_ctx *c, const ax_record *rec)
+{
+    if (rec->type == AX_REC_TRIAL) {
+        if (c->r->trials > 1)
+            c->trials_done += c->trial_now;
+        c->trial_now = 0;
+    } else if (rec->time > c->trial_now) {
+        c->trial_now = rec->time;
+    }
+}
+
+static void report_progress(ax_device *d, const run_ctx *c)
+{
+    uint64_t done = c->done ? c->total : c->trials_done + c->trial_now;
+    d->progress(d->progress_ctx, done < c->total ? done : c->total, c->total);
+}
+
+void ax_set_progress(ax_device *d, ax_progress_fn fn, void *ctx)
+{
+    d->progress = fn;
+    d->progress_ctx = ctx;
+}
+
 /* The device's DATA sink: decodes every record (the reference time runs on
  * between runs) and hands them to the run in progress, if any. */
 void ax_device_sink(void *ctx, const ax_frame *f)
@@ -318,7 +345,10 @@ void ax_device_sink(void *ctx, const ax_frame *f)
             on_read(c, &rec);
         else
             on_other(c, &rec);
+        track_time(c, &rec);
     }
+    if (c && d->progress)
+        report_progress(d, c);
 }
 
 static int result_prepare(ax_result *r, const ax_program *p)
@@ -388,7 +418,7 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
     int ret = result_prepare(r, p);
     if (ret < 0)
         return ret;
-    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
+    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1, .total = p->trials_cycles + p->trial_max};
     d->run = &c;
     /* Twice the bound, plus the link's own patience, in device time. */
     d->link.deadline_us = ax_transport_now_us(d->link.tr) +
