@@ -230,8 +230,8 @@ static void on_read(run_ctx *c, const ax_record *rec)
             r->error_code = rec->status;
             r->error_offset = rec->ticket;
         }
-        run_error(c, ax_fail(AX_E_REMOTE, "the board refused read ticket %u at 0x%06x (code %u)",
-                             rec->ticket, t->addr, rec->status));
+        run_error(c, ax_fail(AX_E_REMOTE, "the board refused read ticket %u at 0x%06x: %s",
+                             rec->ticket, t->addr, ax_error_code_str(rec->status)));
     }
 }
 
@@ -283,9 +283,13 @@ static void on_other(run_ctx *c, const ax_record *rec)
             r->error_offset = rec->offset;
             r->error_word = rec->word;
         }
-        run_error(c, ax_fail(AX_E_REMOTE,
-                             "the board rejected a command frame: error %u at word %u (0x%08x)",
-                             rec->code, rec->offset, rec->word));
+        if (rec->offset == 0xFFFFFFFFu) /* a register write the chip's bus refused */
+            run_error(c, ax_fail(AX_E_REMOTE, "a register write at 0x%06x failed on the chip: %s",
+                                 rec->word, ax_error_code_str(rec->code)));
+        else
+            run_error(c, ax_fail(AX_E_REMOTE,
+                                 "the board rejected a command frame: %s, at word %u (0x%08x)",
+                                 ax_error_code_str(rec->code), rec->offset, rec->word));
         break;
     case AX_REC_TRIAL:
         r->trials++;
