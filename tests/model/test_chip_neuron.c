@@ -15,7 +15,7 @@
 
 #include "chip_testlib.h"
 
-#define DIE 0x5EEDull
+#define DIE   0x5EEDull
 #define TRACE 800
 
 /* First index >= from where trace[i*k+j] != v, or -1. */
@@ -84,7 +84,7 @@ static void test_psp_and_labels(void **state)
     axsim_ref_params p;
     const unsigned n = 5, drv = 2, w = 40;
     setup_neuron(&c, n, codes, &p);
-    ct_set_driver(&c, 0, drv, 0, 1, 2);             /* row 4 exc, row 5 inh */
+    ct_set_driver(&c, 0, drv, 0, 1, 2); /* row 4 exc, row 5 inh */
     ct_set_synapse(&c, 0, 2 * drv, n, w, 7);
     ct_set_synapse(&c, 0, 2 * drv + 1, n, w, 9);
     const int32_t rest = (int32_t)ct_ref_rest(&p, 20000);
