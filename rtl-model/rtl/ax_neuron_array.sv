@@ -10,10 +10,10 @@
 // per-neuron state is updated in one loop (step_neurons, written so that the
 // C++ compiler vectorizes it) with blocking assignments to array elements
 // (Verilator 5.006 rejects non-blocking assignments to arrays inside loops,
-// BLKLOOPINIT, and a d/q copy of every array costs a memcpy a cycle). Each such array has this block as its only writer and
-// reader; everything other blocks see leaves it through non-blocking
-// registers (head_*_q, madc_v_q, cnt_rd_q) or is read a cycle later
-// (cadc_code_q), so there is no race.
+// BLKLOOPINIT, and a d/q copy of every array costs a memcpy a cycle). Each
+// such array has this block as its only writer and reader; everything other
+// blocks see leaves it through non-blocking registers (head_*_q, madc_v_q,
+// cnt_rd_q) or is read a cycle later (cadc_code_q), so there is no race.
 module ax_neuron_array
   import ax_chip_pkg::*;
 #(
