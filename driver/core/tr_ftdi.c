@@ -41,10 +41,17 @@ static uint64_t mono_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* libftdi's negative codes at our border. */
+/* libftdi's negative codes at our border. libftdi 1.5 reports a failed bulk
+ * write as -1 whatever libusb said (a read passes libusb's code through), so
+ * after a failure a GET_STATUS request on the same handle tells an unplugged
+ * board (LIBUSB_ERROR_NO_DEVICE) from other I/O errors. */
 static int ftdi_status(struct ftdi_context *f, int r, const char *what)
 {
-    int s = r == -666 ? AX_E_DISCONNECTED : AX_E_IO;
+    uint8_t st[2];
+    bool gone = r == -666 || r == LIBUSB_ERROR_NO_DEVICE ||
+                (f->usb_dev && libusb_control_transfer(f->usb_dev, 0x80, 0, 0, 0, st, 2, 100) ==
+                                   LIBUSB_ERROR_NO_DEVICE);
+    int s = gone ? AX_E_DISCONNECTED : AX_E_IO;
     return ax_fail(s, "ftdi: %s: %s", what, ftdi_get_error_string(f));
 }
 
