@@ -9,7 +9,8 @@
  * Debian's libftdi 1.5 fails ftdi_readstream unless usb_read_timeout is under
  * 1000 ms; this transport reads with ftdi_read_data and a 100 ms USB timeout,
  * and loops until the caller's timeout (wall time).
- * NOT YET TESTED against a device or umockdev (docs/driver.md).
+ * Tested through real libftdi/libusb against a umockdev FT2232H fake bridged
+ * to the simulated board (tests/driver/usbfake.c), not yet against a board.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ftdi.h>
