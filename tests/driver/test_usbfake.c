@@ -212,10 +212,12 @@ static const char *after_device(const char *json)
     return s ? s : "";
 }
 
-/* The device goes away after ~2 KB more OUT bytes, in the middle of a long
- * program: the run fails cleanly (AX_E_DISCONNECTED) within seconds, close
- * returns, and a new open finds no board. */
-static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char *uri)
+/* The device goes away in the middle of a long program, after ~2 KB more
+ * OUT bytes (in_side false: while the host writes) or ~3 KB more IN bytes
+ * (in_side true: while the host waits for data): the run fails cleanly
+ * (AX_E_DISCONNECTED) within seconds, close returns, and a new open finds
+ * no board. */
+static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char *uri, bool in_side)
 {
     usbfake *f;
     CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
@@ -228,7 +230,10 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
     }
     usbfake_stats st;
     usbfake_get_stats(f, &st);
-    usbfake_unplug_after(f, st.out_bytes + 2000);
+    if (in_side)
+        usbfake_unplug_after_in(f, st.in_bytes + 3000);
+    else
+        usbfake_unplug_after(f, st.out_bytes + 2000);
     ax_program *p;
     ax_result res;
     ax_result_init(&res);
@@ -242,7 +247,8 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
     double t = now_s() - t0;
     CHECK(r == AX_E_DISCONNECTED, "run after unplug: %d (%s)", r, ax_strerror(r));
     CHECK(t < 5.0, "the failed run took %.2f s", t);
-    printf("unplug: run failed after %.3f s with %s: %s\n", t, ax_strerror(r), ax_error_detail());
+    printf("unplug (%s): run failed after %.3f s with %s: %s\n", in_side ? "IN" : "OUT", t,
+           ax_strerror(r), ax_error_detail());
     CHECK(ax_reg_write(d, AX_REG_SCRATCH, 1) < 0, "a write after unplug succeeded");
     t0 = now_s();
     ax_close(d);
@@ -336,10 +342,20 @@ int main(int argc, char **argv)
         CHECK(strstr(a, "\"die_seed\":9") && !strcmp(after_device(a), after_device(b)),
               "axon info: %s vs sim: %s", a, b);
         printf("axon info --json: %s", a);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "'%s' list --json", argv[2]);
+        FILE *p = popen(cmd, "r");
+        size_t n = p ? fread(a, 1, sizeof a - 1, p) : 0;
+        a[n] = 0;
+        CHECK(p && pclose(p) == 0, "axon list failed");
+        const char *want =
+            ftdi ? "\"uri\":\"ftdi:0403:6010?serial=" SERIAL "\"" : "\"uri\":\"usb:0403:601f\"";
+        CHECK(strstr(a, want) != NULL, "axon list --json does not show %s: %s", want, a);
     }
     usbfake_stop(f);
 
-    unplug_case(kind, &opt, uri);
+    unplug_case(kind, &opt, uri, false);
+    unplug_case(kind, &opt, uri, true);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
     return failures ? 1 : 0;

@@ -23,7 +23,7 @@
 /* While an IN URB waits, a reap runs the board: up to REAP_IDLE_CYCLES for
  * the first byte, then on in chunks until the URB is full, the board has been
  * quiet for REAP_QUIET_CYCLES or REAP_BUDGET_CYCLES have passed. */
-#define REAP_IDLE_CYCLES   2500u /* 20 us */
+#define REAP_IDLE_CYCLES   625u /* 5 us */
 #define REAP_CHUNK_CYCLES  125u
 #define REAP_QUIET_CYCLES  250u
 #define REAP_BUDGET_CYCLES 125000u /* 1 ms */
@@ -74,8 +74,9 @@ struct usbfake {
     fake_urb *pending; /* submitted, not complete, submission order */
     fake_urb *done;    /* complete, not reaped, completion order */
     char serial[64];
-    uint64_t unplug_after;   /* 0: never */
-    uint64_t ft601_sessions; /* read requests not yet answered */
+    uint64_t unplug_after;    /* OUT bytes; 0: never */
+    uint64_t unplug_after_in; /* IN bytes; 0: never */
+    uint64_t ft601_sessions;  /* read requests not yet answered */
     usbfake_stats st;
 };
 
@@ -404,6 +405,10 @@ static void bulk_in(usbfake *f)
         u = u->next;
     if (!u)
         return;
+    if (f->unplug_after_in && f->st.in_bytes >= f->unplug_after_in) {
+        unplug_locked(f);
+        return;
+    }
     bool ftdi = f->kind == USBFAKE_FT2232H;
     if ((ftdi && u->ep != 0x81) || (!ftdi && u->ep != 0x82))
         return; /* nothing ever arrives on the other pipes */
@@ -722,6 +727,13 @@ void usbfake_unplug_after(usbfake *f, uint64_t out_bytes)
     pthread_mutex_unlock(&f->lock);
     if (gone)
         umockdev_testbed_remove_device(f->bed, "/sys" SYSPATH);
+}
+
+void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes)
+{
+    pthread_mutex_lock(&f->lock);
+    f->unplug_after_in = in_bytes;
+    pthread_mutex_unlock(&f->lock);
 }
 
 void usbfake_get_stats(usbfake *f, usbfake_stats *s)

@@ -60,6 +60,10 @@ int usbfake_start(usbfake_kind kind, const axsim_options *opt, const char *seria
  * ioctl fails with ENODEV, and the device leaves the testbed. */
 void usbfake_unplug_after(usbfake *f, uint64_t out_bytes);
 
+/* Unplugs the device at the first bulk IN reap after the host has received
+ * at least this many bytes (the host waiting for data when it goes). */
+void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes);
+
 void usbfake_get_stats(usbfake *f, usbfake_stats *s);
 
 /* The simulated board's cycle count (for tests; the board is stepped only by
