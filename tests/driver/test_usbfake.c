@@ -256,6 +256,7 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
     CHECK(t < 2.0, "close took %.2f s", t);
     usbfake_get_stats(f, &st);
     CHECK(st.unplugged, "not unplugged");
+    CHECK(st.in_flight == 0, "%u URBs left in flight after close", st.in_flight);
     usbfake_unplug_after(f, 0); /* the device leaves the testbed */
     d = NULL;
     r = ax_open(uri, &d);
@@ -326,6 +327,7 @@ int main(int argc, char **argv)
     CHECK(fake.link.bad_frames == 0, "bad frames over the fake");
     CHECK(st.bad_requests == 0 && st.wrong_mode == 0, "the transport misused the bridge");
     CHECK(st.claimed == 0, "interfaces still claimed after close: %x", st.claimed);
+    CHECK(st.in_flight == 0, "%u URBs left in flight after close", st.in_flight);
     CHECK(st.in_bytes > 3200 * 4, "only %llu bytes came in", (unsigned long long)st.in_bytes);
     if (ftdi) {
         CHECK(st.bitmode == 0, "bit mode 0x%02x after close (BITMODE_RESET expected)", st.bitmode);
@@ -333,6 +335,8 @@ int main(int argc, char **argv)
         CHECK(st.purges >= 2, "purges %llu", (unsigned long long)st.purges);
     } else {
         CHECK(st.read_requests >= st.in_urbs, "IN transfers without read requests");
+        /* Four IN transfers are always in flight; close cancels them. */
+        CHECK(st.cancelled >= 4, "only %llu URBs cancelled", (unsigned long long)st.cancelled);
     }
 
     if (argc > 2) {

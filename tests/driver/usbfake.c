@@ -739,6 +739,11 @@ void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes)
 void usbfake_get_stats(usbfake *f, usbfake_stats *s)
 {
     pthread_mutex_lock(&f->lock);
+    f->st.in_flight = 0; /* every client's, closed ones included */
+    for (fake_urb *u = f->pending; u; u = u->next)
+        f->st.in_flight++;
+    for (fake_urb *u = f->done; u; u = u->next)
+        f->st.in_flight++;
     *s = f->st;
     pthread_mutex_unlock(&f->lock);
 }

@@ -43,6 +43,7 @@ typedef struct usbfake_stats {
     uint64_t unknown_ioctls; /* usbdevfs ioctls the fake does not implement */
     uint64_t submits, reaps; /* SUBMITURB and REAPURB(NDELAY) ioctls */
     uint64_t handler_us;     /* wall time spent in the ioctl handler (board steps included) */
+    unsigned in_flight;      /* URBs submitted and not yet reaped (by any client) */
     unsigned bitmode;        /* FTDI: last SET_BITMODE mode (0 reset, 0x40 sync FIFO) */
     unsigned latency_ms;     /* FTDI: latency timer */
     unsigned claimed;        /* interfaces claimed now (bit mask) */
