@@ -4,9 +4,11 @@
  * the fake and over sim: with the same board options and must give the same
  * numbers: identification, registers, synapse rows, a playback program with
  * recorded spikes, a burst of 3200 register words (many 512-byte FTDI
- * packets), `axon info --json` from a child process. Then a device unplugged
- * in the middle of a run: a clean error within seconds, no hang on close,
- * and a new open says the board is gone.
+ * packets), `axon info --json` and `axon list --json` from child processes.
+ * Then a device unplugged in the middle of a run (while the host writes, and
+ * while it waits for data): a clean error within seconds, no hang on close,
+ * and a new open says the board is gone. Then a board that stalls behind a
+ * live bridge: AX_E_TIMEOUT, recovery by HELLO.
  *
  * Runs under umockdev-wrapper (LD_PRELOAD of libumockdev-preload.so).
  * usage: test_usbfake ftdi|usb [AXON_BINARY]   (exit 77: skipped) */
@@ -269,6 +271,48 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
     usbfake_stop(f);
 }
 
+/* The board stalls behind a live bridge: a register read fails with
+ * AX_E_TIMEOUT within the link's patience (default retries), close does not
+ * hang; after the board is back, HELLO recovers the link and the register
+ * written before the stall reads back. */
+static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *uri)
+{
+    usbfake *f;
+    CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
+    ax_device *d = NULL;
+    int r = ax_open(uri, &d);
+    CHECK(r == AX_OK, "open %s: %d", uri, r);
+    if (r < 0) {
+        usbfake_stop(f);
+        return;
+    }
+    CHECK(ax_reg_write(d, AX_REG_SCRATCH, 0x5EED5EED) == AX_OK, "write before the stall");
+    usbfake_freeze(f, true);
+    uint32_t v = 0;
+    double t0 = now_s();
+    r = ax_reg_read(d, AX_REG_SCRATCH, &v);
+    double t = now_s() - t0;
+    printf("stall: read failed after %.3f s with %s: %s\n", t, ax_strerror(r), ax_error_detail());
+    CHECK(r == AX_E_TIMEOUT, "read from a stalled board: %d (%s)", r, ax_strerror(r));
+    CHECK(t < 10.0, "the stalled read took %.2f s", t);
+    usbfake_freeze(f, false);
+    CHECK((r = ax_hello(d)) == AX_OK, "HELLO after the stall: %d", r);
+    v = 0;
+    CHECK((r = ax_reg_read(d, AX_REG_SCRATCH, &v)) == AX_OK, "read after recovery: %d", r);
+    CHECK(v == 0x5EED5EED, "SCRATCH after recovery: %08x", v);
+    usbfake_freeze(f, true);
+    t0 = now_s();
+    ax_close(d); /* with the board stalled again */
+    t = now_s() - t0;
+    CHECK(t < 2.0, "close took %.2f s", t);
+    usbfake_stats st;
+    usbfake_get_stats(f, &st);
+    CHECK(st.dropped > 0, "nothing was dropped while frozen");
+    CHECK(st.in_flight == 0 && st.claimed == 0, "%u URBs in flight, interfaces %x after close",
+          st.in_flight, st.claimed);
+    usbfake_stop(f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "ftdi") && strcmp(argv[1], "usb"))) {
@@ -360,6 +404,7 @@ int main(int argc, char **argv)
 
     unplug_case(kind, &opt, uri, false);
     unplug_case(kind, &opt, uri, true);
+    stall_case(kind, &opt, uri);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
     return failures ? 1 : 0;

@@ -76,6 +76,7 @@ struct usbfake {
     char serial[64];
     uint64_t unplug_after;    /* OUT bytes; 0: never */
     uint64_t unplug_after_in; /* IN bytes; 0: never */
+    bool frozen;              /* usbfake_freeze */
     uint64_t ft601_sessions;  /* read requests not yet answered */
     usbfake_stats st;
 };
@@ -383,6 +384,8 @@ static void bulk_out(usbfake *f, fake_urb *u, const uint8_t *b)
                (f->kind == USBFAKE_FT2232H && u->ep == 0x02)) {
         if (f->kind == USBFAKE_FT2232H && f->st.bitmode != 0x40) {
             f->st.wrong_mode += (uint64_t)n;
+        } else if (f->frozen) {
+            f->st.dropped += (uint64_t)n;
         } else if (board_write(f, b, (size_t)n) < 0) {
             complete_pending(f, u, -EPROTO, 0);
             return;
@@ -414,7 +417,9 @@ static void bulk_in(usbfake *f)
         return; /* nothing ever arrives on the other pipes */
     if (!ftdi && f->ft601_sessions == 0)
         return; /* the FT601 sends only what a read request asked for */
-    if (ftdi && f->st.bitmode != 0x40) {
+    if (!ftdi && f->frozen)
+        return;
+    if (ftdi && (f->st.bitmode != 0x40 || f->frozen)) {
         if (mono_us() - u->t_submit_us >= (uint64_t)f->st.latency_ms * 1000u) {
             u->reply = malloc(2);
             u->reply[0] = FTDI_STATUS0, u->reply[1] = FTDI_STATUS1;
@@ -727,6 +732,13 @@ void usbfake_unplug_after(usbfake *f, uint64_t out_bytes)
     pthread_mutex_unlock(&f->lock);
     if (gone)
         umockdev_testbed_remove_device(f->bed, "/sys" SYSPATH);
+}
+
+void usbfake_freeze(usbfake *f, bool frozen)
+{
+    pthread_mutex_lock(&f->lock);
+    f->frozen = frozen;
+    pthread_mutex_unlock(&f->lock);
 }
 
 void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes)

@@ -44,6 +44,7 @@ typedef struct usbfake_stats {
     uint64_t submits, reaps; /* SUBMITURB and REAPURB(NDELAY) ioctls */
     uint64_t handler_us;     /* wall time spent in the ioctl handler (board steps included) */
     unsigned in_flight;      /* URBs submitted and not yet reaped (by any client) */
+    uint64_t dropped;        /* OUT bytes dropped while frozen */
     unsigned bitmode;        /* FTDI: last SET_BITMODE mode (0 reset, 0x40 sync FIFO) */
     unsigned latency_ms;     /* FTDI: latency timer */
     unsigned claimed;        /* interfaces claimed now (bit mask) */
@@ -64,6 +65,12 @@ void usbfake_unplug_after(usbfake *f, uint64_t out_bytes);
 /* Unplugs the device at the first bulk IN reap after the host has received
  * at least this many bytes (the host waiting for data when it goes). */
 void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes);
+
+/* A stalled board behind a live bridge: while frozen, the board is not
+ * stepped, bulk OUT bytes are dropped (counted in `dropped`) and nothing comes
+ * in (the FTDI still answers reads with status bytes after its latency
+ * timer; the FT601's IN transfers stay pending). */
+void usbfake_freeze(usbfake *f, bool frozen);
 
 void usbfake_get_stats(usbfake *f, usbfake_stats *s);
 
