@@ -8,7 +8,8 @@
  * Then a device unplugged in the middle of a run (while the host writes, and
  * while it waits for data): a clean error within seconds, no hang on close,
  * and a new open says the board is gone. Then a board that stalls behind a
- * live bridge: AX_E_TIMEOUT, recovery by HELLO.
+ * live bridge: AX_E_TIMEOUT, recovery by HELLO. Then a noisy wire (bit
+ * flips in the USB data): never a wrong value.
  *
  * Runs under umockdev-wrapper (LD_PRELOAD of libumockdev-preload.so).
  * usage: test_usbfake ftdi|usb [AXON_BINARY]   (exit 77: skipped) */
@@ -313,6 +314,71 @@ static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *
     usbfake_stop(f);
 }
 
+/* A noisy wire (one bit flipped in about 1 of 500 data bytes, both
+ * directions): 30 programs of 16 read-modify-write steps on SCRATCH. Every
+ * ticket is right or the run fails (then HELLO, and SCRATCH must lie
+ * between the values before and after the run: nothing ran twice); no
+ * wrong value is ever returned. */
+static void noisy_case(usbfake_kind kind, const axsim_options *opt, const char *uri)
+{
+    usbfake *f;
+    CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
+    ax_device *d = NULL;
+    int r = ax_open(uri, &d);
+    CHECK(r == AX_OK, "open %s: %d", uri, r);
+    if (r < 0) {
+        usbfake_stop(f);
+        return;
+    }
+    ax_link_set_timeout(d, 0, 100);
+    uint32_t v = 1000;
+    CHECK(ax_reg_write(d, AX_REG_SCRATCH, v) == AX_OK, "write");
+    usbfake_corrupt(f, 42, 1.0 / 500);
+    unsigned ok = 0, failed = 0, wrong = 0, checked = 0;
+    ax_program *p;
+    ax_result res;
+    ax_result_init(&res);
+    ax_program_new(&p);
+    for (unsigned run = 0; run < 30; run++) {
+        ax_program_clear(p);
+        for (uint32_t i = 0; i < 16; i++) {
+            ax_program_read(p, AX_REG_SCRATCH, 1);
+            ax_program_write(p, AX_REG_SCRATCH, v + i + 1);
+        }
+        if (ax_run(d, p, &res) == AX_OK) {
+            ok++;
+            for (uint32_t i = 0; i < 16; i++, checked++)
+                if (res.tickets[i].data[0] != v + i)
+                    wrong++;
+            v += 16;
+            continue;
+        }
+        failed++;
+        uint32_t now = 0;
+        for (int k = 0; k < 20; k++)
+            if (ax_hello(d) == AX_OK && ax_reg_read(d, AX_REG_SCRATCH, &now) == AX_OK)
+                break;
+        CHECK(now >= v && now <= v + 16, "SCRATCH %u after a failed run from %u", now, v);
+        v = now;
+    }
+    ax_link_stats ls;
+    ax_link_get_stats(d, &ls);
+    usbfake_stats st;
+    usbfake_get_stats(f, &st);
+    printf("noisy wire: %llu bits flipped; %u runs correct, %u failed and recovered, %u of %u "
+           "words wrong; link: resent %llu, bad frames %llu, nacks %llu, timeouts %llu\n",
+           (unsigned long long)st.flips, ok, failed, wrong, checked,
+           (unsigned long long)ls.cmd_resent, (unsigned long long)ls.bad_frames,
+           (unsigned long long)ls.nacks, (unsigned long long)ls.timeouts);
+    CHECK(wrong == 0, "%u wrong words", wrong);
+    CHECK(st.flips > 0 && ls.bad_frames + ls.nacks > 0, "the noise was never seen");
+    CHECK(ok >= 15, "only %u of 30 runs correct", ok);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+    usbfake_stop(f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "ftdi") && strcmp(argv[1], "usb"))) {
@@ -405,6 +471,7 @@ int main(int argc, char **argv)
     unplug_case(kind, &opt, uri, false);
     unplug_case(kind, &opt, uri, true);
     stall_case(kind, &opt, uri);
+    noisy_case(kind, &opt, uri);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
     return failures ? 1 : 0;

@@ -77,6 +77,8 @@ struct usbfake {
     uint64_t unplug_after;    /* OUT bytes; 0: never */
     uint64_t unplug_after_in; /* IN bytes; 0: never */
     bool frozen;              /* usbfake_freeze */
+    uint64_t rng;             /* usbfake_corrupt: xorshift64 state */
+    uint64_t flip_threshold;  /* a byte flips when the next draw is below this; 0 off */
     uint64_t ft601_sessions;  /* read requests not yet answered */
     usbfake_stats st;
 };
@@ -255,6 +257,24 @@ static void unplug_locked(usbfake *f)
         complete_pending(f, f->pending, -ENODEV, 0);
 }
 
+static uint64_t next_rand(usbfake *f)
+{
+    f->rng ^= f->rng << 13;
+    f->rng ^= f->rng >> 7;
+    f->rng ^= f->rng << 17;
+    return f->rng;
+}
+
+/* usbfake_corrupt: flips one bit in some of the n bytes at p. */
+static void corrupt(usbfake *f, uint8_t *p, size_t n)
+{
+    for (size_t i = 0; f->flip_threshold && i < n; i++)
+        if (next_rand(f) < f->flip_threshold) {
+            p[i] ^= (uint8_t)(1u << (next_rand(f) & 7));
+            f->st.flips++;
+        }
+}
+
 /* Pushes host bytes into the board's bridge, stepping until it took them. */
 static int board_write(usbfake *f, const uint8_t *p, size_t len)
 {
@@ -386,10 +406,17 @@ static void bulk_out(usbfake *f, fake_urb *u, const uint8_t *b)
             f->st.wrong_mode += (uint64_t)n;
         } else if (f->frozen) {
             f->st.dropped += (uint64_t)n;
-        } else if (board_write(f, b, (size_t)n) < 0) {
-            complete_pending(f, u, -EPROTO, 0);
-            return;
         } else {
+            /* The wire's copy: the URB's buffer goes back to the host as it was. */
+            uint8_t *w = malloc((size_t)n);
+            memcpy(w, b, (size_t)n);
+            corrupt(f, w, (size_t)n);
+            int r = board_write(f, w, (size_t)n);
+            free(w);
+            if (r < 0) {
+                complete_pending(f, u, -EPROTO, 0);
+                return;
+            }
             f->st.out_bytes += (uint64_t)n;
         }
     } else {
@@ -458,6 +485,7 @@ static void bulk_in(usbfake *f)
             out[n] = FTDI_STATUS0, out[n + 1] = FTDI_STATUS1;
             int room = u->length - n - 2 < FTDI_PACKET - 2 ? u->length - n - 2 : FTDI_PACKET - 2;
             int k = axsim_read(f->board, out + n + 2, (size_t)room);
+            corrupt(f, out + n + 2, k > 0 ? (size_t)k : 0);
             n += 2 + (k > 0 ? k : 0);
             f->st.in_bytes += (uint64_t)(k > 0 ? k : 0);
             if (k < FTDI_PACKET - 2)
@@ -468,6 +496,7 @@ static void bulk_in(usbfake *f)
     } else {
         int k = axsim_read(f->board, out, (size_t)u->length);
         n = k > 0 ? k : 0;
+        corrupt(f, out, (size_t)n);
         f->st.in_bytes += (uint64_t)n;
         f->ft601_sessions--;
     }
@@ -732,6 +761,14 @@ void usbfake_unplug_after(usbfake *f, uint64_t out_bytes)
     pthread_mutex_unlock(&f->lock);
     if (gone)
         umockdev_testbed_remove_device(f->bed, "/sys" SYSPATH);
+}
+
+void usbfake_corrupt(usbfake *f, uint64_t seed, double p)
+{
+    pthread_mutex_lock(&f->lock);
+    f->rng = seed ? seed : 1;
+    f->flip_threshold = p <= 0 ? 0 : p >= 1 ? UINT64_MAX : (uint64_t)(p * 18446744073709551616.0);
+    pthread_mutex_unlock(&f->lock);
 }
 
 void usbfake_freeze(usbfake *f, bool frozen)

@@ -45,6 +45,7 @@ typedef struct usbfake_stats {
     uint64_t handler_us;     /* wall time spent in the ioctl handler (board steps included) */
     unsigned in_flight;      /* URBs submitted and not yet reaped (by any client) */
     uint64_t dropped;        /* OUT bytes dropped while frozen */
+    uint64_t flips;          /* bits flipped by usbfake_corrupt */
     unsigned bitmode;        /* FTDI: last SET_BITMODE mode (0 reset, 0x40 sync FIFO) */
     unsigned latency_ms;     /* FTDI: latency timer */
     unsigned claimed;        /* interfaces claimed now (bit mask) */
@@ -71,6 +72,11 @@ void usbfake_unplug_after_in(usbfake *f, uint64_t in_bytes);
  * in (the FTDI still answers reads with status bytes after its latency
  * timer; the FT601's IN transfers stay pending). */
 void usbfake_freeze(usbfake *f, bool frozen);
+
+/* A noisy wire: from now on each bulk data byte, OUT to the board or IN from
+ * it (not the FTDI's status bytes), has one random bit flipped with
+ * probability p (seeded; 0 turns it off). Counted in `flips`. */
+void usbfake_corrupt(usbfake *f, uint64_t seed, double p);
 
 void usbfake_get_stats(usbfake *f, usbfake_stats *s);
 
