@@ -53,7 +53,7 @@ static int ftdi_status(struct ftdi_context *f, int r, const char *what)
                 (f->usb_dev && libusb_control_transfer(f->usb_dev, 0x80, 0, 0, 0, st, 2, 100) ==
                                    LIBUSB_ERROR_NO_DEVICE);
     int s = gone ? AX_E_DISCONNECTED : AX_E_IO;
-    return ax_fail(s, "ftdi: %s: %s", what, ftdi_get_error_string(f));
+    return ax_fail(s, "ftdi: %s: %s (libftdi: %s)", what, ax_strerror(s), ftdi_get_error_string(f));
 }
 
 static int parse_ids(const ax_uri *u, int *vid, int *pid)
