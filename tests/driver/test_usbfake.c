@@ -379,6 +379,36 @@ static void noisy_case(usbfake_kind kind, const axsim_options *opt, const char *
     usbfake_stop(f);
 }
 
+/* FT601 only: the bridge stalls the read requests. The next IN transfer's
+ * request fails, and the read says so (AX_E_IO naming EP 0x01) instead of
+ * waiting out the link's timeout for data that cannot come. */
+static void stalled_request_case(const axsim_options *opt, const char *uri)
+{
+    usbfake *f;
+    CHECK(usbfake_start(USBFAKE_FT601, opt, SERIAL, &f) == AX_OK, "fake");
+    ax_device *d = NULL;
+    int r = ax_open(uri, &d);
+    CHECK(r == AX_OK, "open %s: %d", uri, r);
+    if (r < 0) {
+        usbfake_stop(f);
+        return;
+    }
+    usbfake_stall_requests(f, true);
+    uint32_t v;
+    double t0 = now_s();
+    for (int i = 0; i < 20 && r >= 0; i++) /* until a resubmitted slot meets the stall */
+        r = ax_reg_read(d, AX_REG_SCRATCH, &v);
+    double t = now_s() - t0;
+    printf("stalled read request: %s after %.3f s: %s\n", ax_strerror(r), t, ax_error_detail());
+    CHECK(r == AX_E_IO, "read with stalled requests: %d (%s)", r, ax_strerror(r));
+    CHECK(strstr(ax_error_detail(), "EP 0x01") != NULL, "detail: %s", ax_error_detail());
+    ax_close(d);
+    usbfake_stats st;
+    usbfake_get_stats(f, &st);
+    CHECK(st.in_flight == 0, "%u URBs in flight after close", st.in_flight);
+    usbfake_stop(f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "ftdi") && strcmp(argv[1], "usb"))) {
@@ -472,6 +502,8 @@ int main(int argc, char **argv)
     unplug_case(kind, &opt, uri, true);
     stall_case(kind, &opt, uri);
     noisy_case(kind, &opt, uri);
+    if (!ftdi)
+        stalled_request_case(&opt, uri);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
     return failures ? 1 : 0;

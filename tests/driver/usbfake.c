@@ -77,6 +77,7 @@ struct usbfake {
     uint64_t unplug_after;    /* OUT bytes; 0: never */
     uint64_t unplug_after_in; /* IN bytes; 0: never */
     bool frozen;              /* usbfake_freeze */
+    bool stall_requests;      /* usbfake_stall_requests */
     uint64_t rng;             /* usbfake_corrupt: xorshift64 state */
     uint64_t flip_threshold;  /* a byte flips when the next draw is below this; 0 off */
     uint64_t ft601_sessions;  /* read requests not yet answered */
@@ -398,7 +399,10 @@ static void ft601_request(usbfake *f, const uint8_t *b, int n)
 static void bulk_out(usbfake *f, fake_urb *u, const uint8_t *b)
 {
     int n = u->length;
-    if (f->kind == USBFAKE_FT601 && u->ep == 0x01) {
+    if (f->kind == USBFAKE_FT601 && u->ep == 0x01 && f->stall_requests) {
+        complete_pending(f, u, -EPIPE, 0);
+        return;
+    } else if (f->kind == USBFAKE_FT601 && u->ep == 0x01) {
         ft601_request(f, b, n);
     } else if ((f->kind == USBFAKE_FT601 && u->ep == 0x02) ||
                (f->kind == USBFAKE_FT2232H && u->ep == 0x02)) {
@@ -768,6 +772,13 @@ void usbfake_corrupt(usbfake *f, uint64_t seed, double p)
     pthread_mutex_lock(&f->lock);
     f->rng = seed ? seed : 1;
     f->flip_threshold = p <= 0 ? 0 : p >= 1 ? UINT64_MAX : (uint64_t)(p * 18446744073709551616.0);
+    pthread_mutex_unlock(&f->lock);
+}
+
+void usbfake_stall_requests(usbfake *f, bool on)
+{
+    pthread_mutex_lock(&f->lock);
+    f->stall_requests = on;
     pthread_mutex_unlock(&f->lock);
 }
 

@@ -78,6 +78,10 @@ void usbfake_freeze(usbfake *f, bool frozen);
  * probability p (seeded; 0 turns it off). Counted in `flips`. */
 void usbfake_corrupt(usbfake *f, uint64_t seed, double p);
 
+/* FT601: the bridge answers read requests on EP 0x01 with a STALL (-EPIPE)
+ * while on. */
+void usbfake_stall_requests(usbfake *f, bool on);
+
 void usbfake_get_stats(usbfake *f, usbfake_stats *s);
 
 /* The simulated board's cycle count (for tests; the board is stepped only by
