@@ -347,8 +347,19 @@ static void usb_list(void (*found)(void *, const char *, const char *), void *ct
         struct libusb_device_descriptor dd;
         if (libusb_get_device_descriptor(list[i], &dd) == 0 && dd.idVendor == 0x0403 &&
             (dd.idProduct == 0x601f || dd.idProduct == 0x601e)) {
-            char uri[64];
-            snprintf(uri, sizeof uri, "usb:0403:%04x", dd.idProduct);
+            /* With its serial when we may open it: the URI then names this
+             * board among several. */
+            unsigned char serial[128] = "";
+            libusb_device_handle *h;
+            if (dd.iSerialNumber && libusb_open(list[i], &h) == 0) {
+                if (libusb_get_string_descriptor_ascii(h, dd.iSerialNumber, serial, sizeof serial) <
+                    0)
+                    serial[0] = 0;
+                libusb_close(h);
+            }
+            char uri[200];
+            snprintf(uri, sizeof uri, "usb:0403:%04x%s%s", dd.idProduct,
+                     serial[0] ? "?serial=" : "", (const char *)serial);
             found(ctx, uri, "USB3 board (FT60x 32-bit FIFO bridge)");
         }
     }

@@ -492,9 +492,16 @@ int main(int argc, char **argv)
         size_t n = p ? fread(a, 1, sizeof a - 1, p) : 0;
         a[n] = 0;
         CHECK(p && pclose(p) == 0, "axon list failed");
-        const char *want =
-            ftdi ? "\"uri\":\"ftdi:0403:6010?serial=" SERIAL "\"" : "\"uri\":\"usb:0403:601f\"";
+        const char *want = ftdi ? "\"uri\":\"ftdi:0403:6010?serial=" SERIAL "\""
+                                : "\"uri\":\"usb:0403:601f?serial=" SERIAL "\"";
         CHECK(strstr(a, want) != NULL, "axon list --json does not show %s: %s", want, a);
+        snprintf(cmd, sizeof cmd, "'%s' selftest --json --device '%s'", argv[2], uri);
+        p = popen(cmd, "r");
+        n = p ? fread(a, 1, sizeof a - 1, p) : 0;
+        a[n] = 0;
+        CHECK(p && pclose(p) == 0 && !strstr(a, "\"ok\":false") && strstr(a, "\"ok\":true"),
+              "axon selftest: %s", a);
+        printf("axon selftest --json: %s", a);
     }
     usbfake_stop(f);
 
