@@ -93,6 +93,22 @@ static uint64_t mono_us(void)
 
 /* ---- descriptors ----------------------------------------------------------- */
 
+static bool is_ftdi(usbfake_kind k)
+{
+    return k == USBFAKE_FT2232H || k == USBFAKE_FT232H;
+}
+
+static unsigned pid_of(usbfake_kind k)
+{
+    return k == USBFAKE_FT601 ? 0x601f : k == USBFAKE_FT232H ? 0x6014 : 0x6010;
+}
+
+/* bcdDevice: libftdi tells the chip types by it (0x700 FT2232H, 0x900 FT232H). */
+static unsigned bcd_of(usbfake_kind k)
+{
+    return k == USBFAKE_FT601 ? 0x0000 : k == USBFAKE_FT232H ? 0x0900 : 0x0700;
+}
+
 static size_t put16(uint8_t *p, size_t at, unsigned v)
 {
     p[at] = (uint8_t)v;
@@ -109,10 +125,10 @@ static size_t device_desc(usbfake_kind k, uint8_t *d)
     d[n++] = 0, d[n++] = 0, d[n++] = 0;   /* class per interface */
     d[n++] = k == USBFAKE_FT601 ? 9 : 64; /* bMaxPacketSize0 (2^9 for SuperSpeed) */
     n = put16(d, n, 0x0403);
-    n = put16(d, n, k == USBFAKE_FT601 ? 0x601f : 0x6010);
-    n = put16(d, n, k == USBFAKE_FT601 ? 0x0000 : 0x0700); /* bcdDevice: 0x700 = FT2232H */
-    d[n++] = 1, d[n++] = 2, d[n++] = 3;                    /* strings */
-    d[n++] = 1;                                            /* one configuration */
+    n = put16(d, n, pid_of(k));
+    n = put16(d, n, bcd_of(k));
+    d[n++] = 1, d[n++] = 2, d[n++] = 3; /* strings */
+    d[n++] = 1;                         /* one configuration */
     return n;
 }
 
@@ -147,17 +163,21 @@ static size_t config_desc(usbfake_kind k, uint8_t *d)
         n = endpoint(d, n, 0x02, 2, 1024, true);
         n = endpoint(d, n, 0x82, 2, 1024, true);
     } else {
-        /* Interfaces A and B: IN 0x81/0x83, OUT 0x02/0x04, 512-byte bulk. */
+        /* Interface A (and B on the FT2232H): IN 0x81/0x83, OUT 0x02/0x04,
+         * 512-byte bulk. */
         n = interface(d, n, 0, 2);
         n = endpoint(d, n, 0x81, 2, 512, false);
         n = endpoint(d, n, 0x02, 2, 512, false);
-        n = interface(d, n, 1, 2);
-        n = endpoint(d, n, 0x83, 2, 512, false);
-        n = endpoint(d, n, 0x04, 2, 512, false);
+        if (k == USBFAKE_FT2232H) {
+            n = interface(d, n, 1, 2);
+            n = endpoint(d, n, 0x83, 2, 512, false);
+            n = endpoint(d, n, 0x04, 2, 512, false);
+        }
     }
     d[0] = 9, d[1] = 2;
     put16(d, 2, (unsigned)n);
-    d[4] = 2, d[5] = 1, d[6] = 0, d[7] = 0x80, d[8] = 0x32; /* bus powered, 100 mA */
+    d[4] = k == USBFAKE_FT232H ? 1 : 2;           /* interfaces */
+    d[5] = 1, d[6] = 0, d[7] = 0x80, d[8] = 0x32; /* bus powered, 100 mA */
     return n;
 }
 
@@ -167,8 +187,9 @@ static const char *string_of(const usbfake *f, unsigned index)
     case 1:
         return "FTDI";
     case 2:
-        return f->kind == USBFAKE_FT601 ? "FT601 32-bit FIFO IC (axon fake)"
-                                        : "Dual RS232-HS (axon fake)";
+        return f->kind == USBFAKE_FT601    ? "FT601 32-bit FIFO IC (axon fake)"
+               : f->kind == USBFAKE_FT232H ? "Single RS232-HS (axon fake)"
+                                           : "Dual RS232-HS (axon fake)";
     case 3:
         return f->serial;
     default:
@@ -318,7 +339,7 @@ static int control(usbfake *f, uint8_t *buf, int buflen)
         data[0] = 0, data[1] = 0;
         return 2;
     }
-    if (f->kind != USBFAKE_FT2232H) {
+    if (!is_ftdi(f->kind)) {
         f->st.bad_requests++;
         return -EPIPE;
     }
@@ -404,9 +425,8 @@ static void bulk_out(usbfake *f, fake_urb *u, const uint8_t *b)
         return;
     } else if (f->kind == USBFAKE_FT601 && u->ep == 0x01) {
         ft601_request(f, b, n);
-    } else if ((f->kind == USBFAKE_FT601 && u->ep == 0x02) ||
-               (f->kind == USBFAKE_FT2232H && u->ep == 0x02)) {
-        if (f->kind == USBFAKE_FT2232H && f->st.bitmode != 0x40) {
+    } else if (u->ep == 0x02) {
+        if (is_ftdi(f->kind) && f->st.bitmode != 0x40) {
             f->st.wrong_mode += (uint64_t)n;
         } else if (f->frozen) {
             f->st.dropped += (uint64_t)n;
@@ -443,7 +463,7 @@ static void bulk_in(usbfake *f)
         unplug_locked(f);
         return;
     }
-    bool ftdi = f->kind == USBFAKE_FT2232H;
+    bool ftdi = is_ftdi(f->kind);
     if ((ftdi && u->ep != 0x81) || (!ftdi && u->ep != 0x82))
         return; /* nothing ever arrives on the other pipes */
     if (!ftdi && f->ft601_sessions == 0)
@@ -655,7 +675,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
         g_autoptr(UMockdevIoctlData) d =
             umockdev_ioctl_data_resolve(arg, 0, sizeof(unsigned), NULL);
         unsigned itf = *(unsigned *)d->data;
-        if (itf > 1) {
+        if (itf > (f->kind == USBFAKE_FT232H ? 0u : 1u)) {
             finish(c, -1, EINVAL);
         } else {
             if (req == (unsigned long)USBDEVFS_CLAIMINTERFACE)
@@ -726,18 +746,16 @@ int usbfake_start(usbfake_kind kind, const axsim_options *opt, const char *seria
     uint8_t d[18], cfg[128];
     size_t nd = device_desc(kind, d), nc = config_desc(kind, cfg);
     GString *s = g_string_new(NULL);
-    g_string_append_printf(
-        s,
-        "P: " SYSPATH "\nN: bus/usb/001/001\nE: SUBSYSTEM=usb\n"
-        "E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: BUSNUM=001\nE: DEVNUM=001\n"
-        "E: DEVNAME=" DEVNODE "\nE: PRODUCT=403/%x/%x\n"
-        "A: idVendor=0403\\n\nA: idProduct=%04x\\n\nA: bcdDevice=%04x\\n\n"
-        "A: busnum=1\\n\nA: devnum=1\\n\nA: bConfigurationValue=1\\n\n"
-        "A: bNumConfigurations=1\\n\nA: speed=%s\\n\nA: serial=%s\\n\n"
-        "A: manufacturer=FTDI\\n\nH: descriptors=",
-        kind == USBFAKE_FT601 ? 0x601f : 0x6010, kind == USBFAKE_FT601 ? 0 : 0x700,
-        kind == USBFAKE_FT601 ? 0x601f : 0x6010, kind == USBFAKE_FT601 ? 0 : 0x700,
-        kind == USBFAKE_FT601 ? "5000" : "480", f->serial);
+    g_string_append_printf(s,
+                           "P: " SYSPATH "\nN: bus/usb/001/001\nE: SUBSYSTEM=usb\n"
+                           "E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: BUSNUM=001\nE: DEVNUM=001\n"
+                           "E: DEVNAME=" DEVNODE "\nE: PRODUCT=403/%x/%x\n"
+                           "A: idVendor=0403\\n\nA: idProduct=%04x\\n\nA: bcdDevice=%04x\\n\n"
+                           "A: busnum=1\\n\nA: devnum=1\\n\nA: bConfigurationValue=1\\n\n"
+                           "A: bNumConfigurations=1\\n\nA: speed=%s\\n\nA: serial=%s\\n\n"
+                           "A: manufacturer=FTDI\\n\nH: descriptors=",
+                           pid_of(kind), bcd_of(kind), pid_of(kind), bcd_of(kind),
+                           kind == USBFAKE_FT601 ? "5000" : "480", f->serial);
     hex(s, d, nd);
     hex(s, cfg, nc);
     g_string_append(s, "\n");

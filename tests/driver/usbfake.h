@@ -24,7 +24,8 @@
 
 typedef enum usbfake_kind {
     USBFAKE_FT2232H = 0, /* 0403:6010, USB 2.0 high speed, 245 sync FIFO on interface A */
-    USBFAKE_FT601 = 1    /* 0403:601f, USB 3, read requests on EP 0x01, data EP 0x02/0x82 */
+    USBFAKE_FT601 = 1,   /* 0403:601f, USB 3, read requests on EP 0x01, data EP 0x02/0x82 */
+    USBFAKE_FT232H = 2   /* 0403:6014, USB 2.0 high speed, one interface (ftdi:'s default) */
 } usbfake_kind;
 
 typedef struct usbfake usbfake;
