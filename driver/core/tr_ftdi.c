@@ -108,10 +108,14 @@ static int ftdi_tr_open(ax_transport *t, const ax_uri *u)
     r = ftdi_usb_open_desc_index(f, vid, pid, NULL, ax_uri_get(u, "serial"), (unsigned)index);
     if (r < 0) {
         int s = r == -3 ? AX_E_NODEV : r == -5 ? AX_E_BUSY : AX_E_IO;
-        ax_fail(s, "ftdi: cannot open %04x:%04x%s%s: %s%s", vid, pid,
-                ax_uri_get(u, "serial") ? " serial " : "",
-                ax_uri_get(u, "serial") ? ax_uri_get(u, "serial") : "", ftdi_get_error_string(f),
-                r == -4 ? " (permissions? see driver/udev/60-axon.rules)" : "");
+        const char *serial = ax_uri_get(u, "serial");
+        if (s == AX_E_BUSY) /* the interface claim failed */
+            ax_fail(s, "ftdi: %04x:%04x%s%s is busy: another program (or a kernel driver) has it",
+                    vid, pid, serial ? " serial " : "", serial ? serial : "");
+        else
+            ax_fail(s, "ftdi: cannot open %04x:%04x%s%s: %s%s", vid, pid, serial ? " serial " : "",
+                    serial ? serial : "", ftdi_get_error_string(f),
+                    r == -4 || r == -8 ? " (permissions? see driver/udev/60-axon.rules)" : "");
         ftdi_free(f);
         return s;
     }

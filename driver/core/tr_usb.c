@@ -214,7 +214,9 @@ static int start(usb_priv *p)
     if (e == 0)
         e = libusb_claim_interface(p->h, 1);
     if (e < 0)
-        return ax_fail(usb_status(e), "usb: cannot claim the bridge: %s", libusb_strerror(e));
+        return ax_fail(usb_status(e), "usb: cannot claim the bridge: %s%s", libusb_strerror(e),
+                       e == LIBUSB_ERROR_BUSY ? " (the board is busy: another program has it open)"
+                                              : "");
     p->slots = calloc(USB_IN_FLIGHT, sizeof *p->slots);
     p->ring = malloc(USB_RING);
     if (!p->slots || !p->ring)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "axon/chip.h"
@@ -208,6 +209,35 @@ static void cli_info(const char *axon, const char *uri, char *out, size_t cap)
     out[n] = 0;
     int rc = pclose(p);
     CHECK(rc == 0, "%s: exit status %d", cmd, rc);
+}
+
+/* A second client while this process holds the board: `axon info` in a child
+ * fails with one line saying the board is busy (exit 1), the first client
+ * works on, and after it closes the child gets in. */
+static void busy_case(const char *axon, const char *uri)
+{
+    ax_device *d = NULL;
+    int r = ax_open(uri, &d);
+    CHECK(r == AX_OK, "open %s: %d", uri, r);
+    if (r < 0)
+        return;
+    char cmd[1024], out[2048];
+    snprintf(cmd, sizeof cmd, "'%s' info --device '%s' 2>&1 >/dev/null", axon, uri);
+    FILE *p = popen(cmd, "r");
+    size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+    out[n] = 0;
+    int st = p ? pclose(p) : -1;
+    printf("second client: %s", out);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "second client: status %d", st);
+    CHECK(strstr(out, "busy") && strchr(out, '\n') == out + n - 1, "second client said: %s", out);
+    uint32_t v = 0;
+    CHECK(ax_reg_read(d, AX_REG_PROTOCOL, &v) == AX_OK && v == AX_PROTOCOL_VERSION,
+          "the first client after the second: %08x", v);
+    ax_close(d);
+    snprintf(cmd, sizeof cmd, "'%s' info --device '%s' >/dev/null 2>&1", axon, uri);
+    p = popen(cmd, "r");
+    st = p ? pclose(p) : -1;
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "after the first client closed: status %d", st);
 }
 
 /* Drops the "device" field: the rest must be the same over both URIs. */
@@ -507,6 +537,7 @@ int main(int argc, char **argv)
         CHECK(p && pclose(p) == 0 && !strstr(a, "\"ok\":false") && strstr(a, "\"ok\":true"),
               "axon selftest: %s", a);
         printf("axon selftest --json: %s", a);
+        busy_case(argv[2], uri);
     }
     usbfake_stop(f);
 

@@ -74,13 +74,14 @@ struct usbfake {
     fake_urb *pending; /* submitted, not complete, submission order */
     fake_urb *done;    /* complete, not reaped, completion order */
     char serial[64];
-    uint64_t unplug_after;    /* OUT bytes; 0: never */
-    uint64_t unplug_after_in; /* IN bytes; 0: never */
-    bool frozen;              /* usbfake_freeze */
-    bool stall_requests;      /* usbfake_stall_requests */
-    uint64_t rng;             /* usbfake_corrupt: xorshift64 state */
-    uint64_t flip_threshold;  /* a byte flips when the next draw is below this; 0 off */
-    uint64_t ft601_sessions;  /* read requests not yet answered */
+    uint64_t unplug_after;         /* OUT bytes; 0: never */
+    uint64_t unplug_after_in;      /* IN bytes; 0: never */
+    bool frozen;                   /* usbfake_freeze */
+    bool stall_requests;           /* usbfake_stall_requests */
+    UMockdevIoctlClient *owner[2]; /* who claimed interface 0/1 (a reference), as usbfs keeps it */
+    uint64_t rng;                  /* usbfake_corrupt: xorshift64 state */
+    uint64_t flip_threshold;       /* a byte flips when the next draw is below this; 0 off */
+    uint64_t ft601_sessions;       /* read requests not yet answered */
     usbfake_stats st;
 };
 
@@ -254,9 +255,15 @@ static void free_urb(fake_urb *u)
     free(u);
 }
 
-/* Drops the URBs of clients that have closed their file. */
+/* Drops the URBs and claims of clients that have closed their file (the
+ * kernel releases a closed file's interfaces). */
 static void drop_stale(usbfake *f)
 {
+    for (int i = 0; i < 2; i++)
+        if (f->owner[i] && !umockdev_ioctl_client_get_connected(f->owner[i])) {
+            g_clear_object(&f->owner[i]);
+            f->st.claimed &= ~(1u << i);
+        }
     fake_urb **lists[2] = {&f->pending, &f->done};
     for (int i = 0; i < 2; i++)
         for (fake_urb **pp = lists[i]; *pp;) {
@@ -675,13 +682,21 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
         g_autoptr(UMockdevIoctlData) d =
             umockdev_ioctl_data_resolve(arg, 0, sizeof(unsigned), NULL);
         unsigned itf = *(unsigned *)d->data;
+        bool claim = req == (unsigned long)USBDEVFS_CLAIMINTERFACE;
+        drop_stale(f);
         if (itf > (f->kind == USBFAKE_FT232H ? 0u : 1u)) {
             finish(c, -1, EINVAL);
+        } else if (claim && f->owner[itf] && f->owner[itf] != c) {
+            f->st.busy++;
+            finish(c, -1, EBUSY); /* another file has it */
+        } else if (!claim && f->owner[itf] != c) {
+            finish(c, -1, EINVAL);
         } else {
-            if (req == (unsigned long)USBDEVFS_CLAIMINTERFACE)
-                f->st.claimed |= 1u << itf;
-            else
-                f->st.claimed &= ~(1u << itf);
+            if (claim && !f->owner[itf])
+                f->owner[itf] = g_object_ref(c);
+            else if (!claim)
+                g_clear_object(&f->owner[itf]);
+            f->st.claimed = (f->owner[0] ? 1u : 0u) | (f->owner[1] ? 2u : 0u);
             finish(c, 0, 0);
         }
     } else if (req == (unsigned long)USBDEVFS_GETDRIVER || req == (unsigned long)USBDEVFS_IOCTL) {
@@ -844,6 +859,8 @@ void usbfake_stop(usbfake *f)
     }
     if (f->handler)
         g_object_unref(f->handler);
+    for (int i = 0; i < 2; i++)
+        g_clear_object(&f->owner[i]);
     fake_urb *lists[2] = {f->pending, f->done};
     for (int i = 0; i < 2; i++)
         while (lists[i]) {

@@ -47,6 +47,7 @@ typedef struct usbfake_stats {
     unsigned in_flight;      /* URBs submitted and not yet reaped (by any client) */
     uint64_t dropped;        /* OUT bytes dropped while frozen */
     uint64_t flips;          /* bits flipped by usbfake_corrupt */
+    uint64_t busy;           /* claims refused: the interface belonged to another file */
     unsigned bitmode;        /* FTDI: last SET_BITMODE mode (0 reset, 0x40 sync FIFO) */
     unsigned latency_ms;     /* FTDI: latency timer */
     unsigned claimed;        /* interfaces claimed now (bit mask) */
