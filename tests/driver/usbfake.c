@@ -1,4 +1,4 @@
-/* usbfake: fake FT2232H / FT601-class bridges in a umockdev testbed, bridged
+/* usbfake: fake FT2232H, FT232H and FT601-class bridges in a umockdev testbed, bridged
  * to the simulated board (usbfake.h). The ioctl handler runs on umockdev's
  * worker thread; one mutex guards the board and the URB lists. */
 #define _GNU_SOURCE
@@ -30,7 +30,7 @@
 #define WRITE_STEP_CYCLES  64u
 #define WRITE_MAX_CYCLES   (10u * 1000u * 1000u)
 #define FTDI_PACKET        512
-#define FTDI_STATUS0       0x32 /* modem status: CTS, DSR set (as a real FT2232H reports) */
+#define FTDI_STATUS0       0x32 /* modem status: CTS, DSR (what FT2232H chips commonly send) */
 #define FTDI_STATUS1       0x60 /* line status: THRE, TEMT */
 #define FTDI_LATENCY_DFLT  16
 

@@ -3,13 +3,16 @@
  * libusb and libftdi code (tests only; docs/driver.md).
  *
  * usbfake_start() creates a UMockdevTestbed with one USB device (an FT2232H,
- * 0403:6010, or an FT601-class bridge, 0403:601f) and answers the usbdevfs
+ * 0403:6010, an FT232H, 0403:6014, or an FT601-class bridge, 0403:601f) and
+ * answers the usbdevfs
  * ioctls libusb issues on its device node: control requests (descriptors,
  * the FTDI vendor requests), bulk OUT URBs (pushed into an axsim board) and
  * bulk IN URBs (filled from it; the FTDI fake puts 2 modem-status bytes at the
  * start of every 512-byte packet). The board is stepped from the ioctl
  * handler: while an IN URB waits, every reap advances the model by a few
- * microseconds of chip time until bytes are readable.
+ * microseconds of chip time until bytes are readable, then on until the board
+ * goes quiet. Faults on demand: unplug, a stalled board, a noisy wire, stalled
+ * FT601 read requests; a second file's interface claim is refused (EBUSY).
  *
  * The process must run with libumockdev-preload.so (umockdev-wrapper); child
  * processes started afterwards reach the same fake device.
