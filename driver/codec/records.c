@@ -178,3 +178,21 @@ int ax_ident_decode(const uint32_t *p, size_t len, ax_ident *id)
     id->capabilities = p[9];
     return AX_OK;
 }
+
+const char *ax_error_code_str(unsigned code)
+{
+    switch (code) {
+    case AX_ERR_OPCODE:
+        return "OPCODE: unknown opcode";
+    case AX_ERR_OPERAND:
+        return "OPERAND: instruction runs past the frame, or a count out of range";
+    case AX_ERR_ADDRESS:
+        return "ADDRESS: no such register, or access not allowed";
+    case AX_ERR_VALUE:
+        return "VALUE: value out of range for its register";
+    case AX_ERR_UNSUPPORTED:
+        return "UNSUPPORTED: not present on this board";
+    default:
+        return "unknown error code";
+    }
+}

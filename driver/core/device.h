@@ -38,10 +38,9 @@ typedef struct ax_link {
     uint64_t replay_time; /* last REPLAY sent at */
     uint16_t replay_seq;
     uint32_t playback_words; /* the board's playback buffer (IDENT) */
-    unsigned idle_acks;
-    unsigned replay_nacks;
-    /* NACK REPLAYs since DATA last advanced */ /* ACKs in a row showing an idle board */
-    bool in_hello;                              /* ignoring all but IDENT */
+    unsigned idle_acks;      /* ACKs in a row showing an idle board */
+    unsigned replay_nacks;   /* NACK REPLAYs since DATA last advanced */
+    bool in_hello;           /* ignoring all but IDENT */
     bool got_ident;
     uint64_t last_rx; /* device time of the last valid frame */
     ax_frame ident_frame;
@@ -60,6 +59,8 @@ struct ax_device {
     ax_ident ident;
     ax_record_decoder rec; /* running reference time of DATA records */
     struct run_ctx *run;   /* the run in progress (program.c), or NULL */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total); /* ax_set_progress */
+    void *progress_ctx;
     char uri[300];
 };
 

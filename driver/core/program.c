@@ -196,6 +196,8 @@ typedef struct run_ctx {
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
     int err;     /* first problem seen in the records */
+    /* progress: experiment time of the finished trials and of the current one */
+    uint64_t trials_done, trial_now, total;
 } run_ctx;
 
 static void run_error(run_ctx *c, int status)
@@ -228,8 +230,8 @@ static void on_read(run_ctx *c, const ax_record *rec)
             r->error_code = rec->status;
             r->error_offset = rec->ticket;
         }
-        run_error(c, ax_fail(AX_E_REMOTE, "the board refused read ticket %u at 0x%06x (code %u)",
-                             rec->ticket, t->addr, rec->status));
+        run_error(c, ax_fail(AX_E_REMOTE, "the board refused read ticket %u at 0x%06x: %s",
+                             rec->ticket, t->addr, ax_error_code_str(rec->status)));
     }
 }
 
@@ -281,9 +283,13 @@ static void on_other(run_ctx *c, const ax_record *rec)
             r->error_offset = rec->offset;
             r->error_word = rec->word;
         }
-        run_error(c, ax_fail(AX_E_REMOTE,
-                             "the board rejected a command frame: error %u at word %u (0x%08x)",
-                             rec->code, rec->offset, rec->word));
+        if (rec->offset == 0xFFFFFFFFu) /* a register write the chip's bus refused */
+            run_error(c, ax_fail(AX_E_REMOTE, "a register write at 0x%06x failed on the chip: %s",
+                                 rec->word, ax_error_code_str(rec->code)));
+        else
+            run_error(c, ax_fail(AX_E_REMOTE,
+                                 "the board rejected a command frame: %s, at word %u (0x%08x)",
+                                 ax_error_code_str(rec->code), rec->offset, rec->word));
         break;
     case AX_REC_TRIAL:
         r->trials++;
@@ -291,6 +297,31 @@ static void on_other(run_ctx *c, const ax_record *rec)
     default: /* TIME only moves the reference */
         break;
     }
+}
+
+/* Moves the progress on: TRIAL starts a new trial (time 0); the time before
+ * the program's first TIMER_RESET belongs to no trial of it. */
+static void track_time(run_ctx *c, const ax_record *rec)
+{
+    if (rec->type == AX_REC_TRIAL) {
+        if (c->r->trials > 1)
+            c->trials_done += c->trial_now;
+        c->trial_now = 0;
+    } else if (rec->time > c->trial_now) {
+        c->trial_now = rec->time;
+    }
+}
+
+static void report_progress(ax_device *d, const run_ctx *c)
+{
+    uint64_t done = c->done ? c->total : c->trials_done + c->trial_now;
+    d->progress(d->progress_ctx, done < c->total ? done : c->total, c->total);
+}
+
+void ax_set_progress(ax_device *d, ax_progress_fn fn, void *ctx)
+{
+    d->progress = fn;
+    d->progress_ctx = ctx;
 }
 
 /* The device's DATA sink: decodes every record (the reference time runs on
@@ -318,7 +349,10 @@ void ax_device_sink(void *ctx, const ax_frame *f)
             on_read(c, &rec);
         else
             on_other(c, &rec);
+        track_time(c, &rec);
     }
+    if (c && d->progress)
+        report_progress(d, c);
 }
 
 static int result_prepare(ax_result *r, const ax_program *p)
@@ -388,7 +422,7 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
     int ret = result_prepare(r, p);
     if (ret < 0)
         return ret;
-    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1};
+    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1, .total = p->trials_cycles + p->trial_max};
     d->run = &c;
     /* Twice the bound, plus the link's own patience, in device time. */
     d->link.deadline_us = ax_transport_now_us(d->link.tr) +

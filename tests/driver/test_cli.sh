@@ -43,6 +43,7 @@ contains "missing socket named" "$tmp/err" "/nonexistent/board.sock"
 contains "poke names the value" "$tmp/err" "0x100000000"
 "$axon" poke --device "$dev" 0x00 5 > /dev/null 2> "$tmp/err"; check "poke read-only register" 1 $?
 lines "poke read-only: one line" "$tmp/err" 1
+contains "poke read-only names the reason" "$tmp/err" "ADDRESS: no such register, or access not allowed"
 
 "$axon" peek --json --device "$dev" 0x03 2 > "$tmp/peek"; check "peek --json" 0 $?
 contains "peek die seed" "$tmp/peek" '{"addr":3,"value":11}'

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "axon/chip.h"
 #include "axon/program.h"
 #include "device.h"
 
@@ -58,10 +59,63 @@ static void test_ident_and_regs(void **state)
     ax_close(d);
 }
 
+typedef struct progress_log {
+    uint64_t done[4096], total;
+    size_t n;
+} progress_log;
+
+static void log_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_log *pl = ctx;
+    if (pl->n < 4096)
+        pl->done[pl->n++] = done;
+    pl->total = total;
+}
+
+/* Three trials of 20000 cycles with MADC samples flowing: the progress runs
+ * from early values up to exactly the program's 60000 cycles, never back. */
+static void test_progress(void **state)
+{
+    (void)state;
+    ax_device *d = NULL;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    assert_int_equal(ax_chip_madc(d, true, 0, 100), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    assert_int_equal(ax_program_record(p, AX_RECORD_MADC), AX_OK);
+    for (int t = 0; t < 3; t++) {
+        assert_int_equal(ax_program_timer_reset(p), AX_OK);
+        assert_int_equal(ax_program_wait_until(p, 20000), AX_OK);
+    }
+    assert_int_equal(ax_program_record(p, 0), AX_OK);
+    static progress_log pl;
+    ax_set_progress(d, log_progress, &pl);
+    ax_result r;
+    ax_result_init(&r);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    assert_int_equal(r.trials, 3);
+    assert_true(r.nsamples > 500);
+    assert_int_equal(pl.total, 60000);
+    assert_true(pl.n >= 3);
+    assert_int_equal(pl.done[pl.n - 1], 60000);
+    size_t mid = 0;
+    for (size_t i = 0; i < pl.n; i++) {
+        if (i)
+            assert_true(pl.done[i] >= pl.done[i - 1]);
+        mid += pl.done[i] > 20000 && pl.done[i] < 60000;
+    }
+    assert_true(mid > 0); /* the second and third trials are counted on */
+    ax_set_progress(d, NULL, NULL);
+    ax_result_free(&r);
+    ax_program_free(p);
+    ax_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ident_and_regs),
+        cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,8 +177,8 @@ static void test_chip_bus(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_usb3), cmocka_unit_test(test_small_usb2),
-        cmocka_unit_test(test_full_usb3),  cmocka_unit_test(test_full_usb2),
+        cmocka_unit_test(test_small_usb3),  cmocka_unit_test(test_small_usb2),
+        cmocka_unit_test(test_full_usb3),   cmocka_unit_test(test_full_usb2),
         cmocka_unit_test(test_bad_options), cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_chip_bus),
     };

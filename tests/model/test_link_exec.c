@@ -29,8 +29,8 @@ static lt_host *open_board(void)
 
 /* Sends a CMD that must be rejected: ACKed (consumed), one ERROR record with
  * code, seq, offset and word; and nothing of it ran (SCRATCH unchanged). */
-static void expect_rejected(lt_host *h, const uint32_t *p, size_t n, unsigned code,
-                            uint32_t offset, uint32_t word)
+static void expect_rejected(lt_host *h, const uint32_t *p, size_t n, unsigned code, uint32_t offset,
+                            uint32_t word)
 {
     uint32_t scratch = lt_read_reg(h, REG_SCRATCH);
     size_t before = h->nrecs;
@@ -94,13 +94,15 @@ static void test_rejects(void **state)
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x04800000u);
     PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, 1, 0), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x0B000001u);
-    PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5), AX_OK)); /* 0x0C-0x0E ok, 0x0F not */
+    PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5),
+                          AX_OK)); /* 0x0C-0x0E ok, 0x0F not */
     expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x0A00000Cu);
     PROG(p[pos++] = 0x09000000u | REG_SCRATCH; p[pos++] = 0); /* WRITE_BURST n = 0 */
     expect_rejected(h, p, pos, AX_ERR_OPERAND, 3, 0);
     PROG(p[pos++] = 0x0A010000u; p[pos++] = 253u << 16); /* READ_BURST n = 253 > 252 */
     expect_rejected(h, p, pos, AX_ERR_OPERAND, 3, 253u << 16);
-    PROG(p[pos++] = 0x09000000u | REG_SCRATCH; p[pos++] = 3; p[pos++] = 1); /* runs past the frame */
+    PROG(p[pos++] = 0x09000000u | REG_SCRATCH; p[pos++] = 3;
+         p[pos++] = 1); /* runs past the frame */
     expect_rejected(h, p, pos, AX_ERR_OPERAND, 2, 0x0900000Du);
     PROG(p[pos++] = 0x03000000u | REG_SCRATCH); /* WRITE without its data word */
     expect_rejected(h, p, pos, AX_ERR_OPERAND, 2, 0x0300000Du);
@@ -133,7 +135,7 @@ static void test_wait_until_and_late(void **state)
     assert_int_equal(lt_count(h, AX_REC_TRIAL), 1);
     int r = lt_find(h, AX_REC_READ, 0);
     assert_true(r >= 0);
-    assert_int_equal(h->recs[r].time, 100); /* READ issued at experiment time 100 */
+    assert_int_equal(h->recs[r].time, 100);    /* READ issued at experiment time 100 */
     assert_int_equal(h->recs[r].data[0], 101); /* the register is read a cycle later */
     int l = lt_find(h, AX_REC_LATE, 0);
     assert_true(l > r);
@@ -225,12 +227,9 @@ static void test_debug_backdoor(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unknown_opcode),
-        cmocka_unit_test(test_rejects),
-        cmocka_unit_test(test_wait_until_and_late),
-        cmocka_unit_test(test_bursts_and_bus_errors),
-        cmocka_unit_test(test_chip_reset),
-        cmocka_unit_test(test_debug_backdoor),
+        cmocka_unit_test(test_unknown_opcode),      cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_wait_until_and_late), cmocka_unit_test(test_bursts_and_bus_errors),
+        cmocka_unit_test(test_chip_reset),          cmocka_unit_test(test_debug_backdoor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

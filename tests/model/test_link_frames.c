@@ -78,13 +78,13 @@ static void test_board_registers(void **state)
     assert_true(i >= 0);
     assert_int_equal(h->recs[i].ticket, 12);
     assert_int_equal(h->recs[i].count, 7);
-    assert_int_equal(h->recs[i].data[0], 0x00010000u);  /* PROTOCOL */
-    assert_int_equal(h->recs[i].data[1], 1);            /* MODEL */
-    assert_int_equal(h->recs[i].data[2], 7);            /* CHIP_ID */
-    assert_int_equal(h->recs[i].data[3], 7);            /* DIE_SEED_LO */
-    assert_int_equal(h->recs[i].data[4], 0);            /* DIE_SEED_HI */
-    assert_int_equal(h->recs[i].data[5], 9);            /* RUN_SEED_LO */
-    assert_int_equal(h->recs[i].data[6], 0);            /* RUN_SEED_HI */
+    assert_int_equal(h->recs[i].data[0], 0x00010000u); /* PROTOCOL */
+    assert_int_equal(h->recs[i].data[1], 1);           /* MODEL */
+    assert_int_equal(h->recs[i].data[2], 7);           /* CHIP_ID */
+    assert_int_equal(h->recs[i].data[3], 7);           /* DIE_SEED_LO */
+    assert_int_equal(h->recs[i].data[4], 0);           /* DIE_SEED_HI */
+    assert_int_equal(h->recs[i].data[5], 9);           /* RUN_SEED_LO */
+    assert_int_equal(h->recs[i].data[6], 0);           /* RUN_SEED_HI */
     assert_true(lt_find(h, AX_REC_END, 0) > i);
     /* One DATA frame: cut at the first READ record, then the rest. */
     assert_true(h->data_frames >= 1);

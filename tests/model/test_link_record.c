@@ -249,12 +249,9 @@ static void test_reproducible_usb2(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spike_records),
-        cmocka_unit_test(test_first_spike_only),
-        cmocka_unit_test(test_overflow_marker),
-        cmocka_unit_test(test_madc_records),
-        cmocka_unit_test(test_reproducible_usb3),
-        cmocka_unit_test(test_reproducible_usb2),
+        cmocka_unit_test(test_spike_records),     cmocka_unit_test(test_first_spike_only),
+        cmocka_unit_test(test_overflow_marker),   cmocka_unit_test(test_madc_records),
+        cmocka_unit_test(test_reproducible_usb3), cmocka_unit_test(test_reproducible_usb2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,12 @@ static int report(const ax_result *r)
     return 0;
 }
 
+static void record_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    axon_progress("record", (double)done, (double)total);
+}
+
 int axon_cmd_record(int argc, char **argv)
 {
     rec_args a;
@@ -259,7 +265,11 @@ int axon_cmd_record(int argc, char **argv)
         ret = 1;
         goto out;
     }
+    if (axon_progress_wanted())
+        ax_set_progress(d, record_progress, NULL);
     if ((e = ax_run(d, p, &r)) < 0) {
+        if (axon_progress_wanted())
+            axon_progress_clear();
         axon_err("record: %s", *ax_error_detail() ? ax_error_detail() : ax_strerror(e));
         ret = 1;
         goto out;

@@ -78,6 +78,9 @@ enum ax_error_code { /* ERROR record codes; also READ record status */
                      AX_ERR_VALUE = 4,
                      AX_ERR_UNSUPPORTED = 5,
 };
+/* "ADDRESS: no such register, or access not allowed" and so on; codes
+ * outside the enum give "unknown error code". */
+const char *ax_error_code_str(unsigned code);
 
 /* ---- CRC ---------------------------------------------------------------- */
 /* CRC-32 (IEEE, as zlib): start with crc = 0, feed the result back to continue. */

@@ -99,6 +99,14 @@ void ax_result_free(ax_result *r);
  * the results are then incomplete and must not be used. */
 int ax_run(ax_device *d, const ax_program *p, ax_result *r);
 
+/* Progress of the runs on d: fn is called from ax_run (its thread) after each
+ * DATA frame with the experiment time the board has reached, summed over the
+ * program's trials, and the program's total (the sum of each trial's last
+ * wait-until); done <= total, and done == total once the run has ended. For
+ * progress bars; fn must not call back into the device. NULL turns it off. */
+typedef void (*ax_progress_fn)(void *ctx, uint64_t done_cycles, uint64_t total_cycles);
+void ax_set_progress(ax_device *d, ax_progress_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

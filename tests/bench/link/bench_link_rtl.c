@@ -124,10 +124,11 @@ static int run(axsim_variant v, unsigned period)
     }
     double dt = now() - t0;
     uint64_t ran = axsim_cycles(h.b) - start;
-    printf("{\"bench\":\"link-rtl\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"
-           "\"cycles_per_s\":%.0f,\"spikes\":%llu,\"link_bytes_per_spike\":%.3f}\n",
-           name, period, (double)ran / dt, (unsigned long long)h.spikes,
-           h.spikes ? (double)h.bytes_in / (double)h.spikes : 0.0);
+    printf(
+        "{\"bench\":\"link-rtl\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"
+        "\"cycles_per_s\":%.0f,\"spikes\":%llu,\"link_bytes_per_spike\":%.3f}\n",
+        name, period, (double)ran / dt, (unsigned long long)h.spikes,
+        h.spikes ? (double)h.bytes_in / (double)h.spikes : 0.0);
     axsim_destroy(h.b);
     return 0;
 }
