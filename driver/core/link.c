@@ -32,9 +32,10 @@ static int write_frame(ax_link *l, const ax_frame *f)
     int n = ax_frame_encode(f, buf, sizeof buf);
     if (n < 0)
         return n;
+    unsigned gen = ax_detail_gen();
     int r = l->tr->ops->write(l->tr, buf, (size_t)n);
     if (r < 0)
-        return link_fail(l, ax_fail(r, "writing to the board: %s", ax_strerror(r)));
+        return link_fail(l, ax_fail_transport(r, gen, "writing to the board"));
     return AX_OK;
 }
 
@@ -254,9 +255,10 @@ static int pump(ax_link *l, uint32_t timeout_us)
     do {
         uint64_t spent = link_now(l) - start;
         uint32_t left = spent >= timeout_us ? 0 : timeout_us - (uint32_t)spent;
+        unsigned gen = ax_detail_gen();
         n = l->tr->ops->read(l->tr, buf, sizeof buf, left);
         if (n < 0)
-            return link_fail(l, ax_fail(n, "reading from the board: %s", ax_strerror(n)));
+            return link_fail(l, ax_fail_transport(n, gen, "reading from the board"));
         int f = consume(l, buf, (size_t)n);
         if (f < 0)
             return f;
@@ -294,8 +296,9 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
      * worth of zeros (no sync word) completes it, it fails its CRC, and the
      * board hunts on to what follows. */
     static const uint8_t pad[AX_FRAME_MAX_BYTES];
+    unsigned gen = ax_detail_gen();
     if ((r = l->tr->ops->write(l->tr, pad, sizeof pad)) < 0)
-        return link_fail(l, ax_fail(r, "writing to the board: %s", ax_strerror(r)));
+        return link_fail(l, ax_fail_transport(r, gen, "writing to the board"));
     if (in_flight(l) && !l->busy && (r = go_back(l, l->cmd_base)) < 0)
         return r;
     return send_replay(l);

@@ -9,7 +9,8 @@
  * Debian's libftdi 1.5 fails ftdi_readstream unless usb_read_timeout is under
  * 1000 ms; this transport reads with ftdi_read_data and a 100 ms USB timeout,
  * and loops until the caller's timeout (wall time).
- * NOT YET TESTED against a device or umockdev (docs/driver.md).
+ * Tested through real libftdi/libusb against a umockdev FT2232H fake bridged
+ * to the simulated board (tests/driver/usbfake.c), not yet against a board.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ftdi.h>
@@ -41,11 +42,18 @@ static uint64_t mono_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* libftdi's negative codes at our border. */
+/* libftdi's negative codes at our border. libftdi 1.5 reports a failed bulk
+ * write as -1 whatever libusb said (a read passes libusb's code through), so
+ * after a failure a GET_STATUS request on the same handle tells an unplugged
+ * board (LIBUSB_ERROR_NO_DEVICE) from other I/O errors. */
 static int ftdi_status(struct ftdi_context *f, int r, const char *what)
 {
-    int s = r == -666 ? AX_E_DISCONNECTED : AX_E_IO;
-    return ax_fail(s, "ftdi: %s: %s", what, ftdi_get_error_string(f));
+    uint8_t st[2];
+    bool gone = r == -666 || r == LIBUSB_ERROR_NO_DEVICE ||
+                (f->usb_dev && libusb_control_transfer(f->usb_dev, 0x80, 0, 0, 0, st, 2, 100) ==
+                                   LIBUSB_ERROR_NO_DEVICE);
+    int s = gone ? AX_E_DISCONNECTED : AX_E_IO;
+    return ax_fail(s, "ftdi: %s: %s (libftdi: %s)", what, ax_strerror(s), ftdi_get_error_string(f));
 }
 
 static int parse_ids(const ax_uri *u, int *vid, int *pid)
@@ -100,10 +108,14 @@ static int ftdi_tr_open(ax_transport *t, const ax_uri *u)
     r = ftdi_usb_open_desc_index(f, vid, pid, NULL, ax_uri_get(u, "serial"), (unsigned)index);
     if (r < 0) {
         int s = r == -3 ? AX_E_NODEV : r == -5 ? AX_E_BUSY : AX_E_IO;
-        ax_fail(s, "ftdi: cannot open %04x:%04x%s%s: %s%s", vid, pid,
-                ax_uri_get(u, "serial") ? " serial " : "",
-                ax_uri_get(u, "serial") ? ax_uri_get(u, "serial") : "", ftdi_get_error_string(f),
-                r == -4 ? " (permissions? see driver/udev/60-axon.rules)" : "");
+        const char *serial = ax_uri_get(u, "serial");
+        if (s == AX_E_BUSY) /* the interface claim failed */
+            ax_fail(s, "ftdi: %04x:%04x%s%s is busy: another program (or a kernel driver) has it",
+                    vid, pid, serial ? " serial " : "", serial ? serial : "");
+        else
+            ax_fail(s, "ftdi: cannot open %04x:%04x%s%s: %s%s", vid, pid, serial ? " serial " : "",
+                    serial ? serial : "", ftdi_get_error_string(f),
+                    r == -4 || r == -8 ? " (permissions? see driver/udev/60-axon.rules)" : "");
         ftdi_free(f);
         return s;
     }

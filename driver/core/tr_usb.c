@@ -8,7 +8,9 @@
  * flight at all times; one event thread completes them into a ring the
  * caller's read() waits on (wall time). close() cancels every transfer, waits
  * until all have come back, then stops and joins the thread.
- * NOT YET TESTED against a device or umockdev (docs/driver.md).
+ * Tested through real libusb against a umockdev FT601 fake bridged to the
+ * simulated board (tests/driver/usbfake.c), not yet against a board: the
+ * read-request format needs checking on hardware (docs/driver.md).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <libusb.h>
@@ -40,12 +42,13 @@ typedef struct usb_priv {
     bool thread_up;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int pending;       /* transfers submitted and not yet completed */
-    int error;         /* sticky: AX_E_DISCONNECTED or AX_E_IO */
+    int pending;     /* transfers submitted and not yet completed */
+    int error;       /* sticky: AX_E_DISCONNECTED, AX_E_IO or AX_E_OVERFLOW */
+    const char *why; /* what failed, for the caller's error detail */
     bool stopping;
     uint32_t req_index;
     usb_slot *slots;
-    uint8_t *ring;     /* bytes from the board */
+    uint8_t *ring; /* bytes from the board */
     size_t head, n;
 } usb_priv;
 
@@ -91,20 +94,30 @@ static int submit(usb_priv *p, usb_slot *s)
     return e;
 }
 
-static void fail_locked(usb_priv *p, int status)
+/* Runs on the event thread: the reason is kept for the reader's detail. */
+static void fail_locked(usb_priv *p, int status, const char *why)
 {
-    if (!p->error)
+    if (!p->error) {
         p->error = status;
+        p->why = why;
+    }
     pthread_cond_broadcast(&p->cond);
 }
 
+/* A read request that did not reach the bridge leaves its IN transfer
+ * waiting for data that never comes: that is an error, not silence. */
 static void LIBUSB_CALL on_req(struct libusb_transfer *x)
 {
     usb_priv *p = x->user_data;
     pthread_mutex_lock(&p->lock);
     p->pending--;
     if (x->status == LIBUSB_TRANSFER_NO_DEVICE)
-        fail_locked(p, AX_E_DISCONNECTED);
+        fail_locked(p, AX_E_DISCONNECTED, "the board is gone");
+    else if (x->status != LIBUSB_TRANSFER_COMPLETED && x->status != LIBUSB_TRANSFER_CANCELLED)
+        fail_locked(p, AX_E_IO,
+                    x->status == LIBUSB_TRANSFER_STALL       ? "a read request on EP 0x01 stalled"
+                    : x->status == LIBUSB_TRANSFER_TIMED_OUT ? "a read request on EP 0x01 timed out"
+                                                             : "a read request on EP 0x01 failed");
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
 }
@@ -117,17 +130,20 @@ static void LIBUSB_CALL on_in(struct libusb_transfer *x)
     p->pending--;
     if (x->status == LIBUSB_TRANSFER_COMPLETED) {
         size_t k = (size_t)x->actual_length;
-        if (p->n + k > USB_RING)
-            fail_locked(p, AX_E_OVERFLOW); /* the host stopped reading */
+        if (p->n + k > USB_RING) /* the host stopped reading */
+            fail_locked(p, AX_E_OVERFLOW, "4 MiB from the board were never read");
         for (size_t i = 0; i < k && !p->error; i++)
             p->ring[(p->head + p->n++) % USB_RING] = s->buf[i];
     } else if (x->status == LIBUSB_TRANSFER_NO_DEVICE) {
-        fail_locked(p, AX_E_DISCONNECTED);
+        fail_locked(p, AX_E_DISCONNECTED, "the board is gone");
     } else if (x->status != LIBUSB_TRANSFER_CANCELLED && x->status != LIBUSB_TRANSFER_TIMED_OUT) {
-        fail_locked(p, AX_E_IO);
+        fail_locked(p, AX_E_IO,
+                    x->status == LIBUSB_TRANSFER_STALL      ? "an IN transfer on EP 0x82 stalled"
+                    : x->status == LIBUSB_TRANSFER_OVERFLOW ? "an IN transfer on EP 0x82 overflowed"
+                                                            : "an IN transfer on EP 0x82 failed");
     }
     if (!p->stopping && !p->error && submit(p, s) != 0)
-        fail_locked(p, AX_E_IO);
+        fail_locked(p, AX_E_IO, "cannot resubmit an IN transfer");
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
 }
@@ -151,8 +167,8 @@ static int parse_ids(const ax_uri *u, unsigned *vid, unsigned *pid)
     *vid = 0x0403;
     *pid = 0x601f;
     char end;
-    if (u->path[0] && (sscanf(u->path, "%x:%x%c", vid, pid, &end) != 2 || *vid > 0xFFFF ||
-                       *pid > 0xFFFF))
+    if (u->path[0] &&
+        (sscanf(u->path, "%x:%x%c", vid, pid, &end) != 2 || *vid > 0xFFFF || *pid > 0xFFFF))
         return ax_fail(AX_E_INVAL, "usb: expected VID:PID in hex, got '%s'", u->path);
     return AX_OK;
 }
@@ -198,7 +214,9 @@ static int start(usb_priv *p)
     if (e == 0)
         e = libusb_claim_interface(p->h, 1);
     if (e < 0)
-        return ax_fail(usb_status(e), "usb: cannot claim the bridge: %s", libusb_strerror(e));
+        return ax_fail(usb_status(e), "usb: cannot claim the bridge: %s%s", libusb_strerror(e),
+                       e == LIBUSB_ERROR_BUSY ? " (the board is busy: another program has it open)"
+                                              : "");
     p->slots = calloc(USB_IN_FLIGHT, sizeof *p->slots);
     p->ring = malloc(USB_RING);
     if (!p->slots || !p->ring)
@@ -285,7 +303,7 @@ static int usb_write(ax_transport *t, const uint8_t *data, size_t len)
         int done = 0, chunk = len > USB_XFER ? (int)USB_XFER : (int)len;
         int e = libusb_bulk_transfer(p->h, EP_DATA_OUT, (unsigned char *)data, chunk, &done, 1000);
         if (e < 0 && !(e == LIBUSB_ERROR_TIMEOUT && done > 0))
-            return usb_status(e);
+            return ax_fail(usb_status(e), "usb: bulk OUT on EP 0x02: %s", libusb_strerror(e));
         data += done;
         len -= (size_t)done;
     }
@@ -313,7 +331,10 @@ static int usb_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeout_
     p->head = (p->head + k) % USB_RING;
     p->n -= k;
     int r = k > 0 ? (int)k : p->error;
+    const char *why = p->why;
     pthread_mutex_unlock(&p->lock);
+    if (r < 0 && why)
+        return ax_fail(r, "usb: %s", why);
     return r;
 }
 
@@ -328,8 +349,19 @@ static void usb_list(void (*found)(void *, const char *, const char *), void *ct
         struct libusb_device_descriptor dd;
         if (libusb_get_device_descriptor(list[i], &dd) == 0 && dd.idVendor == 0x0403 &&
             (dd.idProduct == 0x601f || dd.idProduct == 0x601e)) {
-            char uri[64];
-            snprintf(uri, sizeof uri, "usb:0403:%04x", dd.idProduct);
+            /* With its serial when we may open it: the URI then names this
+             * board among several. */
+            unsigned char serial[128] = "";
+            libusb_device_handle *h;
+            if (dd.iSerialNumber && libusb_open(list[i], &h) == 0) {
+                if (libusb_get_string_descriptor_ascii(h, dd.iSerialNumber, serial, sizeof serial) <
+                    0)
+                    serial[0] = 0;
+                libusb_close(h);
+            }
+            char uri[200];
+            snprintf(uri, sizeof uri, "usb:0403:%04x%s%s", dd.idProduct,
+                     serial[0] ? "?serial=" : "", (const char *)serial);
             found(ctx, uri, "USB3 board (FT60x 32-bit FIFO bridge)");
         }
     }

@@ -331,6 +331,12 @@ int axsim_create(const axsim_options *opt, axsim_board **out)
 
 void axsim_destroy(axsim_board *b)
 {
+    // Verilator erases the model's scopes from the calling thread's current
+    // context, not the model's: point it at this board's context first, or
+    // destroying a board after another one was created (and perhaps freed)
+    // in this thread touches the wrong, possibly freed, context.
+    if (b)
+        Verilated::threadContextp(b->ctx.get());
     delete b;
 }
 
@@ -370,6 +376,7 @@ int axsim_step(axsim_board *b, uint64_t cycles)
         return AX_E_INVAL;
     if (b->ctx->gotError())
         return AX_E_STATE;
+    Verilated::threadContextp(b->ctx.get()); // $stop and assertions report to this board
     uint64_t done = 0;
     b->model->step(b, cycles, false, &done);
     return b->ctx->gotError() ? AX_E_STATE : AX_OK;
@@ -383,6 +390,7 @@ int64_t axsim_step_until_readable(axsim_board *b, uint64_t max_cycles)
         max_cycles = INT64_MAX;
     if (b->ctx->gotError())
         return AX_E_STATE;
+    Verilated::threadContextp(b->ctx.get());
     uint64_t done = 0;
     b->model->step(b, max_cycles, true, &done);
     return b->ctx->gotError() ? (int64_t)AX_E_STATE : (int64_t)done;

@@ -4,10 +4,16 @@
  * program brings back: spikes of injected events when the chip answers
  * INJECT, else register words read in bursts (event_kind says which).
  * Transports: sim: (small chip), socket: (an axon-board started from the
- * same folder), fake (the test board: the host stack alone).
- * usage: bench-link [--transports sim,socket,fake] */
+ * same folder), fake (the test board: the host stack alone), ftdi-fake and
+ * usb-fake (ftdi: and usb: through real libftdi/libusb to umockdev FAKE
+ * bridges in front of the small simulated board, tests/driver/usbfake.c; the
+ * program re-runs itself under umockdev-wrapper for them). The fakes measure
+ * the host stack plus umockdev's ioctl round trips and a board stepped only
+ * while the host waits, not USB hardware.
+ * usage: bench-link [--transports sim,socket,fake,ftdi-fake,usb-fake] */
 #define _POSIX_C_SOURCE 200809L
 #include <libgen.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +26,19 @@
 #include "axon/program.h"
 #include "device.h"
 #include "fakeboard.h"
+#ifdef AX_HAVE_USBFAKE
+#include "usbfake.h"
+#endif
+
+/* Whether the comma-separated list names this transport. */
+static bool has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+            return true;
+    return false;
+}
 
 static double now_s(void)
 {
@@ -85,15 +104,81 @@ static double events_per_s(ax_device *d, const char **kind)
     return e < 0 ? -1 : n / t;
 }
 
-static void bench(const char *name, ax_device *d)
+static void bench_note(const char *name, ax_device *d, const char *note)
 {
     const char *kind = "";
     double rt = roundtrip_us(d), ev = events_per_s(d, &kind);
     printf("{\"bench\":\"link\",\"transport\":\"%s\",\"roundtrip_us\":%.1f,\"events_per_s\":%.0f,"
-           "\"event_kind\":\"%s\"}\n",
-           name, rt, ev, kind);
+           "\"event_kind\":\"%s\"%s}\n",
+           name, rt, ev, kind, note);
     fflush(stdout);
 }
+
+static void bench(const char *name, ax_device *d)
+{
+    bench_note(name, d, "");
+}
+
+#ifdef AX_HAVE_USBFAKE
+/* ftdi: and usb: against the umockdev fakes; under the preload only. */
+static void bench_usbfake(const char *which)
+{
+    static const struct {
+        const char *name, *uri, *note;
+        usbfake_kind kind;
+        axsim_variant variant;
+    } k[2] = {
+        {"ftdi-fake", "ftdi:0403:6010?serial=AXBENCH", "umockdev fake FT2232H + simulated board",
+         USBFAKE_FT2232H, AXSIM_USB2},
+        {"usb-fake", "usb:0403:601f?serial=AXBENCH", "umockdev fake FT601 + simulated board",
+         USBFAKE_FT601, AXSIM_USB3},
+    };
+    for (int i = 0; i < 2; i++) {
+        if (!has(which, k[i].name))
+            continue;
+        axsim_options o;
+        axsim_options_default(&o);
+        o.size = AXSIM_SMALL;
+        o.variant = k[i].variant;
+        usbfake *f;
+        ax_device *d;
+        if (usbfake_start(k[i].kind, &o, "AXBENCH", &f) != AX_OK) {
+            fprintf(stderr, "bench-link: %s: cannot start the fake\n", k[i].name);
+            continue;
+        }
+        if (ax_open(k[i].uri, &d) == AX_OK) {
+            ax_link_set_timeout(d, 0, 100); /* a slow device: see test_usbfake.c */
+            setup_chip(d);
+            char note[160];
+            snprintf(note, sizeof note, ",\"device\":\"%s\"", k[i].note);
+            bench_note(k[i].name, d, note);
+            ax_close(d);
+        } else {
+            fprintf(stderr, "bench-link: %s: %s\n", k[i].name, ax_error_detail());
+        }
+        usbfake_stop(f);
+    }
+}
+
+/* Runs this program again under umockdev-wrapper for the fakes. */
+static void rerun_under_umockdev(const char *self, const char *which)
+{
+    char list[64] = "";
+    if (has(which, "ftdi-fake"))
+        strcat(list, "ftdi-fake,");
+    if (has(which, "usb-fake"))
+        strcat(list, "usb-fake");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("umockdev-wrapper", "umockdev-wrapper", self, "--transports", list, (char *)NULL);
+        fprintf(stderr, "bench-link: umockdev-wrapper not found: no ftdi-fake/usb-fake lines\n");
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+#endif
 
 static pid_t start_board(const char *self, const char *sock)
 {
@@ -112,14 +197,23 @@ static pid_t start_board(const char *self, const char *sock)
 
 int main(int argc, char **argv)
 {
-    const char *which = argc > 2 && !strcmp(argv[1], "--transports") ? argv[2] : "sim,socket,fake";
+    const char *which = argc > 2 && !strcmp(argv[1], "--transports")
+                            ? argv[2]
+                            : "sim,socket,fake,ftdi-fake,usb-fake";
     ax_device *d;
-    if (strstr(which, "sim") && ax_open("sim:?size=small", &d) == AX_OK) {
+#ifdef AX_HAVE_USBFAKE
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "libumockdev-preload")) { /* the re-run for the fakes */
+        bench_usbfake(which);
+        return 0;
+    }
+#endif
+    if (has(which, "sim") && ax_open("sim:?size=small", &d) == AX_OK) {
         setup_chip(d);
         bench("sim", d);
         ax_close(d);
     }
-    if (strstr(which, "socket")) {
+    if (has(which, "socket")) {
         char sock[128], uri[160];
         snprintf(sock, sizeof sock, "/tmp/axon-bench-%d.sock", (int)getpid());
         snprintf(uri, sizeof uri, "socket:%s", sock);
@@ -135,10 +229,14 @@ int main(int argc, char **argv)
         waitpid(pid, NULL, 0);
     }
     ax_transport *t;
-    if (strstr(which, "fake") && fakeboard_open(NULL, &t) == AX_OK &&
+    if (has(which, "fake") && fakeboard_open(NULL, &t) == AX_OK &&
         ax_device_open_transport(t, "fake:", &d) == AX_OK) {
         bench("fake", d);
         ax_close(d);
     }
+#ifdef AX_HAVE_USBFAKE
+    if (has(which, "ftdi-fake") || has(which, "usb-fake"))
+        rerun_under_umockdev(argv[0], which);
+#endif
     return 0;
 }
