@@ -16,11 +16,11 @@
 extern "C" {
 #endif
 
-#define AXSIM_REF_VFRAC 14                        /* fraction bits of potentials */
-#define AXSIM_REF_VMAX (1023u << AXSIM_REF_VFRAC) /* upper rail; lower rail 0 */
-#define AXSIM_REF_IMAX (1023u << AXSIM_REF_VFRAC) /* synaptic current clamp */
-#define AXSIM_REF_NOISE_AMP 2458u                 /* 0.15 mV a cycle at scale 128 */
-#define AXSIM_REF_CODE_MAX 1022u                  /* largest CapMem code */
+#define AXSIM_REF_VFRAC     14                         /* fraction bits of potentials */
+#define AXSIM_REF_VMAX      (1023u << AXSIM_REF_VFRAC) /* upper rail; lower rail 0 */
+#define AXSIM_REF_IMAX      (1023u << AXSIM_REF_VFRAC) /* synaptic current clamp */
+#define AXSIM_REF_NOISE_AMP 2458u                      /* 0.15 mV a cycle at scale 128 */
+#define AXSIM_REF_CODE_MAX  1022u                      /* largest CapMem code */
 
 typedef enum axsim_ref_param {
     AXSIM_REF_LEAK = 0,   /* leak potential, code = mV */
@@ -80,8 +80,8 @@ uint32_t axsim_ref_syn_amp(uint64_t die_seed, unsigned fpn_scale, unsigned hemi,
  * excitatory/inhibitory events (0 when none); nz: the neuron's two noise
  * bits; namp: axsim_ref_noise_amp(); spike_ok: 0 for the bottom neuron of a
  * joined column. Returns 1 on a spike and sets *frac (1/16 cycle). */
-int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32_t ae,
-                          uint32_t ai, unsigned nz, uint32_t namp, int spike_ok, unsigned *frac);
+int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32_t ae, uint32_t ai,
+                          unsigned nz, uint32_t namp, int spike_ok, unsigned *frac);
 
 /* Temporal noise: step size for temporal_scale (128 nominal), the generator
  * words (one xorshift32 per 16 neurons) seeded from the run seed, one cycle's

@@ -135,8 +135,8 @@ uint32_t axsim_ref_syn_amp(uint64_t die_seed, unsigned fpn_scale, unsigned hemi,
     return (uint16_t)((weight & 63) * axsim_ref_syn_step(die_seed, fpn_scale, hemi, row, col));
 }
 
-int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32_t ae,
-                          uint32_t ai, unsigned nz, uint32_t namp, int spike_ok, unsigned *frac)
+int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32_t ae, uint32_t ai,
+                          unsigned nz, uint32_t namp, int spike_ok, unsigned *frac)
 {
     uint32_t ie = n->ie, ii = n->ii, v = n->v, dec;
     int spike = 0;

@@ -81,13 +81,15 @@ void ct_set_codes(ct_chip *c, unsigned n, const unsigned codes[AXSIM_REF_NPARAMS
     assert_int_equal(ct_read(c, CT_STATUS) & 1u, 0);
 }
 
-void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsigned w, unsigned label)
+void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsigned w,
+                    unsigned label)
 {
     uint32_t v = (w & 63u) | (label & 63u) << 6;
     ct_write(c, CT_SYNAPSE + hemi * 0x10000u + row * 0x100u + col / 2, (col & 1) ? v << 16 : v);
 }
 
-void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0, unsigned s1)
+void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0,
+                   unsigned s1)
 {
     ct_write(c, CT_DRIVER + hemi * 0x100u + drv, delay | s0 << 16 | s1 << 18);
 }

@@ -10,21 +10,21 @@
 #include "axsim_ref.h"
 #include "link_testlib.h"
 
-#define CT_CTRL       0x010002u
-#define CT_STATUS     0x010003u
-#define CT_MADC_CTRL  0x010008u
-#define CT_MADC_PER   0x010009u
-#define CT_CADC_CMD   0x010010u
-#define CT_CADC_REF   0x010020u
-#define CT_NRN_CFG    0x011000u
-#define CT_SPIKE_CNT  0x012000u
-#define CT_DRIVER     0x013000u /* + hemi*0x100 + driver */
-#define CT_CADC_RES   0x014000u /* + hemi*0x100 + word */
-#define CT_CAPMEM     0x020000u /* + param*0x400 + neuron */
-#define CT_SYNAPSE    0x100000u /* + hemi*0x10000 + row*0x100 + word */
+#define CT_CTRL      0x010002u
+#define CT_STATUS    0x010003u
+#define CT_MADC_CTRL 0x010008u
+#define CT_MADC_PER  0x010009u
+#define CT_CADC_CMD  0x010010u
+#define CT_CADC_REF  0x010020u
+#define CT_NRN_CFG   0x011000u
+#define CT_SPIKE_CNT 0x012000u
+#define CT_DRIVER    0x013000u /* + hemi*0x100 + driver */
+#define CT_CADC_RES  0x014000u /* + hemi*0x100 + word */
+#define CT_CAPMEM    0x020000u /* + param*0x400 + neuron */
+#define CT_SYNAPSE   0x100000u /* + hemi*0x10000 + row*0x100 + word */
 
-#define CT_LABEL(drv, addr, h0, h1) \
-    ((uint16_t)(((addr) & 63u) | (((drv) & 127u) << 6) | ((h0) ? 1u << 13 : 0) | ((h1) ? 1u << 14 : 0)))
+#define CT_LABEL(drv, addr, h0, h1)                                                                \
+    ((uint16_t)(((addr)&63u) | (((drv)&127u) << 6) | ((h0) ? 1u << 13 : 0) | ((h1) ? 1u << 14 : 0)))
 
 typedef struct ct_chip {
     lt_host *h;
@@ -42,9 +42,11 @@ uint32_t ct_read(ct_chip *c, uint32_t addr);
 /* Writes the CapMem codes of neuron n and waits for them to settle. */
 void ct_set_codes(ct_chip *c, unsigned n, const unsigned codes[AXSIM_REF_NPARAMS]);
 /* Synapse (hemi,row,col) = weight/label (keeps the other synapse of the pair at 0). */
-void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsigned w, unsigned label);
+void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsigned w,
+                    unsigned label);
 /* Driver: delay, sign of its even and odd row (0 off, 1 exc, 2 inh). */
-void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0, unsigned s1);
+void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0,
+                   unsigned s1);
 /* Sends a program (END appended) and waits for its ACK. */
 void ct_program(ct_chip *c, const uint32_t *ins, size_t n);
 /* The same, but the instructions run CT_LATER cycles after TIMER_RESET, so a

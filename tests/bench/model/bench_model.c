@@ -267,8 +267,10 @@ int main(int argc, char **argv)
                 x ^= x << 13;
                 x ^= x >> 17;
                 x ^= x << 5;
-                uint16_t label = (uint16_t)((x & 7u) | ((x >> 8) % 128u) << 6 | (1u + (x >> 20) % 3u) << 13);
-                ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, &pos, 200 + next_frame * win + j * every);
+                uint16_t label =
+                    (uint16_t)((x & 7u) | ((x >> 8) % 128u) << 6 | (1u + (x >> 20) % 3u) << 13);
+                ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, &pos,
+                                  200 + next_frame * win + j * every);
                 ax_ins_inject(p, AX_FRAME_MAX_PAYLOAD, &pos, label);
             }
             bm_cmd_sync(&m, p, pos);
@@ -288,10 +290,11 @@ int main(int argc, char **argv)
     /* a spike's share of the DATA bytes: its words (and TIME records) plus
      * that share of the frame overhead */
     double share = m.words ? (double)m.spike_words / (double)m.words : 0.0;
-    printf("{\"bench\":\"model\",\"neurons\":%d,\"cycles_per_s\":%.0f,\"link_bytes_per_spike\":%.2f,"
-           "\"spikes_per_cycle\":%.4f,\"cycles\":%llu}\n",
-           2 * N, (double)cycles / cpu, (double)m.data_bytes * share / (double)m.spikes,
-           (double)m.spikes / (double)cycles, (unsigned long long)cycles);
+    printf(
+        "{\"bench\":\"model\",\"neurons\":%d,\"cycles_per_s\":%.0f,\"link_bytes_per_spike\":%.2f,"
+        "\"spikes_per_cycle\":%.4f,\"cycles\":%llu}\n",
+        2 * N, (double)cycles / cpu, (double)m.data_bytes * share / (double)m.spikes,
+        (double)m.spikes / (double)cycles, (unsigned long long)cycles);
     axsim_destroy(m.b);
     return 0;
 }
