@@ -92,6 +92,9 @@ static void test_rejects(void **state)
     expect_rejected(h, p, pos, AX_ERR_VALUE, 3, 0x10000);
     PROG(assert_int_equal(ax_ins_read(p, 16, &pos, 0x800000, 1), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x04800000u);
+    PROG(assert_int_equal(ax_ins_write_burst(p, 16, &pos, 0x800000, (const uint32_t[]){3}, 1),
+                          AX_OK)); /* PPU SRAM: the data word is reported */
+    expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 4, 3);
     PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, 1, 0), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x0B000001u);
     PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5),
