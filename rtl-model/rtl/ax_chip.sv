@@ -180,9 +180,17 @@ module ax_chip #(
         8'h04:   blk = BlkDrops;
         8'h05:   blk = BlkCntReset;
         8'h06:   blk = BlkCorrReset;
-        8'h08:   blk = BlkMadcCtrl;
+        8'h08: begin  // a write must name a neuron of this chip
+          blk     = BlkMadcCtrl;
+          in_geom = !we_q || (32'(wdata_q[12:4]) < NumNeurons);
+        end
         8'h09:   blk = BlkMadcPeriod;
-        8'h10:   blk = BlkCadcCmd;
+        8'h10: begin  // a sensor source must name a synapse row of this chip
+          blk     = BlkCadcCmd;
+          in_geom = !we_q || (32'(wdata_q[23:16]) < RowsPerHemi) ||
+                    (cadc_src_e'(wdata_q[5:4]) == CadcMembrane) ||
+                    (cadc_src_e'(wdata_q[5:4]) == CadcRef);
+        end
         default: begin
           if (addr_q[7:0] >= 8'h20 && addr_q[7:0] < 8'h20 + 8'(NumGlobals)) begin
             blk = BlkGlobal;
@@ -375,8 +383,8 @@ module ax_chip #(
   );
 
   // ---------------------------------------------------------------------------
-  // Router: one event a cycle onto the hemisphere buses. Priority: on-chip
-  // spikes (queue head), then injected events, then background sources.
+  // Router: one event a cycle onto the hemisphere buses. Priority: injected
+  // events, then on-chip spikes (queue head), then background sources.
   // Label: [5:0] address, [12:6] driver, [13] to hemisphere 0, [14] to 1.
   // ---------------------------------------------------------------------------
   logic [NumBg-1:0] bg_pend, bg_grant, bg_lost;
