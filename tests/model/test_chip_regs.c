@@ -16,16 +16,16 @@
 
 #define DIE 0x5EEDull
 
-#define INFO        0x010000u
-#define VERSION     0x010001u
-#define DROPS       0x010004u
-#define CNT_RESET   0x010005u
-#define CORR_RESET  0x010006u
-#define CORR_TAU_C  0x010021u
-#define BG(g, k)    (0x010040u + 4u * (g) + (k))
-#define CHIP_RESET  0x10u
-#define NEURONS     64u /* small chip: 2 x 32 */
-#define WHERE_BUS   0xFFFFFFFFu
+#define INFO       0x010000u
+#define VERSION    0x010001u
+#define DROPS      0x010004u
+#define CNT_RESET  0x010005u
+#define CORR_RESET 0x010006u
+#define CORR_TAU_C 0x010021u
+#define BG(g, k)   (0x010040u + 4u * (g) + (k))
+#define CHIP_RESET 0x10u
+#define NEURONS    64u /* small chip: 2 x 32 */
+#define WHERE_BUS  0xFFFFFFFFu
 
 /* Sends one program (END appended), runs it out, and returns the index of the
  * first record of `type` it produced (asserts there is one). */
@@ -71,8 +71,8 @@ static void expect_reject(ct_chip *c, bool write, uint32_t addr, uint32_t data, 
         fail_msg("%s 0x%06x = 0x%x: not rejected", write ? "WRITE" : "READ", (unsigned)addr,
                  (unsigned)data);
     if (c->h->recs[i].code != code)
-        fail_msg("%s 0x%06x = 0x%x: code %u, expected %u", write ? "WRITE" : "READ",
-                 (unsigned)addr, (unsigned)data, c->h->recs[i].code, code);
+        fail_msg("%s 0x%06x = 0x%x: code %u, expected %u", write ? "WRITE" : "READ", (unsigned)addr,
+                 (unsigned)data, c->h->recs[i].code, code);
     bool on_data = write && code == AX_ERR_VALUE;
     assert_int_equal(c->h->recs[i].offset, on_data ? 1 : 0);
     assert_int_equal(c->h->recs[i].word, on_data ? data : p[0]);
@@ -229,9 +229,9 @@ static void test_small_geometry(void **state)
     ct_chip c;
     ct_open(&c, DIE, 1, 1.0, 0.0);
     static const uint32_t outside[] = {
-        CT_NRN_CFG + 64,    CT_SPIKE_CNT + 64,           CT_CAPMEM + 64,
-        CT_DRIVER + 16,     CT_DRIVER + 0x100 + 16,      CT_CADC_RES + 8,
-        CT_SYNAPSE + 16,    CT_SYNAPSE + 0x100u * 32,    CT_SYNAPSE + 0x10000 + 0x100u * 32,
+        CT_NRN_CFG + 64,    CT_SPIKE_CNT + 64,        CT_CAPMEM + 64,
+        CT_DRIVER + 16,     CT_DRIVER + 0x100 + 16,   CT_CADC_RES + 8,
+        CT_SYNAPSE + 16,    CT_SYNAPSE + 0x100u * 32, CT_SYNAPSE + 0x10000 + 0x100u * 32,
         CT_CAPMEM + 0x2063, CT_CADC_RES + 0x100 + 8,
     };
     for (size_t k = 0; k < sizeof outside / sizeof outside[0]; k++)
