@@ -177,7 +177,8 @@ static void test_validation(void **state)
         {true, CNT_RESET, 0, AX_ERR_VALUE},
         {true, CORR_RESET, 2, AX_ERR_VALUE},
         {true, CT_MADC_CTRL, 1u << 13, AX_ERR_VALUE},
-        {true, CT_MADC_CTRL, 2, AX_ERR_VALUE},
+        {true, CT_MADC_CTRL, 4, AX_ERR_VALUE},
+        {true, CT_MADC_CTRL, 8, AX_ERR_VALUE},
         {true, CT_MADC_PER, 0, AX_ERR_VALUE},
         {true, CT_MADC_PER, 65536, AX_ERR_VALUE},
         {true, CT_CADC_CMD, 1u << 6, AX_ERR_VALUE},
@@ -518,12 +519,14 @@ static void test_spike_counters(void **state)
     ct_close(&c);
 }
 
-/* MADC samples come every MADC_PERIOD cycles, stamped with the time taken. */
+/* MADC samples come every MADC_PERIOD cycles, stamped with the time taken;
+ * with MADC_CTRL[1] they convert the reference source (fixed-pattern noise
+ * on here, so the MADC's own offset and gain show). */
 static void test_madc_period(void **state)
 {
     (void)state;
     ct_chip c;
-    ct_open(&c, DIE, 1, 0.0, 0.0);
+    ct_open(&c, DIE, 1, 1.0, 0.0);
     ct_write(&c, CT_MADC_PER, 37);
     uint32_t p[8];
     size_t pos = 0;
@@ -547,6 +550,25 @@ static void test_madc_period(void **state)
         got++;
     }
     assert_true(got >= 18);
+    /* MADC_CTRL[1]: the reference source, two levels, the reference conversion */
+    static const unsigned level[2] = {200, 700};
+    for (unsigned k = 0; k < 2; k++) {
+        ct_write(&c, CT_CADC_REF, level[k]);
+        before = c.h->nrecs;
+        ct_write(&c, CT_MADC_CTRL, 1u | 2u | 33u << 4);
+        assert_int_equal(ct_read(&c, CT_MADC_CTRL), 3u | 33u << 4);
+        lt_run(c.h, 400);
+        ct_write(&c, CT_MADC_CTRL, 0);
+        assert_int_equal(ct_read(&c, CT_MADC_CTRL), 0);
+        got = 0;
+        for (size_t i = before; i < c.h->nrecs; i++)
+            if (c.h->recs[i].type == AX_REC_MADC) {
+                assert_int_equal(c.h->recs[i].sample,
+                                 axsim_ref_madc(c.o.die_seed, c.fpn, level[k] << 14));
+                got++;
+            }
+        assert_true(got >= 8);
+    }
     ct_close(&c);
 }
 

@@ -99,6 +99,33 @@ static void test_first_spike_only(void **state)
     lt_close(h);
 }
 
+/* Spikes recorded while first-spike-only is off do not count as a neuron's
+ * first: switched on mid-trial, the next spike is kept, the one after not. */
+static void test_first_spike_switched_on(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY), AX_OK);
+    for (unsigned k = 0; k < 3; k++)
+        assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 3000);
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 3);
+    int s = lt_find(h, AX_REC_SPIKE, 0);
+    assert_int_equal(h->recs[s].time, 0);
+    assert_int_equal(h->recs[s + 1].time, 1);
+    assert_int_equal(h->recs[s + 2].time, 3); /* the first after RECORD (at 2) */
+    lt_close(h);
+}
+
 /* With nothing acknowledged, the replay buffer (8 frames) and the record FIFO
  * fill; the spikes that do not fit are counted by an OVERFLOW record, and
  * every injected spike is either recorded or counted. */
@@ -297,6 +324,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spike_records),
         cmocka_unit_test(test_first_spike_only),
+        cmocka_unit_test(test_first_spike_switched_on),
         cmocka_unit_test(test_overflow_marker),
         cmocka_unit_test(test_madc_records),
         cmocka_unit_test(test_frame_cut_after_256_cycles),
