@@ -572,6 +572,53 @@ static void test_madc_period(void **state)
     ct_close(&c);
 }
 
+/* Anti-causal pairing: neuron n spikes in the cycle after a NEURON_RESET
+ * (reset potential above threshold); an INJECT in that cycle reaches the
+ * synapse (driver delay 2) 3 cycles after the spike, so its anti-causal
+ * sensor holds K(3, CORR_TAU_A, CORR_AMP_A) (read through the CADC; with tau
+ * 10 cycles K(2) and K(4) convert to other codes) and the causal one nothing
+ * (1000 cycles refractory: no later spike). */
+static void test_anticausal_sensor(void **state)
+{
+    (void)state;
+    ct_chip c;
+    ct_open(&c, DIE, 1, 1.0, 0.0);
+    const unsigned n = 6, drv = 3, delay = 2;
+    unsigned codes[AXSIM_REF_NPARAMS];
+    ct_default_codes(codes);
+    codes[AXSIM_REF_LEAK] = 200;
+    codes[AXSIM_REF_THRESH] = 300;
+    codes[AXSIM_REF_RESET] = 600;
+    codes[AXSIM_REF_T_REF] = 1000;
+    ct_set_codes(&c, n, codes);
+    ct_set_driver(&c, 0, drv, delay, 0, 1); /* the odd row, excitatory */
+    ct_set_synapse(&c, 0, 2 * drv + 1, n, 10, 5);
+    ct_write(&c, 0x010022, 10);   /* anti-causal tau 10 cycles */
+    ct_write(&c, 0x010024, 1000); /* anti-causal amplitude 62.5 */
+    ct_write(&c, CT_CTRL, 1);
+    uint32_t p[8];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_neuron_reset(p, 8, &pos, false, 0, 1u << n), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 8, &pos, CT_LABEL(drv, 5, 1, 0)), AX_OK);
+    ct_program(&c, p, pos);
+    lt_run(c.h, 500);
+    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + n), 1);
+    uint32_t acc = axsim_ref_corr_kernel(1 + delay, 10, 1000);
+    assert_int_equal(acc, 771);
+    for (unsigned dt = 2; dt <= 4; dt += 2)
+        assert_int_not_equal(
+            axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10),
+            axsim_ref_cadc(c.o.die_seed, c.fpn, n, axsim_ref_corr_kernel(dt, 10, 1000) << 10));
+    ct_write(&c, CT_CADC_CMD, 2u << 4 | (2 * drv + 1) << 16); /* anti-causal, hemisphere 0 */
+    uint32_t word = ct_read(&c, CT_CADC_RES + n / 4);
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
+                     axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
+    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv + 1) << 16); /* causal */
+    word = ct_read(&c, CT_CADC_RES + n / 4);
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    ct_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_background_sources),
         cmocka_unit_test(test_spike_counters),
         cmocka_unit_test(test_madc_period),
+        cmocka_unit_test(test_anticausal_sensor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
