@@ -619,6 +619,40 @@ static void test_anticausal_sensor(void **state)
     ct_close(&c);
 }
 
+/* The chip acknowledges a register access 2 cycles after the request: after
+ * a chip WRITE at experiment time 0 the next instruction runs at 3, after a
+ * board register WRITE at 1. While the CapMem initialises after CHIP_RESET
+ * (2 * NeuronsPerHemi cycles) the access waits. */
+static uint64_t next_after_write(ct_chip *c, uint32_t addr, bool chip_reset)
+{
+    uint32_t p[16];
+    size_t pos = 0;
+    if (chip_reset)
+        assert_int_equal(ax_ins_write(p, 16, &pos, CHIP_RESET, 1), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 16, &pos), AX_OK);
+    assert_int_equal(ax_ins_write(p, 16, &pos, addr, 400), AX_OK);
+    assert_int_equal(ax_ins_read(p, 16, &pos, 0x0A, 9), AX_OK); /* TIME_LO */
+    int i = run_for(c, p, pos, AX_REC_READ);
+    assert_int_equal(c->h->recs[i].ticket, 9);
+    return c->h->recs[i].time;
+}
+
+static void test_register_latency(void **state)
+{
+    (void)state;
+    ct_chip c;
+    ct_open(&c, DIE, 1, 1.0, 0.0);
+    assert_int_equal(next_after_write(&c, 0x0D, false), 1); /* board SCRATCH */
+    assert_int_equal(next_after_write(&c, CT_CADC_REF, false), 3);
+    /* CHIP_RESET holds the chip in reset 4 cycles (the TIMER_RESET after it
+     * waits for them) and the CapMem initialises for the 64 cycles after
+     * the release, the TIMER_RESET's cycle first: the WRITE at experiment
+     * time 0 reaches the chip after the 63 that are left, then 3 cycles. */
+    assert_int_equal(next_after_write(&c, CT_CADC_REF, true), 63 + 3);
+    assert_int_equal(ct_read(&c, CT_CADC_REF), 400);
+    ct_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_spike_counters),
         cmocka_unit_test(test_madc_period),
         cmocka_unit_test(test_anticausal_sensor),
+        cmocka_unit_test(test_register_latency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
