@@ -104,6 +104,7 @@ module ax_chip #(
   // register state owned here
   logic        corr_en_q;
   logic        madc_en_q;
+  logic        madc_ref_q;  // sample the CADC reference source instead of a neuron
   logic [8:0]  madc_nrn_q;
   logic [15:0] madc_period_q;
   logic [9:0]  glb_q [NumGlobals];
@@ -180,9 +181,17 @@ module ax_chip #(
         8'h04:   blk = BlkDrops;
         8'h05:   blk = BlkCntReset;
         8'h06:   blk = BlkCorrReset;
-        8'h08:   blk = BlkMadcCtrl;
+        8'h08: begin  // a write must name a neuron of this chip
+          blk     = BlkMadcCtrl;
+          in_geom = !we_q || (32'(wdata_q[12:4]) < NumNeurons);
+        end
         8'h09:   blk = BlkMadcPeriod;
-        8'h10:   blk = BlkCadcCmd;
+        8'h10: begin  // a sensor source must name a synapse row of this chip
+          blk     = BlkCadcCmd;
+          in_geom = !we_q || (32'(wdata_q[23:16]) < RowsPerHemi) ||
+                    (cadc_src_e'(wdata_q[5:4]) == CadcMembrane) ||
+                    (cadc_src_e'(wdata_q[5:4]) == CadcRef);
+        end
         default: begin
           if (addr_q[7:0] >= 8'h20 && addr_q[7:0] < 8'h20 + 8'(NumGlobals)) begin
             blk = BlkGlobal;
@@ -236,7 +245,7 @@ module ax_chip #(
       BlkCtrl:       rdata = {31'd0, corr_en_q};
       BlkStatus:     rdata = {30'd0, idle_o, settling};
       BlkDrops:      rdata = {spk_lost_q, syn_drops};
-      BlkMadcCtrl:   rdata = {19'd0, madc_nrn_q, 3'd0, madc_en_q};
+      BlkMadcCtrl:   rdata = {19'd0, madc_nrn_q, 2'd0, madc_ref_q, madc_en_q};
       BlkMadcPeriod: rdata = {16'd0, madc_period_q};
       BlkGlobal:     rdata = {22'd0, glb_q[addr_q[2:0]]};
       BlkBg:         rdata = bg_rdata[addr_q[3:2]];
@@ -283,6 +292,7 @@ module ax_chip #(
     if (!rst_ni) begin
       corr_en_q     <= 1'b0;
       madc_en_q     <= 1'b0;
+      madc_ref_q    <= 1'b0;
       madc_nrn_q    <= 9'd0;
       madc_period_q <= 16'd8;
       glb_q         <= '{global_default(0), global_default(1), global_default(2),
@@ -292,6 +302,7 @@ module ax_chip #(
         BlkCtrl:       corr_en_q <= wdata_q[0];
         BlkMadcCtrl: begin
           madc_en_q  <= wdata_q[0];
+          madc_ref_q <= wdata_q[1];
           madc_nrn_q <= wdata_q[12:4];
         end
         BlkMadcPeriod: madc_period_q <= wdata_q[15:0];
@@ -375,8 +386,8 @@ module ax_chip #(
   );
 
   // ---------------------------------------------------------------------------
-  // Router: one event a cycle onto the hemisphere buses. Priority: on-chip
-  // spikes (queue head), then injected events, then background sources.
+  // Router: one event a cycle onto the hemisphere buses. Priority: injected
+  // events, then on-chip spikes (queue head), then background sources.
   // Label: [5:0] address, [12:6] driver, [13] to hemisphere 0, [14] to 1.
   // ---------------------------------------------------------------------------
   logic [NumBg-1:0] bg_pend, bg_grant, bg_lost;
@@ -557,7 +568,8 @@ module ax_chip #(
       end
       if (madc_took_q) begin
         madc_cycle_q  <= madc_t0_q;
-        madc_sample_q <= madc_convert(die_seed_i, fpn_scale_i, madc_v);
+        madc_sample_q <= madc_convert(die_seed_i, fpn_scale_i,
+                                      madc_ref_q ? 32'(glb_q[GlbCadcRef]) << VFrac : madc_v);
       end
     end
   end

@@ -312,7 +312,7 @@ package ax_chip_pkg;
           end else if (addr[7:0] == 8'h05 || addr[7:0] == 8'h06) begin
             ok = data == 32'd1;
           end else if (addr[7:0] == 8'h08) begin
-            ok = (data & ~32'h0000_1FF1) == 32'd0;
+            ok = (data & ~32'h0000_1FF3) == 32'd0;
           end else if (addr[7:0] == 8'h09) begin
             ok = (data >= 32'd1) && (data <= 32'd65535);
           end else if (addr[7:0] == 8'h10) begin

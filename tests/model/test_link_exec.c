@@ -92,6 +92,9 @@ static void test_rejects(void **state)
     expect_rejected(h, p, pos, AX_ERR_VALUE, 3, 0x10000);
     PROG(assert_int_equal(ax_ins_read(p, 16, &pos, 0x800000, 1), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x04800000u);
+    PROG(assert_int_equal(ax_ins_write_burst(p, 16, &pos, 0x800000, (const uint32_t[]){3}, 1),
+                          AX_OK)); /* PPU SRAM: the data word is reported */
+    expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 4, 3);
     PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, 1, 0), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x0B000001u);
     PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5),
@@ -149,6 +152,50 @@ static void test_wait_until_and_late(void **state)
     assert_int_equal(h->recs[e].time, 50 + h->recs[l].lateness + 3);
     assert_int_equal(h->recs[l].lateness, LATE_EXPECTED);
     assert_int_equal(lt_count(h, AX_REC_LATE), 1);
+    lt_close(h);
+}
+
+/* The lateness of LATE is the number of cycles the next instruction runs past
+ * the requested time: WAIT_UNTIL(t) reached in the cycle at t (right after
+ * another WAIT_UNTIL(t)) is 1 late and the next instruction runs at t + 1;
+ * reached right after an instruction that ran at t, it is 2 late (t + 2).
+ * The stand-in chip turns an INJECT into a spike at the injection's time. */
+static void test_lateness_counts(void **state)
+{
+    (void)state;
+    lt_host *h = open_board();
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 20), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 1), AX_OK); /* at 20 */
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 40), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 40), AX_OK); /* reached at 40 */
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 2), AX_OK);      /* at 41 */
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 60), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 3), AX_OK);      /* at 60 */
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 60), AX_OK); /* reached at 61 */
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 4), AX_OK);      /* at 62 */
+    assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 3000);
+    assert_int_equal(lt_count(h, AX_REC_LATE), 2);
+    int l = lt_find(h, AX_REC_LATE, 0);
+    assert_int_equal(h->recs[l].time, 40);
+    assert_int_equal(h->recs[l].lateness, 1);
+    l = lt_find(h, AX_REC_LATE, (size_t)l + 1);
+    assert_int_equal(h->recs[l].time, 60);
+    assert_int_equal(h->recs[l].lateness, 2);
+    static const uint64_t when[4] = {20, 41, 60, 62};
+    int s = -1;
+    for (unsigned k = 0; k < 4; k++) {
+        s = lt_find(h, AX_REC_SPIKE, (size_t)(s + 1));
+        assert_true(s >= 0);
+        assert_int_equal(h->recs[s].label, k + 1);
+        assert_int_equal(h->recs[s].time, when[k]);
+    }
     lt_close(h);
 }
 
@@ -230,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_unknown_opcode),      cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_wait_until_and_late), cmocka_unit_test(test_bursts_and_bus_errors),
         cmocka_unit_test(test_chip_reset),          cmocka_unit_test(test_debug_backdoor),
+        cmocka_unit_test(test_lateness_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

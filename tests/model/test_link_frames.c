@@ -113,7 +113,9 @@ static void test_crc_corrupt_not_run(void **state)
     assert_int_equal(lt_recv_ctrl(h, &f, 10000), 1);
     assert_int_equal(f.type, AX_FT_NACK);
     assert_int_equal(f.payload[0] & 0xFFu, AX_NACK_CRC);
-    assert_int_equal(f.ack, 0); /* still expects seq 0 */
+    assert_int_equal(f.payload[0] >> 8, 0); /* seq not known: 0 */
+    assert_int_equal(f.ack, 0);             /* still expects seq 0 */
+    assert_int_equal(f.seq, 0);             /* next DATA seq */
     /* Nothing ran: SCRATCH is still 0; one frame counted as NACKed. */
     assert_int_equal(lt_read_reg(h, REG_SCRATCH), 0);
     assert_int_equal(lt_read_reg(h, REG_LINK_ERRORS), 1);
@@ -185,6 +187,10 @@ static void test_header_nack(void **state)
     assert_int_equal(lt_recv_ctrl(h, &f, 100000), 1);
     assert_int_equal(f.type, AX_FT_NACK);
     assert_int_equal(f.payload[0] & 0xFFu, AX_NACK_HEADER);
+    assert_int_equal(f.payload[0] >> 8, 0); /* seq not known: 0 */
+    assert_int_equal(f.len, 1);
+    /* LINK_ERRORS [15:0] counts it */
+    assert_int_equal(lt_read_reg(h, REG_LINK_ERRORS), 1);
     lt_close(h);
 }
 
@@ -224,6 +230,9 @@ static void test_replay_bit_identical(void **state)
     assert_int_equal(lt_recv(h, &f, 20000), 1);
     assert_int_equal(f.type, AX_FT_NACK);
     assert_int_equal(f.payload[0] & 0xFFu, AX_NACK_REPLAY);
+    assert_int_equal(f.payload[0] >> 16, 0); /* the requested seq */
+    assert_int_equal(f.seq, 3);              /* next DATA seq */
+    assert_int_equal(f.ack, 1);              /* next CMD seq */
     /* REPLAY with nothing to resend: an ACK whose seq is the next DATA seq. */
     lt_send_frame(h, AX_FT_REPLAY, 0, 3, NULL, 0);
     assert_int_equal(lt_recv(h, &f, 20000), 1);
@@ -478,6 +487,43 @@ static void test_ack_pending(void **state)
     lt_close(h);
 }
 
+/* HELLO resets the link: the running program is aborted, the RECORD switches
+ * turn off, both sequence spaces restart at 0; the registers keep their
+ * values (the stand-in chip turns INJECT(L) into a spike labelled L). */
+static void test_hello_resets_link(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
+    ax_ident id;
+    lt_hello(h, &id);
+    uint32_t p[16];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_write(p, 16, &pos, REG_SCRATCH, 0x55), AX_OK);
+    assert_int_equal(ax_ins_record(p, 16, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 16, &pos), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 16, &pos, 0x11), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 16, &pos, 20000), AX_OK);
+    assert_int_equal(ax_ins_write(p, 16, &pos, REG_SCRATCH, 0x99), AX_OK);
+    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 2000);
+    assert_int_equal(h->data_frames, 1); /* the spike, after 256 cycles */
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 1);
+    lt_hello(h, &id);
+    lt_run(h, 25000);
+    assert_int_equal(h->data_frames, 1);                 /* nothing more came */
+    assert_int_equal(lt_read_reg(h, REG_SCRATCH), 0x55); /* CMD seq 0 again; no 0x99 */
+    assert_int_equal(h->data_frames, 3); /* READ and END frames: DATA seq 0, 1 again */
+    pos = 0;
+    assert_int_equal(ax_ins_inject(p, 16, &pos, 0x22), AX_OK);
+    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 2000);
+    assert_int_equal(lt_count(h, AX_REC_END), 2);   /* this one and the READ program's */
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 1); /* RECORD is off: no new spike */
+    lt_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_seq_wrap),
         cmocka_unit_test(test_ack_during_replay),
         cmocka_unit_test(test_ack_pending),
+        cmocka_unit_test(test_hello_resets_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,6 +99,33 @@ static void test_first_spike_only(void **state)
     lt_close(h);
 }
 
+/* Spikes recorded while first-spike-only is off do not count as a neuron's
+ * first: switched on mid-trial, the next spike is kept, the one after not. */
+static void test_first_spike_switched_on(void **state)
+{
+    (void)state;
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY), AX_OK);
+    for (unsigned k = 0; k < 3; k++)
+        assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
+    assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, 3000);
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 3);
+    int s = lt_find(h, AX_REC_SPIKE, 0);
+    assert_int_equal(h->recs[s].time, 0);
+    assert_int_equal(h->recs[s + 1].time, 1);
+    assert_int_equal(h->recs[s + 2].time, 3); /* the first after RECORD (at 2) */
+    lt_close(h);
+}
+
 /* With nothing acknowledged, the replay buffer (8 frames) and the record FIFO
  * fill; the spikes that do not fit are counted by an OVERFLOW record, and
  * every injected spike is either recorded or counted. */
@@ -197,6 +224,52 @@ static void test_madc_records(void **state)
     lt_close(h);
 }
 
+/* Runs RECORD, TIMER_RESET, INJECT at 0, INJECT at `b`, END at 1000 and
+ * returns how many DATA frames the first two spikes came in (1 or 2). */
+static unsigned frames_for_two_spikes(uint64_t b)
+{
+    lt_host *h = open_board(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 1), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, b), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 2), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 1000), AX_OK);
+    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    unsigned frame_of[2] = {0, 0};
+    static ax_frame f;
+    while (lt_count(h, AX_REC_END) == 0) {
+        assert_int_equal(lt_recv(h, &f, 5000), 1);
+        lt_accept_data(h, &f);
+        for (unsigned k = 0; k < 2; k++) {
+            int s = lt_find(h, AX_REC_SPIKE, 0);
+            if (k == 1 && s >= 0)
+                s = lt_find(h, AX_REC_SPIKE, (size_t)s + 1);
+            if (s >= 0 && frame_of[k] == 0)
+                frame_of[k] = h->data_frames;
+        }
+    }
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 2);
+    /* The END record, 1000 cycles later, comes in a frame of its own. */
+    assert_int_equal(h->data_frames, frame_of[1] + 1);
+    lt_close(h);
+    return frame_of[1] - frame_of[0] + 1;
+}
+
+/* A DATA frame is cut when records have waited 256 cycles: records written
+ * 256 cycles apart (two spikes through the same path) share a frame; 257
+ * cycles apart, the first has left in a frame of its own. */
+static void test_frame_cut_after_256_cycles(void **state)
+{
+    (void)state;
+    assert_int_equal(frames_for_two_spikes(100), 1);
+    assert_int_equal(frames_for_two_spikes(256), 1);
+    assert_int_equal(frames_for_two_spikes(257), 2);
+}
+
 /* The same options and byte stream give the same bytes back, bit for bit. */
 static void run_script(axsim_variant v, uint8_t **out, size_t *len)
 {
@@ -249,9 +322,14 @@ static void test_reproducible_usb2(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spike_records),     cmocka_unit_test(test_first_spike_only),
-        cmocka_unit_test(test_overflow_marker),   cmocka_unit_test(test_madc_records),
-        cmocka_unit_test(test_reproducible_usb3), cmocka_unit_test(test_reproducible_usb2),
+        cmocka_unit_test(test_spike_records),
+        cmocka_unit_test(test_first_spike_only),
+        cmocka_unit_test(test_first_spike_switched_on),
+        cmocka_unit_test(test_overflow_marker),
+        cmocka_unit_test(test_madc_records),
+        cmocka_unit_test(test_frame_cut_after_256_cycles),
+        cmocka_unit_test(test_reproducible_usb3),
+        cmocka_unit_test(test_reproducible_usb2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
