@@ -11,7 +11,7 @@ package ax_chip_pkg;
   // The address map is in docs/chip.md; chip_addr_ok below is its executable form.
   localparam int unsigned NumGlobals  = 5;
   localparam int unsigned NumBg       = 4;
-  localparam int unsigned ChipVersion = 1;
+  localparam int unsigned ChipVersion = 2;
 
   // ---- CapMem --------------------------------------------------------------------
   localparam logic [9:0] CodeMax = 10'd1022;  // 1023 is not a valid code

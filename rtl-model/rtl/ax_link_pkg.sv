@@ -7,7 +7,7 @@ package ax_link_pkg;
   localparam logic [31:0] SyncWord        = 32'h4E4F5841;  // bytes 'A' 'X' 'O' 'N'
   localparam logic [31:0] ProtocolVersion = 32'h0001_0000; // 1.0
   // Model version: bumped whenever the chip's behaviour or noise model changes.
-  localparam logic [31:0] ModelVersion    = 32'd1;
+  localparam logic [31:0] ModelVersion    = 32'd2;
   localparam int unsigned MaxPayload      = 256;   // words per frame payload
   localparam int unsigned PlaybackWords   = 8192;  // playback buffer
   localparam int unsigned ReplayFrames    = 8;     // DATA frames kept for replay

@@ -96,7 +96,7 @@ static void expect_bus_error(ct_chip *c, uint32_t addr, uint32_t data)
 static void check_power_on(ct_chip *c)
 {
     assert_int_equal(ct_read(c, INFO), 32u | 32u << 16);
-    assert_int_equal(ct_read(c, VERSION), 1);
+    assert_int_equal(ct_read(c, VERSION), 2);
     assert_int_equal(ct_read(c, CT_CTRL), 0);
     assert_int_equal(ct_read(c, CT_STATUS), 2); /* settled, event paths idle */
     assert_int_equal(ct_read(c, DROPS), 0);

@@ -22,7 +22,7 @@ static void check_ident(axsim_variant v)
     memset(&id, 0, sizeof id);
     lt_hello(h, &id);
     assert_int_equal(id.protocol_version, 0x00010000u);
-    assert_int_equal(id.model_version, 1);
+    assert_int_equal(id.model_version, 2);
     assert_int_equal(id.die_seed, 7);
     assert_int_equal(id.chip_id, 7);
     assert_int_equal(id.variant, v == AXSIM_USB3 ? 0 : 1);
@@ -79,7 +79,7 @@ static void test_board_registers(void **state)
     assert_int_equal(h->recs[i].ticket, 12);
     assert_int_equal(h->recs[i].count, 7);
     assert_int_equal(h->recs[i].data[0], 0x00010000u); /* PROTOCOL */
-    assert_int_equal(h->recs[i].data[1], 1);           /* MODEL */
+    assert_int_equal(h->recs[i].data[1], 2);           /* MODEL */
     assert_int_equal(h->recs[i].data[2], 7);           /* CHIP_ID */
     assert_int_equal(h->recs[i].data[3], 7);           /* DIE_SEED_LO */
     assert_int_equal(h->recs[i].data[4], 0);           /* DIE_SEED_HI */
