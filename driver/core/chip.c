@@ -13,6 +13,7 @@
 #define R_MADC_CTRL    0x010008u
 #define R_MADC_PERIOD  0x010009u
 #define R_CADC_CMD     0x010010u
+#define R_CADC_REF     0x010020u
 #define R_BG(g, k)     (0x010040u + 4u * (g) + (k))
 #define R_NRN_CFG(n)   (0x011000u + (n))
 #define R_SPIKE_CNT(n) (0x012000u + (n))
@@ -213,6 +214,21 @@ int ax_chip_madc(ax_device *d, bool enable, unsigned neuron, uint16_t period)
         return bad("neuron or period (1..65535)");
     uint32_t w[2] = {enable | (uint32_t)neuron << 4, period};
     return ax_reg_write_block(d, R_MADC_CTRL, w, 2);
+}
+
+int ax_chip_madc_reference(ax_device *d, bool enable, uint16_t period)
+{
+    if (period == 0)
+        return bad("period (1..65535)");
+    uint32_t w[2] = {enable | 1u << 1, period};
+    return ax_reg_write_block(d, R_MADC_CTRL, w, 2);
+}
+
+int ax_chip_set_reference(ax_device *d, uint16_t mv)
+{
+    if (mv > AX_CAPMEM_MAX)
+        return bad("reference level (0..1022 mV)");
+    return ax_reg_write(d, R_CADC_REF, mv);
 }
 
 int ax_chip_spike_counts(ax_device *d, unsigned first, uint8_t *counts, size_t n)

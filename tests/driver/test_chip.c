@@ -95,6 +95,52 @@ static void test_spike(void **state)
     ax_close(d);
 }
 
+/* MADC samples of the reference source during a short recording. */
+static size_t madc_samples(ax_device *d, uint16_t *out, size_t cap)
+{
+    ax_program *p;
+    ax_result r;
+    ax_result_init(&r);
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_record(p, AX_RECORD_MADC);
+    ax_program_timer_reset(p);
+    ax_program_wait_until(p, 1000);
+    ax_program_record(p, 0);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    size_t n = r.nsamples < cap ? r.nsamples : cap;
+    for (size_t i = 0; i < n; i++)
+        out[i] = r.samples[i].value;
+    ax_result_free(&r);
+    ax_program_free(p);
+    return n;
+}
+
+/* The reference source with fixed-pattern noise off: every CADC channel reads
+ * mV / 4 and the MADC reads mV (docs/chip.md section 7), at two levels. */
+static void test_reference(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    static const uint16_t level[2] = {400, 600};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(ax_chip_set_reference(d, level[k]), AX_OK);
+        uint8_t codes[32];
+        assert_int_equal(ax_chip_cadc(d, 0, AX_CADC_REFERENCE, 0, codes), AX_OK);
+        for (int i = 0; i < 32; i++)
+            assert_int_equal(codes[i], level[k] / 4);
+        assert_int_equal(ax_chip_madc_reference(d, true, 50), AX_OK);
+        uint16_t s[64];
+        size_t n = madc_samples(d, s, 64);
+        assert_true(n >= 15); /* 1000 cycles at one sample per 50 */
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(s[i], level[k]);
+    }
+    assert_int_equal(ax_chip_set_reference(d, 1023), AX_E_RANGE);
+    assert_int_equal(ax_chip_madc_reference(d, true, 0), AX_E_RANGE);
+    ax_close(d);
+}
+
 /* A CapMem write in the same program right after CHIP_RESET lands while the
  * chip initialises its CapMem; it must wait for that, not be overwritten.
  * Threshold code 150 lies below the leak (300): the neuron fires tonically. */
@@ -132,8 +178,8 @@ static void test_write_after_reset(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_readback),
-                                       cmocka_unit_test(test_spike),
-                                       cmocka_unit_test(test_write_after_reset)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_readback), cmocka_unit_test(test_spike),
+        cmocka_unit_test(test_reference), cmocka_unit_test(test_write_after_reset)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,6 +94,12 @@ int ax_chip_cadc(ax_device *d, unsigned hemi, unsigned source, unsigned row, uin
 /* MADC: sample neuron every period cycles (enable false: off); record its
  * samples with ax_program_record(p, AX_RECORD_MADC). */
 int ax_chip_madc(ax_device *d, bool enable, unsigned neuron, uint16_t period);
+/* The reference source (exact, no fixed-pattern noise): its level in mV
+ * (CapMem code 0..1022), seen by the CADC as source AX_CADC_REFERENCE and by
+ * the MADC when ax_chip_madc_reference samples it instead of a neuron; with
+ * two levels a host measures each ADC channel's offset and gain. */
+int ax_chip_set_reference(ax_device *d, uint16_t mv);
+int ax_chip_madc_reference(ax_device *d, bool enable, uint16_t period);
 
 /* 8-bit spike counters of neurons first .. first+n-1; clear all. */
 int ax_chip_spike_counts(ax_device *d, unsigned first, uint8_t *counts, size_t n);
