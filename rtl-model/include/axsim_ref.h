@@ -26,7 +26,7 @@ typedef enum axsim_ref_param {
     AXSIM_REF_LEAK = 0,   /* leak potential, code = mV */
     AXSIM_REF_RESET = 1,  /* reset potential, code = mV */
     AXSIM_REF_THRESH = 2, /* threshold, code = mV */
-    AXSIM_REF_TAU_M = 3,  /* membrane: g = 32 + 5*code/2 */
+    AXSIM_REF_TAU_M = 3,  /* membrane: g = 32 + 3*code */
     AXSIM_REF_TAU_SE = 4, /* excitatory synaptic time constant, same map */
     AXSIM_REF_TAU_SI = 5, /* inhibitory synaptic time constant, same map */
     AXSIM_REF_GAIN_E = 6, /* excitatory input gain, code */

@@ -41,7 +41,7 @@ static int32_t clamp32(int32_t x, int32_t lo, int32_t hi)
 
 unsigned axsim_ref_default_code(axsim_ref_param p)
 {
-    static const unsigned codes[AXSIM_REF_NPARAMS] = {300, 280, 500, 250, 500, 500, 256, 256, 20};
+    static const unsigned codes[AXSIM_REF_NPARAMS] = {300, 280, 500, 208, 416, 416, 256, 256, 20};
     return (unsigned)p < AXSIM_REF_NPARAMS ? codes[p] : 0;
 }
 
@@ -64,7 +64,7 @@ static uint32_t param_map(uint32_t h, axsim_ref_param p, unsigned code, unsigned
     case AXSIM_REF_TAU_M:
     case AXSIM_REF_TAU_SE:
     case AXSIM_REF_TAU_SI:
-        nom = 32 + ((5 * (int64_t)code) >> 1);
+        nom = 32 + 3 * (int64_t)code;
         gain_hw = 8520;
         off_hw = 3;
         lo = 8;

@@ -43,8 +43,8 @@ package ax_chip_pkg;
       0:       default_code = 10'd300;  // leak 300 mV
       1:       default_code = 10'd280;  // reset 280 mV
       2:       default_code = 10'd500;  // threshold 500 mV
-      3:       default_code = 10'd250;  // g_m 657: tau_m ~ 100 cycles
-      4, 5:    default_code = 10'd500;  // g_s 1282: tau_s ~ 51 cycles
+      3:       default_code = 10'd208;  // g_m 656: tau_m ~ 100 cycles
+      4, 5:    default_code = 10'd416;  // g_s 1280: tau_s ~ 51 cycles
       6, 7:    default_code = 10'd256;  // input gain 256
       8:       default_code = 10'd20;   // 20 cycles refractory
       default: default_code = 10'd0;
@@ -140,7 +140,7 @@ package ax_chip_pkg;
         nom = 64'(code) <<< VFrac; gain_hw = 983; off_hw = 40 << VFrac; lo = 0; hi = VMax;
       end
       3, 4, 5: begin  // conductances, tau = 65536 / g cycles
-        nom = 64'(32 + ((5 * int'(code)) >> 1)); gain_hw = 8520; off_hw = 3; lo = 8; hi = 4095;
+        nom = 64'(32 + 3 * int'(code)); gain_hw = 8520; off_hw = 3; lo = 8; hi = 4095;
       end
       6, 7: begin     // input gains
         nom = 64'(code); gain_hw = 8520; off_hw = 4; lo = 0; hi = 2047;

@@ -106,6 +106,34 @@ static void test_temporal_noise(void **state)
     ct_close(&c);
 }
 
+/* The brief's time-constant range, 0.25 us to 10 us (31.25 to 1250 cycles),
+ * is reachable by every neuron of the full chip, not just the nominal one:
+ * for each of five dice, each membrane and synaptic time constant of all 512
+ * neurons has g >= 2097 at code 1022 and g <= 52 at code 0 (tau = 65536/g). */
+static void test_time_constant_range(void **state)
+{
+    (void)state;
+    unsigned worst_short = 0, worst_long = 1u << 30;
+    for (uint64_t die = 1; die <= 5; die++)
+        for (unsigned p = AXSIM_REF_TAU_M; p <= AXSIM_REF_TAU_SI; p++)
+            for (unsigned n = 0; n < 512; n++) {
+                uint32_t g_fast = axsim_ref_param_eff(die, 128, (axsim_ref_param)p, n, 1022);
+                uint32_t g_slow = axsim_ref_param_eff(die, 128, (axsim_ref_param)p, n, 0);
+                assert_true(g_fast >= 2097);
+                assert_true(g_slow <= 52);
+                if (worst_long > g_fast)
+                    worst_long = g_fast;
+                if (worst_short < g_slow)
+                    worst_short = g_slow;
+            }
+    print_message("slowest fastest tau %.1f cycles, fastest slowest tau %.0f cycles\n",
+                  65536.0 / worst_long, 65536.0 / worst_short);
+    /* Nominal values of the documented map g = 32 + 3 code. */
+    assert_int_equal(axsim_ref_param_nominal(AXSIM_REF_TAU_M, 0), 32);
+    assert_int_equal(axsim_ref_param_nominal(AXSIM_REF_TAU_M, 208), 656);
+    assert_int_equal(axsim_ref_param_nominal(AXSIM_REF_TAU_SE, 1022), 3098);
+}
+
 /* Same seeds and the same program: the same spikes, bit for bit, noise on;
  * another run seed: other spike times. (The raw bytes differ only in READ
  * tickets, which the test library numbers globally.) */
@@ -163,6 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_die_seeds),
         cmocka_unit_test(test_temporal_noise),
+        cmocka_unit_test(test_time_constant_range),
         cmocka_unit_test(test_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,7 +116,7 @@ static void check_power_on(ct_chip *c)
             assert_int_equal(ct_read(c, CT_CAPMEM + 0x400u * p + n),
                              axsim_ref_default_code((axsim_ref_param)p));
     }
-    static const unsigned dflt[AXSIM_REF_NPARAMS] = {300, 280, 500, 250, 500, 500, 256, 256, 20};
+    static const unsigned dflt[AXSIM_REF_NPARAMS] = {300, 280, 500, 208, 416, 416, 256, 256, 20};
     for (unsigned p = 0; p < AXSIM_REF_NPARAMS; p++)
         assert_int_equal(axsim_ref_default_code((axsim_ref_param)p), dflt[p]);
     for (unsigned h = 0; h < 2; h++) {
@@ -415,7 +415,7 @@ static void setup_detector(ct_chip *c)
     ct_default_codes(codes);
     codes[AXSIM_REF_RESET] = 300;   /* = leak */
     codes[AXSIM_REF_THRESH] = 310;  /* 10 mV above rest */
-    codes[AXSIM_REF_TAU_SE] = 1022; /* 25 cycles */
+    codes[AXSIM_REF_TAU_SE] = 1022; /* 21 cycles */
     codes[AXSIM_REF_GAIN_E] = 1022;
     codes[AXSIM_REF_T_REF] = 150;
     ct_set_codes(c, 7, codes);
