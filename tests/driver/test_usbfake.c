@@ -247,6 +247,25 @@ static const char *after_device(const char *json)
     return s ? s : "";
 }
 
+/* Starts a fake bridge and opens uri through it; NULL (checked, fake
+ * stopped) when either fails. */
+static ax_device *fake_and_open(usbfake_kind kind, const axsim_options *opt, const char *uri,
+                                usbfake **f)
+{
+    int r = usbfake_start(kind, opt, SERIAL, f);
+    CHECK(r == AX_OK, "fake: %d", r);
+    if (r < 0)
+        return NULL;
+    ax_device *d = NULL;
+    r = ax_open(uri, &d);
+    CHECK(r == AX_OK, "open %s: %d", uri, r);
+    if (r < 0) {
+        usbfake_stop(*f);
+        return NULL;
+    }
+    return d;
+}
+
 /* The device goes away in the middle of a long program, after ~2 KB more
  * OUT bytes (in_side false: while the host writes) or ~3 KB more IN bytes
  * (in_side true: while the host waits for data): the run fails cleanly
@@ -255,14 +274,10 @@ static const char *after_device(const char *json)
 static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char *uri, bool in_side)
 {
     usbfake *f;
-    CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
-    ax_device *d = NULL;
-    int r = ax_open(uri, &d);
-    CHECK(r == AX_OK, "open %s: %d", uri, r);
-    if (r < 0) {
-        usbfake_stop(f);
+    ax_device *d = fake_and_open(kind, opt, uri, &f);
+    if (!d)
         return;
-    }
+    int r = AX_OK;
     usbfake_stats st;
     usbfake_get_stats(f, &st);
     if (in_side)
@@ -311,14 +326,10 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
 static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *uri)
 {
     usbfake *f;
-    CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
-    ax_device *d = NULL;
-    int r = ax_open(uri, &d);
-    CHECK(r == AX_OK, "open %s: %d", uri, r);
-    if (r < 0) {
-        usbfake_stop(f);
+    ax_device *d = fake_and_open(kind, opt, uri, &f);
+    if (!d)
         return;
-    }
+    int r = AX_OK;
     CHECK(ax_reg_write(d, AX_REG_SCRATCH, 0x5EED5EED) == AX_OK, "write before the stall");
     usbfake_freeze(f, true);
     uint32_t v = 0;
@@ -354,14 +365,9 @@ static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *
 static void noisy_case(usbfake_kind kind, const axsim_options *opt, const char *uri)
 {
     usbfake *f;
-    CHECK(usbfake_start(kind, opt, SERIAL, &f) == AX_OK, "fake");
-    ax_device *d = NULL;
-    int r = ax_open(uri, &d);
-    CHECK(r == AX_OK, "open %s: %d", uri, r);
-    if (r < 0) {
-        usbfake_stop(f);
+    ax_device *d = fake_and_open(kind, opt, uri, &f);
+    if (!d)
         return;
-    }
     ax_link_set_timeout(d, 0, 100);
     uint32_t v = 1000;
     CHECK(ax_reg_write(d, AX_REG_SCRATCH, v) == AX_OK, "write");
@@ -417,14 +423,10 @@ static void noisy_case(usbfake_kind kind, const axsim_options *opt, const char *
 static void stalled_request_case(const axsim_options *opt, const char *uri)
 {
     usbfake *f;
-    CHECK(usbfake_start(USBFAKE_FT601, opt, SERIAL, &f) == AX_OK, "fake");
-    ax_device *d = NULL;
-    int r = ax_open(uri, &d);
-    CHECK(r == AX_OK, "open %s: %d", uri, r);
-    if (r < 0) {
-        usbfake_stop(f);
+    ax_device *d = fake_and_open(USBFAKE_FT601, opt, uri, &f);
+    if (!d)
         return;
-    }
+    int r = AX_OK;
     usbfake_stall_requests(f, true);
     uint32_t v;
     double t0 = now_s();
