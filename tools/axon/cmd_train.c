@@ -1,6 +1,6 @@
 /* axon train: trains a time-to-first-spike network from a config in
  * training/configs/ (software backend: the exact math; chip: later issue). */
-#define _POSIX_C_SOURCE 200809L /* isatty, fileno, clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,18 +162,12 @@ static void free_data(struct run_data *d)
     ax_ttfs_dataset_free(&d->test);
 }
 
-/* Progress bar on stderr, only when it is a terminal. */
+/* The batch progress of one epoch (ctx: the epoch's number). */
 static void progress_bar(void *ctx, int done, int total)
 {
-    const int *epoch = ctx;
-    int width = 40, filled = total ? width * done / total : width;
-    fprintf(stderr, "\repoch %d [", *epoch);
-    for (int i = 0; i < width; i++)
-        fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %d/%d", done, total);
-    if (done == total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
+    char label[32];
+    snprintf(label, sizeof label, "epoch %d", *(const int *)ctx);
+    axon_progress(label, done, total);
 }
 
 static double wall_seconds(void)
@@ -200,13 +194,15 @@ static int write_plots(struct ax_ttfs_trainer *tr, const char *dir, const struct
 /* The epoch loop: metrics, checkpoints, progress. */
 static int run_epochs(struct ax_ttfs_trainer *tr, const struct train_args *a, FILE *metrics)
 {
-    int show = isatty(fileno(stderr)), epoch_shown = 0;
+    int show = axon_progress_wanted(), epoch_shown = 0;
     char err[1200];
     while (tr->epoch < tr->cfg.epochs) {
         struct ax_ttfs_epoch_stats st;
         epoch_shown = tr->epoch + 1;
         int rc = ax_ttfs_trainer_epoch(tr, &st, show ? progress_bar : NULL, &epoch_shown);
         if (rc) {
+            if (show)
+                axon_progress_clear();
             axon_err("train: epoch %d: %s", tr->epoch + 1, ax_strerror(rc));
             return rc;
         }
