@@ -165,6 +165,39 @@ static void test_bad_configs(void)
                         "network.sizes: missing");
 }
 
+/* train.max_dw_mode: "clip" (default) caps in the trainer, "skip" (the
+ * reference's rule) hands max_dw_norm to the layers' backward pass. */
+static void test_max_dw_mode(void)
+{
+    const char *modes[2] = {"", "max_dw_mode = \"skip\"\n"};
+    for (int m = 0; m < 2; m++) {
+        char path[128], text[256], err[512] = "";
+        snprintf(path, sizeof path, "%s/dw.cfg", tmpdir);
+        snprintf(text, sizeof text,
+                 "[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
+                 "max_dw_norm = 0.3\n%s",
+                 modes[m]);
+        FILE *f = fopen(path, "w");
+        fputs(text, f);
+        fclose(f);
+        struct ax_ttfs_config cfg;
+        struct ax_ttfs_net net;
+        int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
+        CHECK(rc == 0, "%s", err);
+        remove(path);
+        if (rc || ax_ttfs_net_create(&net, &cfg, 4))
+            continue;
+        CHECK(cfg.max_dw_mode == (m ? AX_TTFS_DW_SKIP : AX_TTFS_DW_CLIP), "mode %d", m);
+        for (int l = 0; l < net.n_layers; l++)
+            CHECK(net.spec[l].max_dw == (m ? 0.3 : 0.0), "mode %d: layer %d max_dw %g", m, l,
+                  net.spec[l].max_dw);
+        ax_ttfs_net_free(&net);
+    }
+    expect_config_error("[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
+                        "max_dw_mode = \"drop\"\n",
+                        ":6: train.max_dw_mode: \"drop\" is not one of");
+}
+
 /* dL/dt of both losses against central differences. */
 static void test_loss_gradients(void)
 {
@@ -248,6 +281,7 @@ int main(void)
         return 1;
     test_loss_gradients();
     test_bad_configs();
+    test_max_dw_mode();
     test_reproducible_and_resume();
     test_threads_match("yinyang-delgrad-h30ws");
     test_threads_match("yinyang-fastdeep");

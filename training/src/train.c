@@ -212,7 +212,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
     int rc_b = ax_ttfs_net_backward(net, B);
     if (rc_b)
         return rc_b;
-    if (tr->cfg.max_dw_norm > 0.0)
+    if (tr->cfg.max_dw_norm > 0.0 && tr->cfg.max_dw_mode == AX_TTFS_DW_CLIP)
         cap_weight_gradients(net, tr->cfg.max_dw_norm);
     adam_update(tr);
     return 0;

@@ -167,6 +167,11 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "train", "adam_eps", 1e-300, 1, &c->adam_eps));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "max_dw_norm", 0, 1e6, &c->max_dw_norm));
+    static const char *const dw_modes[] = {"clip", "skip", NULL};
+    int dw_mode = (int)c->max_dw_mode;
+    if (!rc)
+        rc = optional(ax_config_get_choice(f, "train", "max_dw_mode", dw_modes, &dw_mode));
+    c->max_dw_mode = (enum ax_ttfs_dw_mode)dw_mode;
     if (!rc)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)
