@@ -165,6 +165,43 @@ static void test_bad_configs(void)
                         "network.sizes: missing");
 }
 
+/* data.train_noise: a step sees noisy input times (reflected at 0, silent
+ * inputs stay silent), drawn from the run's generator: the same seed repeats
+ * the run, and the data set itself is not touched. */
+static void test_train_noise(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    cfg.epochs = 1;
+    struct ax_ttfs_trainer a, b, c;
+    struct ax_ttfs_epoch_stats st;
+    double first = train_set.t[0];
+    ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
+    cfg.train_noise = 0.3;
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    ax_ttfs_trainer_create(&c, &cfg, &train_set, &val_set);
+    run_epochs(&a, 1, &st);
+    run_epochs(&b, 1, &st);
+    size_t bytes = a.net.n_params * sizeof(double);
+    CHECK(memcmp(a.net.params, b.net.params, bytes) != 0, "train_noise has no effect");
+    run_epochs(&c, 1, &st);
+    CHECK(!memcmp(b.net.params, c.net.params, bytes), "noisy runs of one seed differ");
+    CHECK(train_set.t[0] == first, "the data set was changed");
+    int nf = train_set.n_features, B = cfg.batch_size, neg = 0, moved = 0;
+    for (int i = 0; i < B * nf; i++) { /* the last batch's inputs as the network saw them */
+        double x = b.xbatch[i];
+        neg += x < 0.0;
+        int s = b.order[train_set.n - train_set.n % B + i / nf];
+        if (i / nf < train_set.n % B)
+            moved += x != train_set.t[(size_t)s * nf + i % nf];
+    }
+    CHECK(neg == 0 && moved > 0, "noisy inputs: %d negative, %d moved", neg, moved);
+    ax_ttfs_trainer_free(&a);
+    ax_ttfs_trainer_free(&b);
+    ax_ttfs_trainer_free(&c);
+}
+
 /* train.max_dw_mode: "clip" (default) caps in the trainer, "skip" (the
  * reference's rule) hands max_dw_norm to the layers' backward pass. */
 static void test_max_dw_mode(void)
@@ -282,6 +319,7 @@ int main(void)
     test_loss_gradients();
     test_bad_configs();
     test_max_dw_mode();
+    test_train_noise();
     test_reproducible_and_resume();
     test_threads_match("yinyang-delgrad-h30ws");
     test_threads_match("yinyang-fastdeep");

@@ -84,6 +84,8 @@ static int read_data(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_bool(f, "data", "bias", &c->bias));
     if (!rc)
         rc = optional(ax_config_get_double(f, "data", "bias_time", 0.0, 100.0, &c->bias_time));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "data", "train_noise", 0.0, 100.0, &c->train_noise));
     return rc;
 }
 

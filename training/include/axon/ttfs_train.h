@@ -33,7 +33,8 @@ struct ax_ttfs_config {
     enum ax_ttfs_data_kind data;
     double t_early, t_late; /* input encoding window */
     bool bias;
-    double bias_time; /* the bias spike into every layer */
+    double bias_time;   /* the bias spike into every layer */
+    double train_noise; /* std of Gaussian noise on training input times (0: off) */
     /* [network] */
     int n_layers;                      /* weight layers */
     int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
