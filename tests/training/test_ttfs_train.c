@@ -189,14 +189,15 @@ static void test_train_noise(void)
     CHECK(!memcmp(b.net.params, c.net.params, bytes), "noisy runs of one seed differ");
     CHECK(train_set.t[0] == first, "the data set was changed");
     int nf = train_set.n_features, B = cfg.batch_size, neg = 0, moved = 0;
-    for (int i = 0; i < B * nf; i++) { /* the last batch's inputs as the network saw them */
+    int last = train_set.n % B ? train_set.n % B : B, first_row = train_set.n - last;
+    for (int i = 0; i < last * nf; i++) { /* the last batch's inputs as the network saw them */
         double x = b.xbatch[i];
+        int s = b.order[first_row + i / nf];
         neg += x < 0.0;
-        int s = b.order[train_set.n - train_set.n % B + i / nf];
-        if (i / nf < train_set.n % B)
-            moved += x != train_set.t[(size_t)s * nf + i % nf];
+        moved += x != train_set.t[(size_t)s * nf + i % nf];
     }
-    CHECK(neg == 0 && moved > 0, "noisy inputs: %d negative, %d moved", neg, moved);
+    CHECK(neg == 0 && moved == last * nf, "noisy inputs: %d negative, %d of %d moved", neg, moved,
+          last * nf);
     ax_ttfs_trainer_free(&a);
     ax_ttfs_trainer_free(&b);
     ax_ttfs_trainer_free(&c);
