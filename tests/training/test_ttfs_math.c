@@ -208,7 +208,7 @@ static int numeric_grad(struct layer_case *lc, double *x, ax_ttfs_work *wk, doub
 static void random_case(struct layer_case *lc, int ratio, enum ax_ttfs_delay delay)
 {
     memset(lc, 0, sizeof *lc);
-    lc->s = (struct ax_ttfs_layer_spec){6, 5, ratio, 1.0, delay};
+    lc->s = (struct ax_ttfs_layer_spec){6, 5, ratio, 1.0, delay, 0.0};
     lc->B = 4;
     for (int i = 0; i < lc->B * 6; i++)
         lc->t_in[i] = urand() < 0.1 ? INFINITY : 2.0 * urand();
@@ -286,11 +286,60 @@ static void test_time_gradient_sum(void)
     }
 }
 
+/* max_dw (the reference's max_dw_norm): a (sample, neuron) whose weight
+ * gradient has an entry above the cap gives no weight gradient; the other
+ * samples' gradients and every time and delay gradient stay. */
+static void test_weight_gradient_cap(void)
+{
+    for (int ratio = 1; ratio <= 2; ratio++) {
+        struct ax_ttfs_layer_spec s = {3, 2, ratio, 1.0, AX_TTFS_DELAY_SYNAPTIC, 0.0};
+        enum { B = 2, N = 3, M = 2 };
+        double t_in[B * N] = {0.1, 0.4, 0.9, 0.2, 0.3, 1.1};
+        double w[M * N] = {1.5, 1.0, 0.8, 1.2, 0.9, 1.4};
+        double d[M * N] = {0.2, 0.5, 0.1, 0.3, 0.4, 0.6};
+        double t_out[B * M], dt_out[B * M] = {1.0, -0.5, 100.0, 0.3}; /* sample 1, neuron 0: big */
+        ax_ttfs_work *wk = ax_ttfs_work_create(N, M);
+        ax_ttfs_layer_forward(t_out, t_in, w, d, &s, B, wk);
+        for (int i = 0; i < B * M; i++)
+            CHECK(isfinite(t_out[i]), "ratio %d: output %d should spike", ratio, i);
+        /* Per-sample gradients without the cap. */
+        double dw_b[B][M * N] = {{0}}, dd_b[B][M * N] = {{0}}, dt_b[B][N] = {{0}};
+        for (int b = 0; b < B; b++)
+            ax_ttfs_layer_backward(dw_b[b], dd_b[b], dt_b[b], dt_out + b * M, t_in + b * N,
+                                   t_out + b * M, w, d, &s, 1, wk);
+        double big = 0.0, small = 0.0;
+        for (int i = 0; i < N; i++) {
+            big = fmax(big, fabs(dw_b[1][i]));
+            small = fmax(small, fmax(fabs(dw_b[0][i]), fabs(dw_b[0][N + i])));
+            small = fmax(small, fabs(dw_b[1][N + i]));
+        }
+        CHECK(big > 2.0 * small, "ratio %d: test case needs one large gradient (%g vs %g)", ratio,
+              big, small);
+        s.max_dw = 0.5 * (big + small);
+        double dw[M * N] = {0}, dd[M * N] = {0}, dt[B * N] = {0};
+        ax_ttfs_layer_backward(dw, dd, dt, dt_out, t_in, t_out, w, d, &s, B, wk);
+        for (int i = 0; i < M * N; i++) {
+            double want = i < N ? dw_b[0][i] : dw_b[0][i] + dw_b[1][i];
+            CHECK(fabs(dw[i] - want) <= 1e-12 * (1.0 + fabs(want)),
+                  "ratio %d: dw[%d] %.17g, want %.17g", ratio, i, dw[i], want);
+            double want_d = dd_b[0][i] + dd_b[1][i];
+            CHECK(fabs(dd[i] - want_d) <= 1e-12 * (1.0 + fabs(want_d)), "ratio %d: dd[%d] changed",
+                  ratio, i);
+        }
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < N; i++)
+                CHECK(fabs(dt[b * N + i] - dt_b[b][i]) <= 1e-12 * (1.0 + fabs(dt_b[b][i])),
+                      "ratio %d: dt_in[%d][%d] changed", ratio, b, i);
+        ax_ttfs_work_free(wk);
+    }
+}
+
 int main(void)
 {
     srand(12345);
     test_known_values();
     test_time_gradient_sum();
+    test_weight_gradient_cap();
     test_spike_times_against_integration(1);
     test_spike_times_against_integration(2);
     for (int ratio = 1; ratio <= 2; ratio++)

@@ -165,6 +165,77 @@ static void test_bad_configs(void)
                         "network.sizes: missing");
 }
 
+/* data.train_noise: a step sees noisy input times (reflected at 0, silent
+ * inputs stay silent), drawn from the run's generator: the same seed repeats
+ * the run, and the data set itself is not touched. */
+static void test_train_noise(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    cfg.epochs = 1;
+    struct ax_ttfs_trainer a, b, c;
+    struct ax_ttfs_epoch_stats st;
+    double first = train_set.t[0];
+    ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
+    cfg.train_noise = 0.3;
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    ax_ttfs_trainer_create(&c, &cfg, &train_set, &val_set);
+    run_epochs(&a, 1, &st);
+    run_epochs(&b, 1, &st);
+    size_t bytes = a.net.n_params * sizeof(double);
+    CHECK(memcmp(a.net.params, b.net.params, bytes) != 0, "train_noise has no effect");
+    run_epochs(&c, 1, &st);
+    CHECK(!memcmp(b.net.params, c.net.params, bytes), "noisy runs of one seed differ");
+    CHECK(train_set.t[0] == first, "the data set was changed");
+    int nf = train_set.n_features, B = cfg.batch_size, neg = 0, moved = 0;
+    int last = train_set.n % B ? train_set.n % B : B, first_row = train_set.n - last;
+    for (int i = 0; i < last * nf; i++) { /* the last batch's inputs as the network saw them */
+        double x = b.xbatch[i];
+        int s = b.order[first_row + i / nf];
+        neg += x < 0.0;
+        moved += x != train_set.t[(size_t)s * nf + i % nf];
+    }
+    CHECK(neg == 0 && moved == last * nf, "noisy inputs: %d negative, %d of %d moved", neg, moved,
+          last * nf);
+    ax_ttfs_trainer_free(&a);
+    ax_ttfs_trainer_free(&b);
+    ax_ttfs_trainer_free(&c);
+}
+
+/* train.max_dw_mode: "clip" (default) caps in the trainer, "skip" (the
+ * reference's rule) hands max_dw_norm to the layers' backward pass. */
+static void test_max_dw_mode(void)
+{
+    const char *modes[2] = {"", "max_dw_mode = \"skip\"\n"};
+    for (int m = 0; m < 2; m++) {
+        char path[128], text[256], err[512] = "";
+        snprintf(path, sizeof path, "%s/dw.cfg", tmpdir);
+        snprintf(text, sizeof text,
+                 "[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
+                 "max_dw_norm = 0.3\n%s",
+                 modes[m]);
+        FILE *f = fopen(path, "w");
+        fputs(text, f);
+        fclose(f);
+        struct ax_ttfs_config cfg;
+        struct ax_ttfs_net net;
+        int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
+        CHECK(rc == 0, "%s", err);
+        remove(path);
+        if (rc || ax_ttfs_net_create(&net, &cfg, 4))
+            continue;
+        CHECK(cfg.max_dw_mode == (m ? AX_TTFS_DW_SKIP : AX_TTFS_DW_CLIP), "mode %d", m);
+        for (int l = 0; l < net.n_layers; l++)
+            CHECK(net.spec[l].max_dw == (m ? 0.3 : 0.0), "mode %d: layer %d max_dw %g", m, l,
+                  net.spec[l].max_dw);
+        ax_ttfs_net_free(&net);
+    }
+    expect_config_error("[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
+                        "max_dw_mode = \"drop\"\n",
+                        ":6: train.max_dw_mode: \"drop\" is not one of");
+}
+
 /* dL/dt of both losses against central differences. */
 static void test_loss_gradients(void)
 {
@@ -248,6 +319,8 @@ int main(void)
         return 1;
     test_loss_gradients();
     test_bad_configs();
+    test_max_dw_mode();
+    test_train_noise();
     test_reproducible_and_resume();
     test_threads_match("yinyang-delgrad-h30ws");
     test_threads_match("yinyang-fastdeep");

@@ -83,7 +83,8 @@ static int read_numbers(struct reader *r, const char *field, double *out, size_t
 
 static size_t delay_count(const struct eval_net *n, int l)
 {
-    struct ax_ttfs_layer_spec s = {n->sizes[l - 1], n->sizes[l], n->ratio, n->threshold, n->delay};
+    struct ax_ttfs_layer_spec s = {n->sizes[l - 1], n->sizes[l], n->ratio,
+                                   n->threshold,    n->delay,    0.0};
     return ax_ttfs_delay_count(&s);
 }
 
@@ -255,8 +256,8 @@ static int eval_sample(const struct eval_net *n, int s, ax_ttfs_work *wk)
     }
     struct ax_ttfs_layer_spec spec[AX_TTFS_MAX_LAYERS];
     for (int l = 0; l < L && !rc; l++)
-        spec[l] = (struct ax_ttfs_layer_spec){n->sizes[l], n->sizes[l + 1], n->ratio, n->threshold,
-                                              n->delay};
+        spec[l] = (struct ax_ttfs_layer_spec){n->sizes[l],  n->sizes[l + 1], n->ratio,
+                                              n->threshold, n->delay,        0.0};
     if (!rc) {
         memcpy(t[0], n->x[s], (size_t)n->sizes[0] * sizeof(double));
         for (int l = 0; l < L; l++)

@@ -99,6 +99,7 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
         s->tau_ratio = cfg->tau_ratio;
         s->threshold = cfg->threshold;
         s->delay = cfg->delay;
+        s->max_dw = cfg->max_dw_mode == AX_TTFS_DW_SKIP ? cfg->max_dw_norm : 0.0;
         net->w_off[l] = off;
         off += (size_t)s->n_in * s->n_out;
         net->d_off[l] = off;

@@ -491,10 +491,17 @@ static void backward_neuron(double *dw_row, double *dd, double *dt_in, double g_
     if (!(D > 0.0))
         return; /* tangent crossing: the derivative is not defined */
     double g = g_out / D;
+    /* The reference's safeguard: drop this sample's weight gradient of the
+     * neuron when any entry exceeds max_dw (the time and delay gradients stay). */
+    int keep_dw = 1;
+    if (s->max_dw > 0.0)
+        for (int i = 0; i < n && keep_dw; i++)
+            keep_dw = !(fabs(g * wk->gw[i]) > s->max_dw);
     for (int i = 0; i < n; i++) {
         if (wk->gt[i] == 0.0 && wk->gw[i] == 0.0)
             continue;
-        dw_row[i] -= g * wk->gw[i];
+        if (keep_dw)
+            dw_row[i] -= g * wk->gw[i];
         double gti = g * wk->gt[i]; /* dL/d(arrival time of input i) */
         if (dt_in)
             dt_in[i] += gti;

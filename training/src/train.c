@@ -179,6 +179,19 @@ static int count_correct(const double *t, const int *labels, int B, int C)
     return correct;
 }
 
+/* The reference's training noise: every finite input time gets Gaussian
+ * noise of standard deviation std; negative times are reflected at 0. */
+static void add_input_noise(double *t, size_t n, double std, struct ax_rng *rng)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(t[i]))
+            continue;
+        t[i] += std * ax_rng_normal(rng);
+        if (t[i] < 0.0)
+            t[i] = -t[i];
+    }
+}
+
 /* One training step on samples order[start, start + B). */
 static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss, int *correct,
                       int *bumped /* 0, or 1 + the bumped layer */)
@@ -191,6 +204,8 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         memcpy(tr->xbatch + (size_t)b * nf, ds->t + (size_t)s * nf, (size_t)nf * sizeof(double));
         tr->ybatch[b] = ds->labels[s];
     }
+    if (tr->cfg.train_noise > 0.0)
+        add_input_noise(tr->xbatch, (size_t)B * nf, tr->cfg.train_noise, &tr->rng);
     int rc = ax_ttfs_net_forward(net, tr->xbatch, B);
     if (rc)
         return rc;
@@ -212,7 +227,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
     int rc_b = ax_ttfs_net_backward(net, B);
     if (rc_b)
         return rc_b;
-    if (tr->cfg.max_dw_norm > 0.0)
+    if (tr->cfg.max_dw_norm > 0.0 && tr->cfg.max_dw_mode == AX_TTFS_DW_CLIP)
         cap_weight_gradients(net, tr->cfg.max_dw_norm);
     adam_update(tr);
     return 0;

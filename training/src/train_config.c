@@ -84,6 +84,8 @@ static int read_data(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_bool(f, "data", "bias", &c->bias));
     if (!rc)
         rc = optional(ax_config_get_double(f, "data", "bias_time", 0.0, 100.0, &c->bias_time));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "data", "train_noise", 0.0, 100.0, &c->train_noise));
     return rc;
 }
 
@@ -167,6 +169,11 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "train", "adam_eps", 1e-300, 1, &c->adam_eps));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "max_dw_norm", 0, 1e6, &c->max_dw_norm));
+    static const char *const dw_modes[] = {"clip", "skip", NULL};
+    int dw_mode = (int)c->max_dw_mode;
+    if (!rc)
+        rc = optional(ax_config_get_choice(f, "train", "max_dw_mode", dw_modes, &dw_mode));
+    c->max_dw_mode = (enum ax_ttfs_dw_mode)dw_mode;
     if (!rc)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)

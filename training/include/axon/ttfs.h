@@ -39,6 +39,10 @@ struct ax_ttfs_layer_spec {
     int tau_ratio;    /* tau_m / tau_s: 1 or 2 */
     double threshold; /* theta (1 in the normalised model) */
     enum ax_ttfs_delay delay;
+    /* Backward only: a (sample, neuron) whose incoming weight gradient has an
+     * entry above max_dw in magnitude contributes no weight gradient (it is
+     * close to a tangent crossing, where dT/dw diverges). 0: off. */
+    double max_dw;
 };
 
 /* Number of delay values a layer has (0 for AX_TTFS_DELAY_NONE). */

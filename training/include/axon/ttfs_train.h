@@ -20,6 +20,11 @@ extern "C" {
 enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
 enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE };
 enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
+/* How max_dw_norm caps weight gradients: CLIP scales each neuron's batch
+ * gradient row to an L2 norm <= max_dw_norm; SKIP is the reference code's
+ * rule: a (sample, neuron) with a gradient entry above max_dw_norm adds no
+ * weight gradient (ax_ttfs_layer_spec.max_dw). */
+enum ax_ttfs_dw_mode { AX_TTFS_DW_CLIP, AX_TTFS_DW_SKIP };
 
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
 struct ax_ttfs_config {
@@ -28,7 +33,8 @@ struct ax_ttfs_config {
     enum ax_ttfs_data_kind data;
     double t_early, t_late; /* input encoding window */
     bool bias;
-    double bias_time; /* the bias spike into every layer */
+    double bias_time;   /* the bias spike into every layer */
+    double train_noise; /* std of Gaussian noise on training input times (0: off) */
     /* [network] */
     int n_layers;                      /* weight layers */
     int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
@@ -51,6 +57,7 @@ struct ax_ttfs_config {
     int step_size;
     double gamma, adam_beta1, adam_beta2, adam_eps;
     double max_dw_norm; /* 0: off */
+    enum ax_ttfs_dw_mode max_dw_mode;
     double missing_threshold[AX_TTFS_MAX_LAYERS];
     double weight_bump; /* 0: off */
     int threads;        /* threads over a batch (1: single-threaded, bit-identical) */
