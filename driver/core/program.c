@@ -45,11 +45,17 @@ void ax_program_clear(ax_program *p)
     p->trials_cycles = p->trial_max = 0;
 }
 
-/* An upper bound of the program's run time in cycles: the wait-until times,
+/* The program's experiment time in cycles: each trial's last wait-until. */
+static uint64_t program_cycles(const ax_program *p)
+{
+    return p->trials_cycles + p->trial_max;
+}
+
+/* An upper bound of the program's run time in cycles: its experiment time,
  * 64 cycles a word (register accesses wait for the bus) and a margin. */
 static uint64_t program_cycles_bound(const ax_program *p)
 {
-    return p->trials_cycles + p->trial_max + 64u * p->n + 125000u;
+    return program_cycles(p) + 64u * p->n + 125000u;
 }
 
 size_t ax_program_words(const ax_program *p)
@@ -422,7 +428,7 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
     int ret = result_prepare(r, p);
     if (ret < 0)
         return ret;
-    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1, .total = p->trials_cycles + p->trial_max};
+    run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1, .total = program_cycles(p)};
     d->run = &c;
     /* Twice the bound, plus the link's own patience, in device time. */
     d->link.deadline_us = ax_transport_now_us(d->link.tr) +

@@ -50,8 +50,9 @@ static int ftdi_status(struct ftdi_context *f, int r, const char *what)
 {
     uint8_t st[2];
     bool gone = r == -666 || r == LIBUSB_ERROR_NO_DEVICE ||
-                (f->usb_dev && libusb_control_transfer(f->usb_dev, 0x80, 0, 0, 0, st, 2, 100) ==
-                                   LIBUSB_ERROR_NO_DEVICE);
+                (f->usb_dev &&
+                 libusb_control_transfer(f->usb_dev, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_STATUS,
+                                         0, 0, st, 2, 100) == LIBUSB_ERROR_NO_DEVICE);
     int s = gone ? AX_E_DISCONNECTED : AX_E_IO;
     return ax_fail(s, "ftdi: %s: %s (libftdi: %s)", what, ax_strerror(s), ftdi_get_error_string(f));
 }
