@@ -67,7 +67,7 @@ grep -q '"provenance".*"config_hash":"[0-9a-f]\{16\}".*"git_revision":"[0-9a-f]'
 grep -q '"time_unit":"tau_s"' "$tmp/m.jsonl" || { echo "FAIL: time unit"; fail=1; }
 sed -n 3p "$tmp/m.jsonl" | grep -q '^{"epoch":2,"loss":[0-9.e-]*,"train_accuracy":[0-9.]*,"val_accuracy":[0-9.]*,"samples_per_s":' ||
     { echo "FAIL: epoch line '$(sed -n 3p "$tmp/m.jsonl")'"; fail=1; }
-tail -1 "$tmp/m.jsonl" | grep -q '"test_accuracy":0\.[0-9]*,"seconds":' || { echo "FAIL: final line"; fail=1; }
+tail -1 "$tmp/m.jsonl" | grep -q '"selected_epoch":[0-9]*,"test_accuracy":0\.[0-9]*,"test_accuracy_last":0\.[0-9]*,"seconds":' || { echo "FAIL: final line"; fail=1; }
 for png in learning-curves.png yinyang-decision.png; do
     expect_eq "$png signature" "$(head -c 4 "$tmp/$png" | tail -c 3)" "PNG"
 done

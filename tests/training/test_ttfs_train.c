@@ -95,6 +95,9 @@ static void test_reproducible_and_resume(void)
               !memcmp(a.net.v, c.net.v, bytes),
           "resumed run differs from the uninterrupted one");
     CHECK(c.hist_val[0] == a.hist_val[0] && c.hist_val[3] == a.hist_val[3], "history");
+    CHECK(c.best_epoch == a.best_epoch && c.best_val == a.best_val &&
+              !memcmp(a.best_params, c.best_params, bytes),
+          "resumed run lost the best-validation parameters");
 
     /* A different seed changes the run. */
     struct ax_ttfs_config cfg2 = cfg;
@@ -128,6 +131,48 @@ static void test_reproducible_and_resume(void)
     ax_ttfs_trainer_free(&c);
 }
 
+/* select = "best_val": the run ends with the parameters of its best validation
+ * epoch (the latest among equals), which reproduce that epoch's accuracy. */
+static void test_select_best_val(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    cfg.epochs = 8;
+    cfg.select = AX_TTFS_SELECT_BEST_VAL;
+    cfg.seed = 4;
+    struct ax_ttfs_trainer tr;
+    struct ax_ttfs_epoch_stats st;
+    CHECK(ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set) == 0, "create");
+    CHECK(run_epochs(&tr, 8, &st) == 0, "train");
+    int best = 1;
+    for (int e = 2; e <= 8; e++)
+        if (tr.hist_val[e - 1] >= tr.hist_val[best - 1])
+            best = e;
+    double *last = malloc(tr.net.n_params * sizeof(double));
+    memcpy(last, tr.net.params, tr.net.n_params * sizeof(double));
+    int selected = ax_ttfs_trainer_select(&tr);
+    double acc = -1.0;
+    ax_ttfs_evaluate(&tr.net, &val_set, cfg.batch_size, &acc);
+    printf("best_val: epoch %d of 8 selected (validation %.4f; last epoch %.4f)\n", selected, acc,
+           tr.hist_val[7]);
+    CHECK(selected == best, "selected epoch %d, best validation at epoch %d", selected, best);
+    /* Seed 4's best epoch (7) is not the last, so the restore path is exercised. */
+    CHECK(best < 8, "best epoch is the last one: the test no longer exercises the restore");
+    CHECK(acc == tr.hist_val[best - 1], "selected parameters give %.4f, epoch %d gave %.4f", acc,
+          best, tr.hist_val[best - 1]);
+    CHECK(memcmp(last, tr.net.params, tr.net.n_params * sizeof(double)) != 0,
+          "parameters not replaced");
+    /* select = "last" keeps the last epoch's parameters. */
+    tr.cfg.select = AX_TTFS_SELECT_LAST;
+    memcpy(tr.net.params, last, tr.net.n_params * sizeof(double));
+    CHECK(ax_ttfs_trainer_select(&tr) == 8 &&
+              !memcmp(last, tr.net.params, tr.net.n_params * sizeof(double)),
+          "select = last changed the parameters");
+    free(last);
+    ax_ttfs_trainer_free(&tr);
+}
+
 static void expect_config_error(const char *text, const char *message)
 {
     char path[128], err[512] = "";
@@ -156,6 +201,8 @@ static void test_bad_configs(void)
     expect_config_error(text, ":5: network.tau_ratio: 3 is out of range");
     snprintf(text, sizeof text, "%sdelay = \"somatic\"\n", base);
     expect_config_error(text, ":5: network.delay: \"somatic\" is not one of");
+    snprintf(text, sizeof text, "%s[train]\nselect = \"best\"\n", base);
+    expect_config_error(text, ":6: train.select: \"best\" is not one of");
     snprintf(text, sizeof text, "%s[train]\nmissing_threshold = [0.3, 0.0, 0.1]\n", base);
     expect_config_error(text, ":6: train.missing_threshold: expected 2 to 2 values, got 3");
     expect_config_error("[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 2]\n",
@@ -322,6 +369,7 @@ int main(void)
     test_max_dw_mode();
     test_train_noise();
     test_reproducible_and_resume();
+    test_select_best_val();
     test_threads_match("yinyang-delgrad-h30ws");
     test_threads_match("yinyang-fastdeep");
     test_learns_yinyang();

@@ -222,6 +222,21 @@ static int run_epochs(struct ax_ttfs_trainer *tr, const struct train_args *a, FI
     return 0;
 }
 
+/* Tests the last epoch's parameters, then the ones the config selects (the
+ * plots show the selected ones too). */
+static int test_selected(struct ax_ttfs_trainer *tr, const struct ax_ttfs_dataset *test,
+                         struct ax_ttfs_final *r)
+{
+    int rc = ax_ttfs_evaluate(&tr->net, test, tr->cfg.batch_size, &r->test_accuracy_last);
+    r->selected_epoch = ax_ttfs_trainer_select(tr);
+    r->test_accuracy = r->test_accuracy_last;
+    if (!rc && r->selected_epoch != tr->epoch)
+        rc = ax_ttfs_evaluate(&tr->net, test, tr->cfg.batch_size, &r->test_accuracy);
+    if (rc)
+        axon_err("train: test: %s", ax_strerror(rc));
+    return rc;
+}
+
 static int train(const struct train_args *a, const struct ax_ttfs_config *cfg, const char *path)
 {
     struct run_data d;
@@ -241,17 +256,21 @@ static int train(const struct train_args *a, const struct ax_ttfs_config *cfg, c
     }
     if (metrics)
         ax_ttfs_metrics_provenance(metrics, cfg, path, a->backend, tr.epoch);
-    double t0 = wall_seconds(), test_acc = NAN;
+    double t0 = wall_seconds();
     clock_t c0 = clock();
     if (!rc)
         rc = run_epochs(&tr, a, metrics);
-    double seconds = wall_seconds() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
-    if (!rc && (rc = ax_ttfs_evaluate(&tr.net, &d.test, cfg->batch_size, &test_acc)))
-        axon_err("train: test: %s", ax_strerror(rc));
+    struct ax_ttfs_final r = {.epochs = tr.epoch,
+                              .seconds = wall_seconds() - t0,
+                              .cpu_seconds = (double)(clock() - c0) / CLOCKS_PER_SEC};
+    if (!rc)
+        rc = test_selected(&tr, &d.test, &r);
     if (!rc) {
-        printf("test_accuracy %.4f seconds %.2f cpu_seconds %.2f\n", test_acc, seconds, cpu);
+        printf("test_accuracy %.4f selected_epoch %d test_accuracy_last %.4f seconds %.2f "
+               "cpu_seconds %.2f\n",
+               r.test_accuracy, r.selected_epoch, r.test_accuracy_last, r.seconds, r.cpu_seconds);
         if (metrics)
-            ax_ttfs_metrics_final(metrics, test_acc, seconds, cpu, tr.epoch);
+            ax_ttfs_metrics_final(metrics, &r);
     }
     if (!rc && a->plots)
         rc = write_plots(&tr, a->plots, &d);

@@ -2,7 +2,8 @@
  * closed by a SHA-256 of all preceding bytes. Layout (docs/training.md):
  *   "AXTTFSCK" u32 version u32 0 u64 config_hash u64 seed u32 epoch u32 n_layers
  *   u32 sizes[n_layers + 1] u64 adam_step f64 bump i32 bump_layer u64 rng[4]
- *   u64 n_params f64 params[n] f64 m[n] f64 v[n] f64 history[3][epoch] u8 sha256[32] */
+ *   u64 n_params f64 params[n] f64 m[n] f64 v[n] f64 history[3][epoch]
+ *   u32 best_epoch f64 best_val f64 best_params[n] u8 sha256[32] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, 
     put_f64s(&b, tr->hist_loss, (size_t)tr->epoch);
     put_f64s(&b, tr->hist_train, (size_t)tr->epoch);
     put_f64s(&b, tr->hist_val, (size_t)tr->epoch);
+    put_u32(&b, (uint32_t)tr->best_epoch);
+    put_f64s(&b, &tr->best_val, 1);
+    put_f64s(&b, tr->best_params, net->n_params);
     uint8_t sum[32];
     if (!b.failed)
         ax_sha256(b.p, b.n, sum);
@@ -241,7 +245,7 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
 {
     struct ax_ttfs_net *net = &tr->net;
     uint64_t step, n_params;
-    uint32_t bump_layer;
+    uint32_t bump_layer, best_epoch = 0;
     int rc = get_u64(r, &step);
     if (!rc)
         rc = get_f64s(r, &tr->bump, 1);
@@ -265,12 +269,21 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
         rc = get_f64s(r, tr->hist_train, epoch);
     if (!rc)
         rc = get_f64s(r, tr->hist_val, epoch);
+    if (!rc)
+        rc = get_u32(r, &best_epoch);
+    if (!rc && best_epoch > epoch)
+        rc = AX_E_FORMAT;
+    if (!rc)
+        rc = get_f64s(r, &tr->best_val, 1);
+    if (!rc)
+        rc = get_f64s(r, tr->best_params, net->n_params);
     if (!rc && r->off != r->n)
         rc = AX_E_FORMAT;
     if (!rc) {
         tr->step = step;
         tr->bump_layer = (int32_t)bump_layer;
         tr->epoch = (int)epoch;
+        tr->best_epoch = (int)best_epoch;
         ax_ttfs_net_map_delays(net);
     }
     return rc;

@@ -100,13 +100,13 @@ void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st)
     fflush(f);
 }
 
-void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, double cpu_seconds,
-                           int epochs)
+void ax_ttfs_metrics_final(FILE *f, const struct ax_ttfs_final *r)
 {
-    fprintf(f, "{\"epochs\":%d,", epochs);
-    json_num(f, "test_accuracy", test_accuracy, 0);
-    json_num(f, "seconds", seconds, 0);
-    json_num(f, "cpu_seconds", cpu_seconds, 1);
+    fprintf(f, "{\"epochs\":%d,\"selected_epoch\":%d,", r->epochs, r->selected_epoch);
+    json_num(f, "test_accuracy", r->test_accuracy, 0);
+    json_num(f, "test_accuracy_last", r->test_accuracy_last, 0);
+    json_num(f, "seconds", r->seconds, 0);
+    json_num(f, "cpu_seconds", r->cpu_seconds, 1);
     fprintf(f, "}\n");
     fflush(f);
 }

@@ -34,8 +34,9 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
     tr->hist_loss = calloc((size_t)E, sizeof(double));
     tr->hist_train = calloc((size_t)E, sizeof(double));
     tr->hist_val = calloc((size_t)E, sizeof(double));
+    tr->best_params = malloc(tr->net.n_params * sizeof(double));
     if (!tr->order || !tr->xbatch || !tr->ybatch || !tr->dloss || !tr->hist_loss ||
-        !tr->hist_train || !tr->hist_val) {
+        !tr->hist_train || !tr->hist_val || !tr->best_params) {
         ax_ttfs_trainer_free(tr);
         return AX_E_NOMEM;
     }
@@ -49,6 +50,7 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
     ax_ttfs_net_init(&tr->net, cfg, &tr->rng);
     tr->bump = cfg->weight_bump;
     tr->bump_layer = -1;
+    tr->best_val = -1.0;
     return 0;
 }
 
@@ -62,6 +64,7 @@ void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr)
     free(tr->hist_loss);
     free(tr->hist_train);
     free(tr->hist_val);
+    free(tr->best_params);
     memset(tr, 0, sizeof *tr);
 }
 
@@ -285,12 +288,26 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
     st->samples_per_s = ds->n / (t1 - t0 > 0 ? t1 - t0 : 1e-9);
     st->seconds = now_seconds() - t0;
     st->bumps = bumps;
+    if (tr->val && val_acc >= tr->best_val) {
+        memcpy(tr->best_params, tr->net.params, tr->net.n_params * sizeof(double));
+        tr->best_epoch = tr->epoch;
+        tr->best_val = val_acc;
+    }
     if (e < (tr->cfg.epochs > 0 ? tr->cfg.epochs : 1)) {
         tr->hist_loss[e] = st->loss;
         tr->hist_train[e] = st->train_accuracy;
         tr->hist_val[e] = st->val_accuracy;
     }
     return 0;
+}
+
+int ax_ttfs_trainer_select(struct ax_ttfs_trainer *tr)
+{
+    if (tr->cfg.select != AX_TTFS_SELECT_BEST_VAL || tr->best_epoch == 0)
+        return tr->epoch;
+    memcpy(tr->net.params, tr->best_params, tr->net.n_params * sizeof(double));
+    ax_ttfs_net_map_delays(&tr->net);
+    return tr->best_epoch;
 }
 
 int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, int *classes)

@@ -178,6 +178,11 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "weight_bump", 0, 1, &c->weight_bump));
+    static const char *const selects[] = {"last", "best_val", NULL};
+    int select = (int)c->select;
+    if (!rc)
+        rc = optional(ax_config_get_choice(f, "train", "select", selects, &select));
+    c->select = (enum ax_ttfs_select)select;
     long long threads = c->threads;
     if (!rc)
         rc = optional(ax_config_get_int(f, "train", "threads", 1, AX_TTFS_MAX_THREADS, &threads));

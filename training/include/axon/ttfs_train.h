@@ -25,6 +25,10 @@ enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
  * rule: a (sample, neuron) with a gradient entry above max_dw_norm adds no
  * weight gradient (ax_ttfs_layer_spec.max_dw). */
 enum ax_ttfs_dw_mode { AX_TTFS_DW_CLIP, AX_TTFS_DW_SKIP };
+/* Which parameters a run ends with: those after the last epoch, or those after
+ * the epoch with the best validation accuracy (model selection on the
+ * validation split; the test split is never looked at). */
+enum ax_ttfs_select { AX_TTFS_SELECT_LAST, AX_TTFS_SELECT_BEST_VAL };
 
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
 struct ax_ttfs_config {
@@ -59,8 +63,9 @@ struct ax_ttfs_config {
     double max_dw_norm; /* 0: off */
     enum ax_ttfs_dw_mode max_dw_mode;
     double missing_threshold[AX_TTFS_MAX_LAYERS];
-    double weight_bump; /* 0: off */
-    int threads;        /* threads over a batch (1: single-threaded, bit-identical) */
+    double weight_bump;         /* 0: off */
+    enum ax_ttfs_select select; /* the parameters a run ends with */
+    int threads;                /* threads over a batch (1: single-threaded, bit-identical) */
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
@@ -154,6 +159,11 @@ struct ax_ttfs_trainer {
     double *dloss;  /* (batch, n_classes) */
     /* learning-curve history, one entry per completed epoch */
     double *hist_loss, *hist_train, *hist_val;
+    /* the parameters after the epoch with the best validation accuracy (the
+     * latest among equals); best_epoch 0: none yet */
+    double *best_params; /* (n_params) */
+    int best_epoch;
+    double best_val;
 };
 
 int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_config *cfg,
@@ -163,6 +173,9 @@ void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr);
 void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttfs_backend *b);
 int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats *st,
                           ax_ttfs_progress_fn progress, void *progress_ctx);
+/* Loads the parameters cfg.select asks for into the net and returns the
+ * epoch they come from (the last epoch when nothing better was recorded). */
+int ax_ttfs_trainer_select(struct ax_ttfs_trainer *tr);
 /* Fraction of ds classified correctly (earliest output spike == label). */
 int ax_ttfs_evaluate(struct ax_ttfs_net *net, const struct ax_ttfs_dataset *ds, int batch,
                      double *accuracy);
@@ -171,7 +184,7 @@ int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, 
 
 /* Checkpoints: "AXTTFSCK", version, config hash, seed, state, parameters, Adam
  * moments, history; SHA-256 of everything before it at the end. */
-#define AX_TTFS_CHECKPOINT_VERSION 1
+#define AX_TTFS_CHECKPOINT_VERSION 2
 int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, char *err,
                             size_t err_size);
 int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *err,
@@ -187,9 +200,14 @@ int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, s
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
                                 const char *backend, int resumed_epoch);
 void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
-/* seconds: wall time of the epoch loop; cpu_seconds: CPU time of the process. */
-void ax_ttfs_metrics_final(FILE *f, double test_accuracy, double seconds, double cpu_seconds,
-                           int epochs);
+/* The test result: test_accuracy of the selected parameters (from epoch
+ * selected_epoch), test_accuracy_last of the last epoch's; seconds: wall time
+ * of the epoch loop; cpu_seconds: CPU time of the process. */
+struct ax_ttfs_final {
+    int epochs, selected_epoch;
+    double test_accuracy, test_accuracy_last, seconds, cpu_seconds;
+};
+void ax_ttfs_metrics_final(FILE *f, const struct ax_ttfs_final *r);
 
 /* ---------------------------------------------------------------------------
  * Plots (PNG, written with zlib) */
