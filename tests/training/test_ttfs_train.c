@@ -131,6 +131,70 @@ static void test_reproducible_and_resume(void)
     ax_ttfs_trainer_free(&c);
 }
 
+/* Is row (w x w) the image src moved by (dx, dy), silent where it came from outside? */
+static int is_shifted(const double *row, const double *src, int w, int dx, int dy)
+{
+    for (int y = 0; y < w; y++)
+        for (int x = 0; x < w; x++) {
+            int sx = x - dx, sy = y - dy;
+            double want = sx >= 0 && sx < w && sy >= 0 && sy < w ? src[sy * w + sx] : INFINITY;
+            if (row[y * w + x] != want)
+                return 0;
+        }
+    return 1;
+}
+
+/* data.train_shift: every training image is moved by up to train_shift pixels
+ * in x and y (drawn from the run's generator), the data set is not touched. */
+static void test_train_shift(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "mnist-16x16"))
+        return;
+    enum { W = 5, N = 12 };
+    static double t[N * W * W];
+    static int labels[N];
+    for (int i = 0; i < N * W * W; i++)
+        t[i] = 0.2 + 0.001 * i; /* every pixel distinct: the shift can be read back */
+    for (int s = 0; s < N; s++)
+        labels[s] = s % 10;
+    struct ax_ttfs_dataset ds = {
+        .n = N, .n_features = W * W, .n_classes = 10, .width = W, .t = t, .labels = labels};
+    cfg.sizes[0] = W * W;
+    cfg.sizes[1] = 6;
+    cfg.batch_size = N;
+    cfg.train_noise = 0.0;
+    cfg.train_shift = 2;
+    cfg.epochs = 1;
+    struct ax_ttfs_trainer tr;
+    struct ax_ttfs_epoch_stats st;
+    if (ax_ttfs_trainer_create(&tr, &cfg, &ds, NULL)) {
+        CHECK(0, "create");
+        return;
+    }
+    CHECK(run_epochs(&tr, 1, &st) == 0, "train");
+    int found = 0, moved = 0, seen[5][5] = {{0}};
+    for (int b = 0; b < N; b++) {
+        const double *row = tr.xbatch + (size_t)b * W * W, *src = t + (size_t)tr.order[b] * W * W;
+        for (int dy = -2; dy <= 2; dy++)
+            for (int dx = -2; dx <= 2; dx++)
+                if (is_shifted(row, src, W, dx, dy)) {
+                    found++;
+                    moved += dx || dy;
+                    seen[dy + 2][dx + 2] = 1;
+                }
+    }
+    int kinds = 0;
+    for (int i = 0; i < 25; i++)
+        kinds += seen[i / 5][i % 5];
+    CHECK(found == N && moved >= N / 2 && kinds >= 6,
+          "shifted images: %d of %d are shifts, %d moved, %d different shifts", found, N, moved,
+          kinds);
+    CHECK(t[0] == 0.2 && t[N * W * W - 1] == 0.2 + 0.001 * (N * W * W - 1),
+          "the data set was changed");
+    ax_ttfs_trainer_free(&tr);
+}
+
 /* select = "best_val": the run ends with the parameters of its best validation
  * epoch (the latest among equals), which reproduce that epoch's accuracy. */
 static void test_select_best_val(void)
@@ -201,6 +265,9 @@ static void test_bad_configs(void)
     expect_config_error(text, ":5: network.tau_ratio: 3 is out of range");
     snprintf(text, sizeof text, "%sdelay = \"somatic\"\n", base);
     expect_config_error(text, ":5: network.delay: \"somatic\" is not one of");
+    expect_config_error(
+        "[data]\nset = \"yinyang\"\ntrain_shift = 1\n[network]\nsizes = [4, 10, 3]\n",
+        "data.train_shift: only image data sets");
     snprintf(text, sizeof text, "%s[train]\nselect = \"best\"\n", base);
     expect_config_error(text, ":6: train.select: \"best\" is not one of");
     snprintf(text, sizeof text, "%s[train]\nmissing_threshold = [0.3, 0.0, 0.1]\n", base);
@@ -368,6 +435,7 @@ int main(void)
     test_bad_configs();
     test_max_dw_mode();
     test_train_noise();
+    test_train_shift();
     test_reproducible_and_resume();
     test_select_best_val();
     test_threads_match("yinyang-delgrad-h30ws");

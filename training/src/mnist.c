@@ -196,6 +196,7 @@ int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum a
         ds->n = n;
         ds->n_features = nf;
         ds->n_classes = 10;
+        ds->width = size;
         ds->t = malloc((size_t)n * nf * sizeof *ds->t);
         ds->raw = malloc((size_t)n * nf * sizeof *ds->raw);
         ds->labels = malloc((size_t)n * sizeof *ds->labels);

@@ -29,13 +29,14 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
     int C = cfg->sizes[cfg->n_layers], B = cfg->batch_size, E = cfg->epochs > 0 ? cfg->epochs : 1;
     tr->order = malloc((size_t)train->n * sizeof *tr->order);
     tr->xbatch = malloc((size_t)B * train->n_features * sizeof *tr->xbatch);
+    tr->xshift = malloc((size_t)train->n_features * sizeof *tr->xshift);
     tr->ybatch = malloc((size_t)B * sizeof *tr->ybatch);
     tr->dloss = malloc((size_t)B * C * sizeof *tr->dloss);
     tr->hist_loss = calloc((size_t)E, sizeof(double));
     tr->hist_train = calloc((size_t)E, sizeof(double));
     tr->hist_val = calloc((size_t)E, sizeof(double));
     tr->best_params = malloc(tr->net.n_params * sizeof(double));
-    if (!tr->order || !tr->xbatch || !tr->ybatch || !tr->dloss || !tr->hist_loss ||
+    if (!tr->order || !tr->xbatch || !tr->xshift || !tr->ybatch || !tr->dloss || !tr->hist_loss ||
         !tr->hist_train || !tr->hist_val || !tr->best_params) {
         ax_ttfs_trainer_free(tr);
         return AX_E_NOMEM;
@@ -59,6 +60,7 @@ void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr)
     ax_ttfs_net_free(&tr->net);
     free(tr->order);
     free(tr->xbatch);
+    free(tr->xshift);
     free(tr->ybatch);
     free(tr->dloss);
     free(tr->hist_loss);
@@ -195,6 +197,20 @@ static void add_input_noise(double *t, size_t n, double std, struct ax_rng *rng)
     }
 }
 
+/* Shift augmentation: moves a w x w image by (dx, dy) pixels, each drawn
+ * uniformly from [-max, max]; pixels moved in from outside stay silent. */
+static void shift_image(double *img, double *tmp, int w, int max, struct ax_rng *rng)
+{
+    int dx = (int)(ax_rng_next(rng) % (uint64_t)(2 * max + 1)) - max;
+    int dy = (int)(ax_rng_next(rng) % (uint64_t)(2 * max + 1)) - max;
+    for (int y = 0; y < w; y++)
+        for (int x = 0; x < w; x++) {
+            int sx = x - dx, sy = y - dy;
+            tmp[y * w + x] = sx >= 0 && sx < w && sy >= 0 && sy < w ? img[sy * w + sx] : INFINITY;
+        }
+    memcpy(img, tmp, (size_t)w * w * sizeof *img);
+}
+
 /* One training step on samples order[start, start + B). */
 static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss, int *correct,
                       int *bumped /* 0, or 1 + the bumped layer */)
@@ -207,6 +223,10 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         memcpy(tr->xbatch + (size_t)b * nf, ds->t + (size_t)s * nf, (size_t)nf * sizeof(double));
         tr->ybatch[b] = ds->labels[s];
     }
+    if (tr->cfg.train_shift > 0 && ds->width > 0)
+        for (int b = 0; b < B; b++)
+            shift_image(tr->xbatch + (size_t)b * nf, tr->xshift, ds->width, tr->cfg.train_shift,
+                        &tr->rng);
     if (tr->cfg.train_noise > 0.0)
         add_input_noise(tr->xbatch, (size_t)B * nf, tr->cfg.train_noise, &tr->rng);
     int rc = ax_ttfs_net_forward(net, tr->xbatch, B);

@@ -86,6 +86,10 @@ static int read_data(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "data", "bias_time", 0.0, 100.0, &c->bias_time));
     if (!rc)
         rc = optional(ax_config_get_double(f, "data", "train_noise", 0.0, 100.0, &c->train_noise));
+    long long shift = c->train_shift;
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "data", "train_shift", 0, 8, &shift));
+    c->train_shift = (int)shift;
     return rc;
 }
 
@@ -203,6 +207,12 @@ static int check_consistency(const struct ax_ttfs_config *c, const char *path, c
     if (c->sizes[0] != features || c->sizes[c->n_layers] != classes) {
         snprintf(err, err_size, "%s: network.sizes: the data set needs %d inputs and %d outputs",
                  path, features, classes);
+        return AX_E_RANGE;
+    }
+    if (c->train_shift > 0 && c->data == AX_TTFS_DATA_YINYANG) {
+        snprintf(err, err_size,
+                 "%s: data.train_shift: only image data sets (mnist, mnist16) can be shifted",
+                 path);
         return AX_E_RANGE;
     }
     if (c->t_late <= c->t_early) {

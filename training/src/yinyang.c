@@ -2,6 +2,7 @@
  * published Python code, which draws from numpy's legacy RandomState. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "axon/status.h"
 #include "axon/ttfs_data.h"
@@ -121,6 +122,7 @@ int ax_ttfs_dataset_yinyang(struct ax_ttfs_dataset *ds, enum ax_yinyang_split sp
                             double t_late)
 {
     int n = ax_yinyang_split_size(split);
+    memset(ds, 0, sizeof *ds);
     ds->n = n;
     ds->n_features = 4;
     ds->n_classes = 3;

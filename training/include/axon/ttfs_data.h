@@ -39,6 +39,7 @@ struct ax_ttfs_dataset {
     int n;          /* samples */
     int n_features; /* input neurons, without the bias input */
     int n_classes;
+    int width;   /* image data: features form width x width pixels, row-major; 0: not an image */
     double *t;   /* (n, n_features) spike times in tau_s, INFINITY: no spike */
     int *labels; /* (n) */
     double *raw; /* (n, n_features) features in [0, 1] before encoding */

@@ -39,6 +39,7 @@ struct ax_ttfs_config {
     bool bias;
     double bias_time;   /* the bias spike into every layer */
     double train_noise; /* std of Gaussian noise on training input times (0: off) */
+    int train_shift; /* images: random translation of training inputs by up to this many pixels */
     /* [network] */
     int n_layers;                      /* weight layers */
     int sizes[AX_TTFS_MAX_LAYERS + 1]; /* neurons per layer, inputs first, no bias */
@@ -155,6 +156,7 @@ struct ax_ttfs_trainer {
     int bump_layer; /* layer bumped last step, -1 if none */
     int *order;     /* (n_train) sample order of the epoch */
     double *xbatch; /* (batch, n_features) */
+    double *xshift; /* (n_features) scratch of the shift augmentation */
     int *ybatch;    /* (batch) */
     double *dloss;  /* (batch, n_classes) */
     /* learning-curve history, one entry per completed epoch */
