@@ -20,6 +20,8 @@ static const char usage[] =
     "\n"
     "Trains a time-to-first-spike network. CONFIG is a name in training/configs/\n"
     "(e.g. yinyang-fastdeep) or a path to a .cfg file. Times are in units of tau_s.\n"
+    "The test set is evaluated once at the end: for the parameters train.select picks\n"
+    "(best_val: those of the best validation epoch) and for the last epoch's.\n"
     "  --backend B        forward pass: software (exact math, default) or chip\n"
     "  --epochs N         override train.epochs\n"
     "  --seed S           override train.seed (the run is bit-reproducible per seed)\n"
