@@ -3,7 +3,7 @@
  *   "AXTTFSCK" u32 version u32 0 u64 config_hash u64 seed u32 epoch u32 n_layers
  *   u32 sizes[n_layers + 1] u64 adam_step f64 bump i32 bump_layer u64 rng[4]
  *   u64 n_params f64 params[n] f64 m[n] f64 v[n] f64 history[3][epoch]
- *   u32 best_epoch f64 best_val f64 best_params[n] u8 sha256[32] */
+ *   u32 best_epoch f64 best_params[n] u8 sha256[32] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +92,6 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, 
     put_f64s(&b, tr->hist_train, (size_t)tr->epoch);
     put_f64s(&b, tr->hist_val, (size_t)tr->epoch);
     put_u32(&b, (uint32_t)tr->best_epoch);
-    put_f64s(&b, &tr->best_val, 1);
     put_f64s(&b, tr->best_params, net->n_params);
     uint8_t sum[32];
     if (!b.failed)
@@ -273,8 +272,6 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
         rc = get_u32(r, &best_epoch);
     if (!rc && best_epoch > epoch)
         rc = AX_E_FORMAT;
-    if (!rc)
-        rc = get_f64s(r, &tr->best_val, 1);
     if (!rc)
         rc = get_f64s(r, tr->best_params, net->n_params);
     if (!rc && r->off != r->n)

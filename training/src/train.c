@@ -51,7 +51,6 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
     ax_ttfs_net_init(&tr->net, cfg, &tr->rng);
     tr->bump = cfg->weight_bump;
     tr->bump_layer = -1;
-    tr->best_val = -1.0;
     return 0;
 }
 
@@ -308,15 +307,14 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
     st->samples_per_s = ds->n / (t1 - t0 > 0 ? t1 - t0 : 1e-9);
     st->seconds = now_seconds() - t0;
     st->bumps = bumps;
-    if (tr->val && val_acc >= tr->best_val) {
-        memcpy(tr->best_params, tr->net.params, tr->net.n_params * sizeof(double));
-        tr->best_epoch = tr->epoch;
-        tr->best_val = val_acc;
-    }
     if (e < (tr->cfg.epochs > 0 ? tr->cfg.epochs : 1)) {
         tr->hist_loss[e] = st->loss;
         tr->hist_train[e] = st->train_accuracy;
         tr->hist_val[e] = st->val_accuracy;
+        if (tr->val && (!tr->best_epoch || val_acc >= tr->hist_val[tr->best_epoch - 1])) {
+            memcpy(tr->best_params, tr->net.params, tr->net.n_params * sizeof(double));
+            tr->best_epoch = tr->epoch;
+        }
     }
     return 0;
 }

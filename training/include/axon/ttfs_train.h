@@ -161,11 +161,10 @@ struct ax_ttfs_trainer {
     double *dloss;  /* (batch, n_classes) */
     /* learning-curve history, one entry per completed epoch */
     double *hist_loss, *hist_train, *hist_val;
-    /* the parameters after the epoch with the best validation accuracy (the
-     * latest among equals); best_epoch 0: none yet */
+    /* the parameters after the epoch with the best validation accuracy
+     * (hist_val[best_epoch - 1], the latest among equals); best_epoch 0: none yet */
     double *best_params; /* (n_params) */
     int best_epoch;
-    double best_val;
 };
 
 int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_config *cfg,
