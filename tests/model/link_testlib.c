@@ -32,6 +32,14 @@ lt_host *lt_open(axsim_size size, axsim_variant variant)
     return lt_open_opts(&o);
 }
 
+lt_host *lt_open_hello(axsim_variant variant)
+{
+    lt_host *h = lt_open(AXSIM_SMALL, variant);
+    ax_ident id;
+    lt_hello(h, &id);
+    return h;
+}
+
 void lt_close(lt_host *h)
 {
     if (!h)
@@ -185,6 +193,21 @@ unsigned lt_cmd_acked(lt_host *h, const uint32_t *payload, size_t len)
     return f.payload[0] & 0xFFFFu;
 }
 
+size_t lt_begin_recording(uint32_t *p, size_t cap)
+{
+    size_t pos = 0;
+    assert_int_equal(ax_ins_record(p, cap, &pos, AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, cap, &pos), AX_OK);
+    return pos;
+}
+
+void lt_run_program(lt_host *h, uint32_t *p, size_t cap, size_t pos, uint64_t cycles)
+{
+    assert_int_equal(ax_ins_end(p, cap, &pos), AX_OK);
+    lt_cmd_acked(h, p, pos);
+    lt_run(h, cycles);
+}
+
 int lt_find(const lt_host *h, uint8_t type, size_t from)
 {
     for (size_t i = from; i < h->nrecs; i++)
@@ -221,4 +244,30 @@ uint32_t lt_read_reg(lt_host *h, uint32_t addr)
     }
     fail_msg("no READ record for ticket %u", t);
     return 0;
+}
+
+/* One run of `script`: a malloc'ed copy of the bytes the board sent (the
+ * board is closed before the next run opens its own). */
+static uint8_t *script_log(void (*script)(lt_host *h), axsim_variant variant, size_t *len)
+{
+    lt_host *h = lt_open_hello(variant);
+    script(h);
+    uint8_t *out = malloc(h->log_len);
+    assert_non_null(out);
+    memcpy(out, h->log, h->log_len);
+    *len = h->log_len;
+    lt_close(h);
+    return out;
+}
+
+size_t lt_assert_reproducible(void (*script)(lt_host *h), axsim_variant variant)
+{
+    size_t na, nb;
+    uint8_t *a = script_log(script, variant, &na);
+    uint8_t *b = script_log(script, variant, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+    return na;
 }

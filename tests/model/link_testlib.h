@@ -27,9 +27,20 @@ typedef struct lt_host {
     unsigned data_frames; /* DATA frames accepted in order */
 } lt_host;
 
+/* Defines the cmocka test `name` as the call check(...): one checking function
+ * serves each bridge variant (or size) as a test of its own, under its own name. */
+#define LT_TEST(name, check, ...)                                                                  \
+    static void name(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        check(__VA_ARGS__);                                                                        \
+    }
+
 /* Creates a board (die seed 7, run seed 9 unless changed later) and a host. */
 lt_host *lt_open(axsim_size size, axsim_variant variant);
 lt_host *lt_open_opts(const axsim_options *o);
+/* A small board (lt_open) with HELLO done: where most link tests start. */
+lt_host *lt_open_hello(axsim_variant variant);
 void lt_close(lt_host *h);
 
 /* Sends bytes / a frame (asserts the bridge took all of it). */
@@ -52,10 +63,19 @@ void lt_run(lt_host *h, uint64_t cycles);
 void lt_hello(lt_host *h, ax_ident *id);
 /* Sends a CMD and asserts an ACK for it (returns the ACK's free-words field). */
 unsigned lt_cmd_acked(lt_host *h, const uint32_t *payload, size_t len);
+/* Starts a program in p (room for cap words) that records spikes from time 0:
+ * RECORD(SPIKES), TIMER_RESET. Returns the words written. */
+size_t lt_begin_recording(uint32_t *p, size_t cap);
+/* Appends END to the program p[0..pos) (room for cap words), sends it (asserts
+ * the ACK) and runs for `cycles`, accepting its DATA frames. */
+void lt_run_program(lt_host *h, uint32_t *p, size_t cap, size_t pos, uint64_t cycles);
 /* Index of the first record of a type at or after `from`, or -1. */
 int lt_find(const lt_host *h, uint8_t type, size_t from);
 size_t lt_count(const lt_host *h, uint8_t type);
 /* Sends a one-READ program (with END) and returns the value (asserts status 0). */
 uint32_t lt_read_reg(lt_host *h, uint32_t addr);
+/* Runs `script` twice, each time on a fresh lt_open_hello(variant) board, and
+ * asserts the board sent the same bytes both times. Returns how many. */
+size_t lt_assert_reproducible(void (*script)(lt_host *h), axsim_variant variant);
 
 #endif

@@ -5,8 +5,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 
@@ -48,29 +46,10 @@ static void check_board(axsim_size size, axsim_variant v)
     lt_close(h);
 }
 
-static void test_small_usb3(void **state)
-{
-    (void)state;
-    check_board(AXSIM_SMALL, AXSIM_USB3);
-}
-
-static void test_small_usb2(void **state)
-{
-    (void)state;
-    check_board(AXSIM_SMALL, AXSIM_USB2);
-}
-
-static void test_full_usb3(void **state)
-{
-    (void)state;
-    check_board(AXSIM_FULL, AXSIM_USB3);
-}
-
-static void test_full_usb2(void **state)
-{
-    (void)state;
-    check_board(AXSIM_FULL, AXSIM_USB2);
-}
+LT_TEST(test_small_usb3, check_board, AXSIM_SMALL, AXSIM_USB3)
+LT_TEST(test_small_usb2, check_board, AXSIM_SMALL, AXSIM_USB2)
+LT_TEST(test_full_usb3, check_board, AXSIM_FULL, AXSIM_USB3)
+LT_TEST(test_full_usb2, check_board, AXSIM_FULL, AXSIM_USB2)
 
 static void test_bad_options(void **state)
 {
@@ -99,41 +78,24 @@ static void test_bad_options(void **state)
 }
 
 /* Same options and bytes: same output, bit for bit (SYSTIME included). */
-static void script(uint8_t **out, size_t *len)
+static void script(lt_host *h)
 {
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB2);
-    ax_ident id;
-    lt_hello(h, &id);
     uint32_t p[16];
     size_t pos = 0;
     assert_int_equal(ax_ins_timer_reset(p, 16, &pos), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 16, &pos, 777), AX_OK);
     assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x08, 4, 1), AX_OK); /* SYSTIME, TIME */
-    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 16, pos, 3000);
     int r = lt_find(h, AX_REC_READ, 0);
     assert_true(r >= 0);
     assert_int_equal(h->recs[r].time, 777);
     assert_int_equal(h->recs[r].data[2], 780); /* a burst reads one register a cycle from 778 */
-    *out = malloc(h->log_len);
-    assert_non_null(*out);
-    memcpy(*out, h->log, h->log_len);
-    *len = h->log_len;
-    lt_close(h);
 }
 
 static void test_reproducible(void **state)
 {
     (void)state;
-    uint8_t *a, *b;
-    size_t na, nb;
-    script(&a, &na);
-    script(&b, &nb);
-    assert_int_equal(na, nb);
-    assert_memory_equal(a, b, na);
-    free(a);
-    free(b);
+    lt_assert_reproducible(script, AXSIM_USB2);
 }
 
 /* The chip's register bus through the link, with the chip's own validation
@@ -142,9 +104,7 @@ static void test_reproducible(void **state)
 static void test_chip_bus(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 8, &pos, 0x020000, 500), AX_OK);

@@ -19,14 +19,6 @@
 #define CHIP_MADC      0x01FF00u
 #define LATE_EXPECTED  58u
 
-static lt_host *open_board(void)
-{
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
-    return h;
-}
-
 /* Sends a CMD that must be rejected: ACKed (consumed), one ERROR record with
  * code, seq, offset and word; and nothing of it ran (SCRATCH unchanged). */
 static void expect_rejected(lt_host *h, const uint32_t *p, size_t n, unsigned code, uint32_t offset,
@@ -56,7 +48,7 @@ static void expect_rejected(lt_host *h, const uint32_t *p, size_t n, unsigned co
 static void test_unknown_opcode(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 8, &pos, REG_SCRATCH, 1), AX_OK);
@@ -71,7 +63,7 @@ static void test_unknown_opcode(void **state)
 static void test_rejects(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[16];
     size_t pos;
 #define PROG(...)                                                                                  \
@@ -125,16 +117,14 @@ static void test_rejects(void **state)
 static void test_wait_until_and_late(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[16];
     size_t pos = 0;
     assert_int_equal(ax_ins_timer_reset(p, 16, &pos), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 16, &pos, 100), AX_OK);
     assert_int_equal(ax_ins_read(p, 16, &pos, REG_TIME_LO, 1), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 16, &pos, 50), AX_OK);
-    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 16, pos, 3000);
     assert_int_equal(lt_count(h, AX_REC_TRIAL), 1);
     int r = lt_find(h, AX_REC_READ, 0);
     assert_true(r >= 0);
@@ -163,11 +153,9 @@ static void test_wait_until_and_late(void **state)
 static void test_lateness_counts(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
-    size_t pos = 0;
-    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
-    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    size_t pos = lt_begin_recording(p, 32);
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 20), AX_OK);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 1), AX_OK); /* at 20 */
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 40), AX_OK);
@@ -178,9 +166,7 @@ static void test_lateness_counts(void **state)
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 60), AX_OK); /* reached at 61 */
     assert_int_equal(ax_ins_inject(p, 32, &pos, 4), AX_OK);      /* at 62 */
     assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
-    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 32, pos, 3000);
     assert_int_equal(lt_count(h, AX_REC_LATE), 2);
     int l = lt_find(h, AX_REC_LATE, 0);
     assert_int_equal(h->recs[l].time, 40);
@@ -203,7 +189,7 @@ static void test_lateness_counts(void **state)
 static void test_bursts_and_bus_errors(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
     const uint32_t data[5] = {11, 22, 33, 44, 55};
     size_t pos = 0;
@@ -211,9 +197,7 @@ static void test_bursts_and_bus_errors(void **state)
     assert_int_equal(ax_ins_read_burst(p, 32, &pos, CHIP_SCRATCH - 1, 7, 3), AX_OK);
     assert_int_equal(ax_ins_read(p, 32, &pos, CHIP_FAIL, 4), AX_OK);
     assert_int_equal(ax_ins_write(p, 32, &pos, CHIP_FAIL, 9), AX_OK);
-    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 32, pos, 3000);
     int r = lt_find(h, AX_REC_READ, 0);
     assert_true(r >= 0);
     assert_int_equal(h->recs[r].ticket, 3);
@@ -241,7 +225,7 @@ static void test_bursts_and_bus_errors(void **state)
 static void test_chip_reset(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 8, &pos, REG_SCRATCH, 0x77), AX_OK);
@@ -257,7 +241,7 @@ static void test_chip_reset(void **state)
 static void test_debug_backdoor(void **state)
 {
     (void)state;
-    lt_host *h = open_board();
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[4];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 4, &pos, 0x010005, (uint32_t)-1234), AX_OK);

@@ -41,25 +41,14 @@ static void check_ident(axsim_variant v)
     lt_close(h);
 }
 
-static void test_hello_ident_usb3(void **state)
-{
-    (void)state;
-    check_ident(AXSIM_USB3);
-}
-
-static void test_hello_ident_usb2(void **state)
-{
-    (void)state;
-    check_ident(AXSIM_USB2);
-}
+LT_TEST(test_hello_ident_usb3, check_ident, AXSIM_USB3)
+LT_TEST(test_hello_ident_usb2, check_ident, AXSIM_USB2)
 
 /* WRITE/READ of board registers: the minimal end-to-end path. */
 static void test_board_registers(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 32, &pos, REG_SCRATCH, 0xDEADBEEFu), AX_OK);
@@ -95,9 +84,7 @@ static void test_board_registers(void **state)
 static void test_crc_corrupt_not_run(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     static ax_frame f;
     memset(&f, 0, sizeof f);
     f.type = AX_FT_CMD;
@@ -126,9 +113,7 @@ static void test_crc_corrupt_not_run(void **state)
 static void test_duplicate_runs_once(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_read(p, 8, &pos, REG_SCRATCH, 77), AX_OK);
@@ -158,9 +143,7 @@ static void test_duplicate_runs_once(void **state)
 static void test_order_nack(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[4];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 4, &pos, REG_SCRATCH, 5), AX_OK);
@@ -179,9 +162,7 @@ static void test_order_nack(void **state)
 static void test_header_nack(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB2);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB2);
     static ax_frame f;
     lt_send_frame(h, AX_FT_DATA, 0, 0, NULL, 0);
     assert_int_equal(lt_recv_ctrl(h, &f, 100000), 1);
@@ -198,9 +179,7 @@ static void test_header_nack(void **state)
 static void test_replay_bit_identical(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     h->auto_ack = false; /* acknowledge nothing yet */
     static ax_frame got[3], again[3], f;
     uint32_t p[16];
@@ -267,25 +246,14 @@ static void check_garbage(axsim_variant v)
     lt_close(h);
 }
 
-static void test_garbage_usb2(void **state)
-{
-    (void)state;
-    check_garbage(AXSIM_USB2);
-}
-
-static void test_garbage_usb3(void **state)
-{
-    (void)state;
-    check_garbage(AXSIM_USB3);
-}
+LT_TEST(test_garbage_usb2, check_garbage, AXSIM_USB2)
+LT_TEST(test_garbage_usb3, check_garbage, AXSIM_USB3)
 
 /* A CMD that does not fit the playback buffer is NACKed (BUSY), nothing kept. */
 static void test_busy(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[256];
     size_t pos = 0;
     assert_int_equal(ax_ins_wait_until(p, 256, &pos, AX_TIME_MASK), AX_OK); /* blocks forever */
@@ -311,9 +279,7 @@ static void test_busy(void **state)
 static void test_window_go_back_n(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     static ax_frame f;
     static uint8_t bytes[8][64];
     int len[8];
@@ -384,9 +350,7 @@ static void test_window_go_back_n(void **state)
 static void test_seq_wrap(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[4];
     size_t pos = 0;
     assert_int_equal(ax_ins_read(p, 4, &pos, REG_SCRATCH, 0), AX_OK);
@@ -406,9 +370,7 @@ static void test_seq_wrap(void **state)
 static void test_ack_during_replay(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     h->auto_ack = false;
     static ax_frame f, got[3];
     uint32_t p[16];
@@ -448,9 +410,7 @@ static void test_ack_during_replay(void **state)
 static void test_ack_pending(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     h->auto_ack = false;
     static ax_frame f;
     uint32_t p[64];
@@ -493,9 +453,7 @@ static void test_ack_pending(void **state)
 static void test_hello_resets_link(void **state)
 {
     (void)state;
-    lt_host *h = lt_open(AXSIM_SMALL, AXSIM_USB3);
-    ax_ident id;
-    lt_hello(h, &id);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[16];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 16, &pos, REG_SCRATCH, 0x55), AX_OK);
@@ -504,21 +462,18 @@ static void test_hello_resets_link(void **state)
     assert_int_equal(ax_ins_inject(p, 16, &pos, 0x11), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 16, &pos, 20000), AX_OK);
     assert_int_equal(ax_ins_write(p, 16, &pos, REG_SCRATCH, 0x99), AX_OK);
-    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 2000);
+    lt_run_program(h, p, 16, pos, 2000);
     assert_int_equal(h->data_frames, 1); /* the spike, after 256 cycles */
     assert_int_equal(lt_count(h, AX_REC_SPIKE), 1);
-    lt_hello(h, &id);
+    ax_ident id;
+    lt_hello(h, &id); /* while the program waits for 20000 */
     lt_run(h, 25000);
     assert_int_equal(h->data_frames, 1);                 /* nothing more came */
     assert_int_equal(lt_read_reg(h, REG_SCRATCH), 0x55); /* CMD seq 0 again; no 0x99 */
     assert_int_equal(h->data_frames, 3); /* READ and END frames: DATA seq 0, 1 again */
     pos = 0;
     assert_int_equal(ax_ins_inject(p, 16, &pos, 0x22), AX_OK);
-    assert_int_equal(ax_ins_end(p, 16, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 2000);
+    lt_run_program(h, p, 16, pos, 2000);
     assert_int_equal(lt_count(h, AX_REC_END), 2);   /* this one and the READ program's */
     assert_int_equal(lt_count(h, AX_REC_SPIKE), 1); /* RECORD is off: no new spike */
     lt_close(h);

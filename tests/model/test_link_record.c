@@ -6,8 +6,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 
@@ -16,23 +14,13 @@
 #define CHIP_MADC 0x01FF00u
 #define CHIP_DROP 0x01FF01u
 
-static lt_host *open_board(axsim_variant v)
-{
-    lt_host *h = lt_open(AXSIM_SMALL, v);
-    ax_ident id;
-    lt_hello(h, &id);
-    return h;
-}
-
 /* Spikes come back with label, time and fraction; a long gap costs a TIME. */
 static void test_spike_records(void **state)
 {
     (void)state;
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
-    size_t pos = 0;
-    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
-    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    size_t pos = lt_begin_recording(p, 32);
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 10), AX_OK);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 0x0105), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 300), AX_OK);
@@ -40,9 +28,7 @@ static void test_spike_records(void **state)
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 5000), AX_OK);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 0xBEEF), AX_OK);
     assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
-    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 8000);
+    lt_run_program(h, p, 32, pos, 8000);
     int t = lt_find(h, AX_REC_TRIAL, 0);
     assert_true(t >= 0);
     int s = lt_find(h, AX_REC_SPIKE, (size_t)t);
@@ -67,7 +53,7 @@ static void test_spike_records(void **state)
 static void test_first_spike_only(void **state)
 {
     (void)state;
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[64];
     size_t pos = 0;
     assert_int_equal(ax_ins_record(p, 64, &pos, AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY), AX_OK);
@@ -80,9 +66,7 @@ static void test_first_spike_only(void **state)
         }
         assert_int_equal(ax_ins_barrier(p, 64, &pos), AX_OK);
     }
-    assert_int_equal(ax_ins_end(p, 64, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 64, pos, 3000);
     assert_int_equal(lt_count(h, AX_REC_TRIAL), 2);
     assert_int_equal(lt_count(h, AX_REC_SPIKE), 4);
     int t0 = lt_find(h, AX_REC_TRIAL, 0);
@@ -104,20 +88,16 @@ static void test_first_spike_only(void **state)
 static void test_first_spike_switched_on(void **state)
 {
     (void)state;
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
-    size_t pos = 0;
-    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
-    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    size_t pos = lt_begin_recording(p, 32);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
     assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY), AX_OK);
     for (unsigned k = 0; k < 3; k++)
         assert_int_equal(ax_ins_inject(p, 32, &pos, 5), AX_OK);
     assert_int_equal(ax_ins_barrier(p, 32, &pos), AX_OK);
-    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 3000);
+    lt_run_program(h, p, 32, pos, 3000);
     assert_int_equal(lt_count(h, AX_REC_SPIKE), 3);
     int s = lt_find(h, AX_REC_SPIKE, 0);
     assert_int_equal(h->recs[s].time, 0);
@@ -132,7 +112,7 @@ static void test_first_spike_switched_on(void **state)
 static void test_overflow_marker(void **state)
 {
     (void)state;
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     h->auto_ack = false;
     enum { FRAMES = 24, PER = 255 };
     static uint32_t p[256];
@@ -199,7 +179,7 @@ static void test_overflow_marker(void **state)
 static void test_madc_records(void **state)
 {
     (void)state;
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
     size_t pos = 0;
     assert_int_equal(ax_ins_write(p, 32, &pos, CHIP_MADC, 100), AX_OK);
@@ -207,9 +187,7 @@ static void test_madc_records(void **state)
     assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_MADC), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, 2000), AX_OK);
     assert_int_equal(ax_ins_record(p, 32, &pos, 0), AX_OK);
-    assert_int_equal(ax_ins_end(p, 32, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 4000);
+    lt_run_program(h, p, 32, pos, 4000);
     size_t n = lt_count(h, AX_REC_MADC);
     assert_true(n >= 19 && n <= 20);
     uint64_t prev = 0;
@@ -228,11 +206,9 @@ static void test_madc_records(void **state)
  * returns how many DATA frames the first two spikes came in (1 or 2). */
 static unsigned frames_for_two_spikes(uint64_t b)
 {
-    lt_host *h = open_board(AXSIM_USB3);
+    lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[32];
-    size_t pos = 0;
-    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_SPIKES), AX_OK);
-    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    size_t pos = lt_begin_recording(p, 32);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 1), AX_OK);
     assert_int_equal(ax_ins_wait_until(p, 32, &pos, b), AX_OK);
     assert_int_equal(ax_ins_inject(p, 32, &pos, 2), AX_OK);
@@ -271,53 +247,26 @@ static void test_frame_cut_after_256_cycles(void **state)
 }
 
 /* The same options and byte stream give the same bytes back, bit for bit. */
-static void run_script(axsim_variant v, uint8_t **out, size_t *len)
+static void run_script(lt_host *h)
 {
-    lt_host *h = open_board(v);
     uint32_t p[128];
-    size_t pos = 0;
-    assert_int_equal(ax_ins_record(p, 128, &pos, AX_RECORD_SPIKES), AX_OK);
-    assert_int_equal(ax_ins_timer_reset(p, 128, &pos), AX_OK);
+    size_t pos = lt_begin_recording(p, 128);
     for (unsigned k = 0; k < 20; k++) {
         assert_int_equal(ax_ins_wait_until(p, 128, &pos, 37 * k + 5), AX_OK);
         assert_int_equal(ax_ins_inject(p, 128, &pos, (uint16_t)(k * 977)), AX_OK);
     }
     assert_int_equal(ax_ins_read(p, 128, &pos, 0x08, 1), AX_OK); /* SYSTIME_LO */
-    assert_int_equal(ax_ins_end(p, 128, &pos), AX_OK);
-    lt_cmd_acked(h, p, pos);
-    lt_run(h, 5000);
+    lt_run_program(h, p, 128, pos, 5000);
     assert_int_equal(lt_count(h, AX_REC_SPIKE), 20);
-    *out = malloc(h->log_len);
-    assert_non_null(*out);
-    memcpy(*out, h->log, h->log_len);
-    *len = h->log_len;
-    lt_close(h);
 }
 
 static void check_reproducible(axsim_variant v)
 {
-    uint8_t *a, *b;
-    size_t na, nb;
-    run_script(v, &a, &na);
-    run_script(v, &b, &nb);
-    assert_true(na > 200);
-    assert_int_equal(na, nb);
-    assert_memory_equal(a, b, na);
-    free(a);
-    free(b);
+    assert_true(lt_assert_reproducible(run_script, v) > 200);
 }
 
-static void test_reproducible_usb3(void **state)
-{
-    (void)state;
-    check_reproducible(AXSIM_USB3);
-}
-
-static void test_reproducible_usb2(void **state)
-{
-    (void)state;
-    check_reproducible(AXSIM_USB2);
-}
+LT_TEST(test_reproducible_usb3, check_reproducible, AXSIM_USB3)
+LT_TEST(test_reproducible_usb2, check_reproducible, AXSIM_USB2)
 
 int main(void)
 {
