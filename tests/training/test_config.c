@@ -5,16 +5,7 @@
 #include "axon/config.h"
 #include "axon/status.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#include "ttfs_testutil.h"
 
 static const char good[] = "# top comment\n"
                            "name = \"a \\\"quoted\\\" \\\\ text\"  # trailing comment\n"
@@ -122,7 +113,5 @@ int main(void)
     CHECK(ax_config_load_file(&c, "/nonexistent/x.cfg", err, sizeof err) == AX_E_NOTFOUND &&
               strstr(err, "/nonexistent/x.cfg: cannot open"),
           "missing file: %s", err);
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

@@ -10,16 +10,7 @@
 #include "axon/ttfs_data.h"
 #include "axon/ttfs_train.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#include "ttfs_testutil.h"
 
 static void test_mt19937(void)
 {
@@ -114,7 +105,5 @@ int main(void)
     test_yinyang();
     test_sha256();
     test_mnist_errors();
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

@@ -11,16 +11,7 @@
 #include "axon/ttfs.h"
 #include "axon/ttfs_train.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#include "ttfs_testutil.h"
 
 /* ---------------------------------------------------------------------------
  * the neuron's ODE: du/dt = -g u + I, dI/dt = -I (tau_s = 1), I jumps by w */
@@ -345,7 +336,5 @@ int main(void)
     for (int ratio = 1; ratio <= 2; ratio++)
         for (int d = AX_TTFS_DELAY_NONE; d <= AX_TTFS_DELAY_DENDRITIC; d++)
             test_layer_gradients(ratio, (enum ax_ttfs_delay)d);
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

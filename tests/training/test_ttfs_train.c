@@ -10,16 +10,7 @@
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#include "ttfs_testutil.h"
 
 static char tmpdir[64] = "/tmp/axon-test-train-XXXXXX";
 static struct ax_ttfs_dataset train_set, val_set;
@@ -443,7 +434,5 @@ int main(void)
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);
     remove(tmpdir);
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }
