@@ -340,28 +340,36 @@ static void test_max_dw_mode(void)
                         ":6: train.max_dw_mode: \"drop\" is not one of");
 }
 
-/* dL/dt of both losses against central differences. */
+/* Loss `kind` (0 Fast & Deep, 1 shift MSE, 2 shift hinge) on B samples. */
+static double loss_of(int kind, double *g, const double *t, const int *labels, int B)
+{
+    static const struct ax_ttfs_loss_fastdeep p = {0.2, 0.005, 1.0};
+    if (kind == 0)
+        return ax_ttfs_loss_fastdeep(g, t, labels, B, 3, &p);
+    if (kind == 1)
+        return ax_ttfs_loss_shift_mse(g, t, labels, B, 3, 0.2);
+    return ax_ttfs_loss_shift_hinge(g, t, labels, B, 3, 0.2);
+}
+
+/* dL/dt of the three losses against central differences. */
 static void test_loss_gradients(void)
 {
+    /* Sample 0 (label 1): the wrong neurons spike 0.4 and 1.2 after the label
+     * neuron, both beyond dt = 0.2. Sample 1 (label 2): wrong neuron 0 spikes
+     * 0.3 before the label neuron, neuron 1 is silent. */
     double t[2 * 3] = {1.1, 0.7, 1.9, 0.5, INFINITY, 0.8}, g[6], gp[6];
     int labels[2] = {1, 2};
-    struct ax_ttfs_loss_fastdeep p = {0.2, 0.005, 1.0};
-    for (int kind = 0; kind < 2; kind++) {
-        if (kind == 0)
-            ax_ttfs_loss_fastdeep(g, t, labels, 2, 3, &p);
-        else
-            ax_ttfs_loss_shift_mse(g, t, labels, 2, 3, 0.2);
+    for (int kind = 0; kind < 3; kind++) {
+        loss_of(kind, g, t, labels, 2);
         CHECK(g[4] == 0.0, "silent neuron got gradient %g", g[4]);
         for (int i = 0; i < 6; i++) {
             if (!isfinite(t[i]))
                 continue;
-            double x0 = t[i], h = 1e-6, lp, lm;
+            double x0 = t[i], h = 1e-6;
             t[i] = x0 + h;
-            lp = kind ? ax_ttfs_loss_shift_mse(gp, t, labels, 2, 3, 0.2)
-                      : ax_ttfs_loss_fastdeep(gp, t, labels, 2, 3, &p);
+            double lp = loss_of(kind, gp, t, labels, 2);
             t[i] = x0 - h;
-            lm = kind ? ax_ttfs_loss_shift_mse(gp, t, labels, 2, 3, 0.2)
-                      : ax_ttfs_loss_fastdeep(gp, t, labels, 2, 3, &p);
+            double lm = loss_of(kind, gp, t, labels, 2);
             t[i] = x0;
             double num = (lp - lm) / (2 * h); /* mean over 2 samples = the /B of g */
             CHECK(fabs(num - g[i]) < 1e-7, "loss %d, t[%d]: analytic %.10g numeric %.10g", kind, i,
@@ -370,9 +378,22 @@ static void test_loss_gradients(void)
     }
     /* Fast & Deep value by hand for sample 0: log(e^{-5.5}+e^{-3.5}+e^{-9.5}) + 3.5 + 0.005 e^0.7
      */
-    double one = ax_ttfs_loss_fastdeep(g, t, labels, 1, 3, &p);
+    double one = loss_of(0, g, t, labels, 1);
     double want = log(exp(-5.5) + exp(-3.5) + exp(-9.5)) + 3.5 + 0.005 * exp(0.7);
     CHECK(fabs(one - want) < 1e-12, "loss %.15g want %.15g", one, want);
+    /* Shift MSE, sample 0: 1/2 (0.4 - 0.2)^2 + 1/2 (1.2 - 0.2)^2 = 0.52. The
+     * hinge drops both terms (both wrong neurons are >= dt late): 0, no gradient. */
+    one = loss_of(1, g, t, labels, 1);
+    CHECK(fabs(one - 0.52) < 1e-12, "shift MSE %.15g want 0.52", one);
+    one = loss_of(2, g, t, labels, 1);
+    CHECK(one == 0.0 && g[0] == 0.0 && g[1] == 0.0 && g[2] == 0.0, "hinge %g, g %g %g %g", one,
+          g[0], g[1], g[2]);
+    /* Sample 1 alone: neuron 0 at 0.5 is 0.5 early: both give 1/2 (0.5 - 0.8 - 0.2)^2 = 0.125. */
+    double mse = loss_of(1, g, t + 3, labels + 1, 1), hinge = loss_of(2, gp, t + 3, labels + 1, 1);
+    CHECK(fabs(mse - 0.125) < 1e-12 && fabs(hinge - 0.125) < 1e-12, "mse %.15g hinge %.15g", mse,
+          hinge);
+    CHECK(g[0] == gp[0] && g[2] == gp[2] && fabs(gp[0] + 0.5) < 1e-12, "gradients %g/%g %g/%g",
+          g[0], gp[0], g[2], gp[2]);
 }
 
 /* Two threads over the batch: identical spike times, gradients equal up to the

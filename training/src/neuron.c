@@ -592,8 +592,10 @@ double ax_ttfs_loss_fastdeep(double *dt, const double *t, const int *labels, int
     return counted ? total / counted : NAN;
 }
 
-double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *labels, int B,
-                              int n_classes, double dt)
+/* Both shift losses: one_sided drops the terms of wrong neurons that already
+ * spike dt or more after the label neuron. */
+static double shift_loss(double *dt_grad, const double *t, const int *labels, int B, int n_classes,
+                         double dt, int one_sided)
 {
     double total = 0.0;
     int counted = 0;
@@ -609,6 +611,8 @@ double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *label
             if (i == c || !isfinite(tb[i]))
                 continue;
             double e = tb[i] - tb[c] - dt;
+            if (one_sided && e >= 0.0)
+                continue;
             l += 0.5 * e * e;
             gb[i] += e / B;
             gb[c] -= e / B;
@@ -617,4 +621,16 @@ double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *label
         counted++;
     }
     return counted ? total / counted : NAN;
+}
+
+double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *labels, int B,
+                              int n_classes, double dt)
+{
+    return shift_loss(dt_grad, t, labels, B, n_classes, dt, 0);
+}
+
+double ax_ttfs_loss_shift_hinge(double *dt_grad, const double *t, const int *labels, int B,
+                                int n_classes, double dt)
+{
+    return shift_loss(dt_grad, t, labels, B, n_classes, dt, 1);
 }

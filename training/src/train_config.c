@@ -132,7 +132,7 @@ static int read_init_loss(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "init", "delay_mean", -100, 100, &c->delay_mean));
     if (!rc)
         rc = optional(ax_config_get_double(f, "init", "delay_std", 0, 100, &c->delay_std));
-    static const char *const losses[] = {"fastdeep", "shift_mse", NULL};
+    static const char *const losses[] = {"fastdeep", "shift_mse", "shift_hinge", NULL};
     int loss = 0;
     if (!rc && !(rc = optional(ax_config_get_choice(f, "loss", "kind", losses, &loss))))
         c->loss = (enum ax_ttfs_loss_kind)loss;

@@ -126,6 +126,12 @@ double ax_ttfs_loss_fastdeep(double *dt, const double *t, const int *labels, int
 double ax_ttfs_loss_shift_mse(double *dt_grad, const double *t, const int *labels, int B,
                               int n_classes, double dt);
 
+/* Its one-sided (squared hinge) form: 1/2 sum_{i != c} max(0, t_c + dt - t_i)^2.
+ * A wrong neuron that spikes dt or more after the label neuron (or not at all)
+ * costs nothing, so the loss stops pulling late wrong neurons earlier. */
+double ax_ttfs_loss_shift_hinge(double *dt_grad, const double *t, const int *labels, int B,
+                                int n_classes, double dt);
+
 /* Index of the earliest spike in a row of n times, -1 if all are silent. */
 int ax_ttfs_first_spike(const double *t, int n);
 

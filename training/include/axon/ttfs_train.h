@@ -18,7 +18,7 @@ extern "C" {
 #define AX_TTFS_MAX_THREADS 8
 
 enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
-enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE };
+enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE, AX_TTFS_LOSS_SHIFT_HINGE };
 enum ax_ttfs_delay_param { AX_TTFS_DELAY_SIGMOID, AX_TTFS_DELAY_CLIP };
 /* How max_dw_norm caps weight gradients: CLIP scales each neuron's batch
  * gradient row to an L2 norm <= max_dw_norm; SKIP is the reference code's
