@@ -315,10 +315,8 @@ module ax_chip #(
   // ---------------------------------------------------------------------------
   // Neurons and synapses
   // ---------------------------------------------------------------------------
-  logic [31:0] amp_e_top [NeuronsPerHemi];
-  logic [31:0] amp_i_top [NeuronsPerHemi];
-  logic [31:0] amp_e_bot [NeuronsPerHemi];
-  logic [31:0] amp_i_bot [NeuronsPerHemi];
+  logic [31:0] amp_e [NumNeurons];  // per column of each hemisphere, indexed like the neurons
+  logic [31:0] amp_i [NumNeurons];
   logic        head_valid, head_lost;
   logic [8:0]  head_nrn;
   logic [3:0]  head_frac;
@@ -360,10 +358,8 @@ module ax_chip #(
     .cnt_rdata_o     (cnt_rdata),
     .settling_o      (settling),
     .init_o          (cap_init),
-    .amp_e_top_i     (amp_e_top),
-    .amp_i_top_i     (amp_i_top),
-    .amp_e_bot_i     (amp_e_bot),
-    .amp_i_bot_i     (amp_i_bot),
+    .amp_e_i         (amp_e),
+    .amp_i_i         (amp_i),
     .nrst_valid_i    (nrst_valid_i),
     .nrst_all_i      (nrst_all_i),
     .nrst_block_i    (nrst_block_i),
@@ -471,10 +467,8 @@ module ax_chip #(
     .reg_wdata_i   (wdata_q),
     .syn_rdata_o   (syn_rdata),
     .drv_rdata_o   (drv_rdata),
-    .amp_e_top_o   (amp_e_top),
-    .amp_i_top_o   (amp_i_top),
-    .amp_e_bot_o   (amp_e_bot),
-    .amp_i_bot_o   (amp_i_bot),
+    .amp_e_o       (amp_e),
+    .amp_i_o       (amp_i),
     .corr_en_i     (corr_en_q),
     .corr_clr_i    (corr_clr),
     .post_valid_i  (post_valid),

@@ -41,11 +41,9 @@ module ax_neuron_array
   output logic        settling_o,     // a CapMem write has not reached its cell yet
   output logic        init_o,         // the power-on CapMem initialisation is running
   // synaptic input: summed weight-to-current amplitudes of this cycle's events
-  // (0 in a column without an event)
-  input  logic [31:0] amp_e_top_i [NeuronsPerHemi],
-  input  logic [31:0] amp_i_top_i [NeuronsPerHemi],
-  input  logic [31:0] amp_e_bot_i [NeuronsPerHemi],
-  input  logic [31:0] amp_i_bot_i [NeuronsPerHemi],
+  // (0 in a column without an event), indexed like the neurons
+  input  logic [31:0] amp_e_i [2*NeuronsPerHemi],
+  input  logic [31:0] amp_i_i [2*NeuronsPerHemi],
   // neuron reset (NEURON_RESET instruction)
   input  logic        nrst_valid_i,
   input  logic        nrst_all_i,
@@ -223,10 +221,10 @@ module ax_neuron_array
       logic [31:0] vn_t, ie_t, ii_t, rf_t, vr_t, sp_t, vn_b, ie_b, ii_b, rf_b, vr_b, sp_b;
       // joined column: the bottom array drives the top neuron, the bottom one is silent
       jm   = {32{cfg_q[c][17]}};
-      ae_t = amp_e_top_i[c] + (amp_e_bot_i[c] & jm);
-      ai_t = amp_i_top_i[c] + (amp_i_bot_i[c] & jm);
-      ae_b = amp_e_bot_i[c] & ~jm;
-      ai_b = amp_i_bot_i[c] & ~jm;
+      ae_t = amp_e_i[c] + (amp_e_i[NeuronsPerHemi + c] & jm);
+      ai_t = amp_i_i[c] + (amp_i_i[NeuronsPerHemi + c] & jm);
+      ae_b = amp_e_i[NeuronsPerHemi + c] & ~jm;
+      ai_b = amp_i_i[NeuronsPerHemi + c] & ~jm;
       // temporal noise words (xorshift32) and the noise terms (+-namp or 0)
       wt = nzr_q[c];
       wb = nzr_q[NeuronsPerHemi + c];

@@ -39,11 +39,9 @@ module ax_syn_array
   input  logic [31:0] reg_wdata_i,
   output logic [31:0] syn_rdata_o,
   output logic [31:0] drv_rdata_o,
-  // to the neurons
-  output logic [31:0] amp_e_top_o [NeuronsPerHemi],
-  output logic [31:0] amp_i_top_o [NeuronsPerHemi],
-  output logic [31:0] amp_e_bot_o [NeuronsPerHemi],
-  output logic [31:0] amp_i_bot_o [NeuronsPerHemi],
+  // to the neurons, indexed like them: hemisphere * NeuronsPerHemi + column
+  output logic [31:0] amp_e_o [2*NeuronsPerHemi],
+  output logic [31:0] amp_i_o [2*NeuronsPerHemi],
   // correlation
   input  logic        corr_en_i,
   input  logic        corr_clr_i,
@@ -111,56 +109,31 @@ module ax_syn_array
     logic [12:0] ent;
     logic [31:0] s;
     int unsigned r;
-    ent = 13'd0;
-    s   = 32'd0;
-    r   = 0;
-    amp_e_top_o = '{default: 32'd0};
-    amp_i_top_o = '{default: 32'd0};
-    amp_e_bot_o = '{default: 32'd0};
-    amp_i_bot_o = '{default: 32'd0};
-    if (wcnt_q[0][now] != 3'd0) begin
-      for (int unsigned k = 0; k < SlotEv; k++) begin
-        if (3'(k) < wcnt_q[0][now]) begin
-          ent = whl_q[0][now][k];
-          for (int unsigned rr = 0; rr < 2; rr++) begin
-            r = 2 * 32'(ent[12:6]) + rr;
-            if (sgn_q[0][r] == SignExc) begin
-              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-                s = syn_q[0][r][c];
-                if (s[11:6] == ent[5:0]) begin
-                  amp_e_top_o[c] = amp_e_top_o[c] + 32'(s[31:16]);
+    ent     = 13'd0;
+    s       = 32'd0;
+    r       = 0;
+    amp_e_o = '{default: 32'd0};
+    amp_i_o = '{default: 32'd0};
+    for (int unsigned h = 0; h < 2; h++) begin
+      if (wcnt_q[h][now] != 3'd0) begin
+        for (int unsigned k = 0; k < SlotEv; k++) begin
+          if (3'(k) < wcnt_q[h][now]) begin
+            ent = whl_q[h][now][k];
+            for (int unsigned rr = 0; rr < 2; rr++) begin
+              r = 2 * 32'(ent[12:6]) + rr;
+              if (sgn_q[h][r] == SignExc) begin
+                for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                  s = syn_q[h][r][c];
+                  if (s[11:6] == ent[5:0]) begin
+                    amp_e_o[NeuronsPerHemi*h + c] = amp_e_o[NeuronsPerHemi*h + c] + 32'(s[31:16]);
+                  end
                 end
-              end
-            end else if (sgn_q[0][r] == SignInh) begin
-              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-                s = syn_q[0][r][c];
-                if (s[11:6] == ent[5:0]) begin
-                  amp_i_top_o[c] = amp_i_top_o[c] + 32'(s[31:16]);
-                end
-              end
-            end
-          end
-        end
-      end
-    end
-    if (wcnt_q[1][now] != 3'd0) begin
-      for (int unsigned k = 0; k < SlotEv; k++) begin
-        if (3'(k) < wcnt_q[1][now]) begin
-          ent = whl_q[1][now][k];
-          for (int unsigned rr = 0; rr < 2; rr++) begin
-            r = 2 * 32'(ent[12:6]) + rr;
-            if (sgn_q[1][r] == SignExc) begin
-              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-                s = syn_q[1][r][c];
-                if (s[11:6] == ent[5:0]) begin
-                  amp_e_bot_o[c] = amp_e_bot_o[c] + 32'(s[31:16]);
-                end
-              end
-            end else if (sgn_q[1][r] == SignInh) begin
-              for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-                s = syn_q[1][r][c];
-                if (s[11:6] == ent[5:0]) begin
-                  amp_i_bot_o[c] = amp_i_bot_o[c] + 32'(s[31:16]);
+              end else if (sgn_q[h][r] == SignInh) begin
+                for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+                  s = syn_q[h][r][c];
+                  if (s[11:6] == ent[5:0]) begin
+                    amp_i_o[NeuronsPerHemi*h + c] = amp_i_o[NeuronsPerHemi*h + c] + 32'(s[31:16]);
+                  end
                 end
               end
             end
