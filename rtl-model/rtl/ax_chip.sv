@@ -87,7 +87,10 @@ module ax_chip #(
     BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
     BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
   } blk_e;
-  typedef enum logic [1:0] { NrnCap, NrnCfg, NrnCnt, NrnDrv } nrn_kind_e;
+  // neuron-block kinds; NrnCfg..NrnDrv are address bits [13:12] of their blocks
+  typedef enum logic [1:0] {
+    NrnCap = 2'd0, NrnCfg = 2'd1, NrnCnt = 2'd2, NrnDrv = 2'd3
+  } nrn_kind_e;
 
   logic        req_q, we_q;
   logic [23:0] addr_q;
@@ -153,22 +156,11 @@ module ax_chip #(
     if (addr_q[23:20] == 4'h1) begin
       blk     = BlkSynapse;
       in_geom = (32'(addr_q[15:8]) < RowsPerHemi) && (32'(addr_q[6:0]) < NeuronsPerHemi / 2);
-    end else if (addr_q[23:16] == 8'h02) begin
+    end else if (addr_q[23:16] == 8'h02 || (addr_q[23:14] == 10'h004 && addr_q[13:12] != 2'd0)) begin
+      // CapMem 0x02xxxx; configuration, counters, drivers 0x011xxx-0x013xxx
       blk     = BlkNrn;
-      nkind   = NrnCap;
-      in_geom = 32'(addr_q[8:0]) < NumNeurons;
-    end else if (addr_q[23:12] == 12'h011) begin
-      blk     = BlkNrn;
-      nkind   = NrnCfg;
-      in_geom = 32'(addr_q[8:0]) < NumNeurons;
-    end else if (addr_q[23:12] == 12'h012) begin
-      blk     = BlkNrn;
-      nkind   = NrnCnt;
-      in_geom = 32'(addr_q[8:0]) < NumNeurons;
-    end else if (addr_q[23:12] == 12'h013) begin
-      blk     = BlkNrn;
-      nkind   = NrnDrv;
-      in_geom = 32'(addr_q[6:0]) < Drivers;
+      nkind   = (addr_q[23:16] == 8'h02) ? NrnCap : nrn_kind_e'(addr_q[13:12]);
+      in_geom = (nkind == NrnDrv) ? (32'(addr_q[6:0]) < Drivers) : (32'(addr_q[8:0]) < NumNeurons);
     end else if (addr_q[23:12] == 12'h014) begin
       blk     = BlkCadcRes;
       in_geom = 32'(addr_q[5:0]) < CadcWords;
