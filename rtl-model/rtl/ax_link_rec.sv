@@ -174,14 +174,23 @@ module ax_link_rec
   logic [55:0] p_ref;
   logic [1:0]  p_ovf;                   // OVERFLOW source reported, 0 none
 
-  logic [55:0] sp_cycle, sp_delta, md_delta;
-  logic        sp_fits, md_fits;
+  // The timed record next in line (a staged spike before the MADC sample):
+  // its time, whether its delta to the reference time fits the record's
+  // delta field, and the record word (delta 0 when it does not fit: it then
+  // follows a TIME record).
+  logic        tm_spike;
+  logic [55:0] tm_cycle, tm_delta;
+  logic        tm_fits;
+  logic [31:0] tm_word;
 
-  assign sp_cycle = sp_cycle_q[sp_rp_q[4:0]];
-  assign sp_delta = sp_cycle - ref_q;
-  assign sp_fits  = (sp_delta[55:9] == '0) || (sp_delta[55:9] == '1);
-  assign md_delta = md_cycle_q - ref_q;
-  assign md_fits  = (md_delta[55:15] == '0) || (md_delta[55:15] == '1);
+  assign tm_spike = !sp_empty;
+  assign tm_cycle = tm_spike ? sp_cycle_q[sp_rp_q[4:0]] : md_cycle_q;
+  assign tm_delta = tm_cycle - ref_q;
+  assign tm_fits  = tm_spike ? (tm_delta[55:9] == '0) || (tm_delta[55:9] == '1)
+                             : (tm_delta[55:15] == '0) || (tm_delta[55:15] == '1);
+  assign tm_word  = tm_spike ? {TagSpike, sp_label_q[sp_rp_q[4:0]], tm_fits ? tm_delta[9:0] : 10'd0,
+                                sp_frac_q[sp_rp_q[4:0]]}
+                             : {TagMadc, 4'h0, md_sample_q, tm_fits ? tm_delta[15:0] : 16'h0};
 
   always_comb begin
     p_go    = 1'b0;
@@ -246,41 +255,24 @@ module ax_link_rec
         p_hlen  = 3'd3;
         p_total = 9'd3;
         p_go    = (free >= 3);
-      end else if (!sp_empty) begin
+      end else if (!sp_empty || md_valid_q) begin  // a spike, else the MADC sample (tm_*)
         p_go = (free >= 3);
-        if (sp_fits) begin
-          p_w[0] = {TagSpike, sp_label_q[sp_rp_q[4:0]], sp_delta[9:0], sp_frac_q[sp_rp_q[4:0]]};
+        if (tm_fits) begin
+          p_w[0] = tm_word;
           p_s[0] = {1'b0, 9'd1};
         end else begin
-          p_w[0]  = {TagExt, ExtTime, sp_cycle[55:32]};
-          p_w[1]  = sp_cycle[31:0];
-          p_w[2]  = {TagSpike, sp_label_q[sp_rp_q[4:0]], 10'd0, sp_frac_q[sp_rp_q[4:0]]};
+          p_w[0]  = {TagExt, ExtTime, tm_cycle[55:32]};
+          p_w[1]  = tm_cycle[31:0];
+          p_w[2]  = tm_word;
           p_s[0]  = {1'b0, 9'd2};
           p_s[2]  = {1'b0, 9'd1};
           p_hlen  = 3'd3;
           p_total = 9'd3;
         end
         if (p_go) begin
-          sp_pop = 1'b1;
-          p_ref  = sp_cycle;
-        end
-      end else if (md_valid_q) begin
-        p_go = (free >= 3);
-        if (md_fits) begin
-          p_w[0] = {TagMadc, 4'h0, md_sample_q, md_delta[15:0]};
-          p_s[0] = {1'b0, 9'd1};
-        end else begin
-          p_w[0]  = {TagExt, ExtTime, md_cycle_q[55:32]};
-          p_w[1]  = md_cycle_q[31:0];
-          p_w[2]  = {TagMadc, 4'h0, md_sample_q, 16'h0};
-          p_s[0]  = {1'b0, 9'd2};
-          p_s[2]  = {1'b0, 9'd1};
-          p_hlen  = 3'd3;
-          p_total = 9'd3;
-        end
-        if (p_go) begin
-          md_pop = 1'b1;
-          p_ref  = md_cycle_q;
+          sp_pop = tm_spike;
+          md_pop = !tm_spike;
+          p_ref  = tm_cycle;
         end
       end
     end
