@@ -113,6 +113,7 @@ module ax_link_exec
   logic        rbuf_we;
   logic [7:0]  rbuf_waddr;
   logic [31:0] rbuf_wdata;
+  logic        rd_last;       // the last word of a READ enters the read buffer
 
   // ---- board registers ------------------------------------------------------------
   logic [7:0]  brd_addr;
@@ -198,6 +199,7 @@ module ax_link_exec
     rbuf_we      = 1'b0;
     rbuf_waddr   = idx_q[7:0];
     rbuf_wdata   = brd_rdata;
+    rd_last      = 1'b0;
 
     unique case (state_q)
       XRun: begin
@@ -325,16 +327,7 @@ module ax_link_exec
             brd_re  = 1'b1;
             rbuf_we = 1'b1;
             idx_d   = idx_q + 9'd1;
-            if (cnt_q == 9'd1) begin
-              state_d      = XRun;
-              xrec_valid_d = 1'b1;
-              xrec_sub_d   = ExtRead;
-              xrec_arg_d   = {rstat_q, ticket_q};
-              xrec_w1_d    = {23'h0, idx_q + 9'd1};
-              xrec_w2_d    = rtime_q[31:0];
-              xrec_w3_d    = {8'h0, rtime_q[55:32]};
-              xrec_n_d     = idx_q + 9'd1;
-            end
+            rd_last = (cnt_q == 9'd1);
           end else begin
             reg_req_o = 1'b1;
             state_d   = XBus;
@@ -351,16 +344,7 @@ module ax_link_exec
             rbuf_wdata = reg_rdata_i;
             idx_d      = idx_q + 9'd1;
             if (reg_err_i && rstat_q == ErrNone) rstat_d = ErrAddress;
-            if (cnt_q == 9'd0) begin
-              state_d      = XRun;
-              xrec_valid_d = 1'b1;
-              xrec_sub_d   = ExtRead;
-              xrec_arg_d   = {(reg_err_i && rstat_q == ErrNone) ? ErrAddress : rstat_q, ticket_q};
-              xrec_w1_d    = {23'h0, idx_q + 9'd1};
-              xrec_w2_d    = rtime_q[31:0];
-              xrec_w3_d    = {8'h0, rtime_q[55:32]};
-              xrec_n_d     = idx_q + 9'd1;
-            end
+            rd_last = (cnt_q == 9'd0);
           end else begin
             if (cnt_q == 9'd0) state_d = XRun;
             if (reg_err_i) state_d = XWerr;
@@ -384,6 +368,19 @@ module ax_link_exec
 
       default: state_d = XRun;
     endcase
+
+    // The READ's last word went to the read buffer this cycle: its record,
+    // with the status and word count including that word.
+    if (rd_last) begin
+      state_d      = XRun;
+      xrec_valid_d = 1'b1;
+      xrec_sub_d   = ExtRead;
+      xrec_arg_d   = {rstat_d, ticket_q};
+      xrec_w1_d    = {23'h0, idx_d};
+      xrec_w2_d    = rtime_q[31:0];
+      xrec_w3_d    = {8'h0, rtime_q[55:32]};
+      xrec_n_d     = idx_d;
+    end
 
     // Board register side effects.
     if (brd_we) begin
