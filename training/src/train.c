@@ -173,8 +173,8 @@ static double batch_loss(struct ax_ttfs_trainer *tr, int B)
     if (c->loss == AX_TTFS_LOSS_FASTDEEP)
         return ax_ttfs_loss_fastdeep(tr->dloss, t, tr->ybatch, B, C, &c->fastdeep);
     if (c->loss == AX_TTFS_LOSS_SHIFT_HINGE)
-        return ax_ttfs_loss_shift_hinge(tr->dloss, t, tr->ybatch, B, C, c->mse_dt);
-    return ax_ttfs_loss_shift_mse(tr->dloss, t, tr->ybatch, B, C, c->mse_dt);
+        return ax_ttfs_loss_shift_hinge(tr->dloss, t, tr->ybatch, B, C, c->shift_dt);
+    return ax_ttfs_loss_shift_mse(tr->dloss, t, tr->ybatch, B, C, c->shift_dt);
 }
 
 static int count_correct(const double *t, const int *labels, int B, int C)

@@ -29,7 +29,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->delay_std = 0.25;
     c->loss = AX_TTFS_LOSS_FASTDEEP;
     c->fastdeep = (struct ax_ttfs_loss_fastdeep){0.2, 0.005, 1.0};
-    c->mse_dt = 0.2;
+    c->shift_dt = 0.2;
     c->epochs = 300;
     c->batch_size = 150;
     c->seed = 1;
@@ -143,7 +143,7 @@ static int read_init_loss(ax_config *f, struct ax_ttfs_config *c)
     if (!rc)
         rc = optional(ax_config_get_double(f, "loss", "beta", 1e-6, 1e6, &c->fastdeep.beta));
     if (!rc)
-        rc = optional(ax_config_get_double(f, "loss", "dt", -100, 100, &c->mse_dt));
+        rc = optional(ax_config_get_double(f, "loss", "dt", -100, 100, &c->shift_dt));
     return rc;
 }
 

@@ -54,7 +54,7 @@ struct ax_ttfs_config {
     /* [loss] */
     enum ax_ttfs_loss_kind loss;
     struct ax_ttfs_loss_fastdeep fastdeep;
-    double mse_dt;
+    double shift_dt; /* shift_mse, shift_hinge: the wanted lead of the label neuron */
     /* [train] */
     int epochs, batch_size;
     uint64_t seed;
