@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "axon/le.h"
 #include "axon/codec.h"
 
 static uint32_t crc_table[8][256];
@@ -24,11 +25,6 @@ static void crc_table_build(void)
     atomic_store_explicit(&crc_table_ready, 1, memory_order_release);
 }
 
-static inline uint32_t load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 uint32_t ax_crc32(uint32_t crc, const void *data, size_t len)
 {
     const uint8_t *p = data;
@@ -36,7 +32,7 @@ uint32_t ax_crc32(uint32_t crc, const void *data, size_t len)
         crc_table_build();
     crc = ~crc;
     while (len >= 8) {
-        uint32_t lo = load_le32(p) ^ crc, hi = load_le32(p + 4);
+        uint32_t lo = ax_get_le32(p) ^ crc, hi = ax_get_le32(p + 4);
         crc = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^
               crc_table[5][(lo >> 16) & 0xFF] ^ crc_table[4][lo >> 24] ^ crc_table[3][hi & 0xFF] ^
               crc_table[2][(hi >> 8) & 0xFF] ^ crc_table[1][(hi >> 16) & 0xFF] ^

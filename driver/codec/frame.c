@@ -1,22 +1,10 @@
 /* Frames: encode, decode one, and the resynchronising stream parser. */
 #include <string.h>
 
+#include "axon/le.h"
 #include "axon/codec.h"
 
 _Static_assert(AX_FRAME_MAX_BYTES == 1040, "frame size as documented");
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline void put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 static bool frame_type_known(unsigned type)
 {
@@ -30,12 +18,12 @@ int ax_frame_encode(const ax_frame *f, uint8_t *out, size_t cap)
     size_t total = ax_frame_bytes(f->len);
     if (cap < total)
         return AX_E_RANGE;
-    put_le32(out, AX_SYNC_WORD);
-    put_le32(out + 4, (uint32_t)f->type | (uint32_t)f->flags << 8 | (uint32_t)f->len << 16);
-    put_le32(out + 8, (uint32_t)f->seq | (uint32_t)f->ack << 16);
+    ax_put_le32(out, AX_SYNC_WORD);
+    ax_put_le32(out + 4, (uint32_t)f->type | (uint32_t)f->flags << 8 | (uint32_t)f->len << 16);
+    ax_put_le32(out + 8, (uint32_t)f->seq | (uint32_t)f->ack << 16);
     for (size_t i = 0; i < f->len; i++)
-        put_le32(out + 12 + 4 * i, f->payload[i]);
-    put_le32(out + total - 4, ax_crc32(0, out, total - 4));
+        ax_put_le32(out + 12 + 4 * i, f->payload[i]);
+    ax_put_le32(out + total - 4, ax_crc32(0, out, total - 4));
     return (int)total;
 }
 
@@ -43,9 +31,9 @@ int ax_frame_encode(const ax_frame *f, uint8_t *out, size_t cap)
  * total size in bytes, or AX_E_PROTO. */
 static int header_check(const uint8_t *buf)
 {
-    if (get_le32(buf) != AX_SYNC_WORD)
+    if (ax_get_le32(buf) != AX_SYNC_WORD)
         return AX_E_PROTO;
-    uint32_t w1 = get_le32(buf + 4);
+    uint32_t w1 = ax_get_le32(buf + 4);
     unsigned len = w1 >> 16;
     if (!frame_type_known(w1 & 0xFFu) || len > AX_FRAME_MAX_PAYLOAD)
         return AX_E_PROTO;
@@ -70,16 +58,16 @@ int ax_frame_decode(const uint8_t *buf, size_t n, ax_frame *f)
         return total;
     if (n < (size_t)total)
         return 0;
-    if (ax_crc32(0, buf, (size_t)total - 4) != get_le32(buf + total - 4))
+    if (ax_crc32(0, buf, (size_t)total - 4) != ax_get_le32(buf + total - 4))
         return AX_E_CRC;
-    uint32_t w1 = get_le32(buf + 4), w2 = get_le32(buf + 8);
+    uint32_t w1 = ax_get_le32(buf + 4), w2 = ax_get_le32(buf + 8);
     f->type = (uint8_t)w1;
     f->flags = (uint8_t)(w1 >> 8);
     f->len = (uint16_t)(w1 >> 16);
     f->seq = (uint16_t)w2;
     f->ack = (uint16_t)(w2 >> 16);
     for (size_t i = 0; i < f->len; i++)
-        f->payload[i] = get_le32(buf + 12 + 4 * i);
+        f->payload[i] = ax_get_le32(buf + 12 + 4 * i);
     return total;
 }
 
@@ -111,10 +99,10 @@ static size_t parser_need(ax_frame_parser *p)
     if (p->have < 4)
         return sync_prefix(p->buf, p->have) ? 4 : 0;
     if (p->have < 12)
-        return get_le32(p->buf) == AX_SYNC_WORD ? 12 : 0;
+        return ax_get_le32(p->buf) == AX_SYNC_WORD ? 12 : 0;
     int total = header_check(p->buf);
     if (total < 0) {
-        if (get_le32(p->buf) == AX_SYNC_WORD)
+        if (ax_get_le32(p->buf) == AX_SYNC_WORD)
             p->frames_bad_hdr++;
         return 0;
     }

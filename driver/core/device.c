@@ -6,38 +6,6 @@
 
 #include "device.h"
 
-static _Thread_local char detail[256];
-static _Thread_local unsigned detail_gen; /* counts ax_fail calls */
-
-int ax_fail(int status, const char *fmt, ...)
-{
-    char text[sizeof detail];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap); /* fmt may print the old detail */
-    va_end(ap);
-    memcpy(detail, text, sizeof detail);
-    detail_gen++;
-    return status;
-}
-
-unsigned ax_detail_gen(void)
-{
-    return detail_gen;
-}
-
-int ax_fail_transport(int status, unsigned gen, const char *what)
-{
-    if (detail_gen != gen)
-        return ax_fail(status, "%s: %s", what, detail);
-    return ax_fail(status, "%s: %s", what, ax_strerror(status));
-}
-
-const char *ax_error_detail(void)
-{
-    return detail;
-}
-
 /* HELLO, then decode and check the IDENT. */
 static int identify(ax_device *d)
 {
@@ -82,7 +50,7 @@ int ax_open(const char *uri, ax_device **out)
     if (!out)
         return AX_E_INVAL;
     *out = NULL;
-    detail[0] = '\0';
+    ax_error_clear();
     if (!uri || !*uri)
         uri = AX_DEFAULT_URI;
     ax_uri u;

@@ -9,14 +9,6 @@
 #include "axon/codec.h"
 #include "transport.h"
 
-/* Sets this thread's error detail (ax_error_detail) and returns status. */
-int ax_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* For a failed transport hook: take ax_detail_gen() before the call, then
- * ax_fail_transport() sets "what: <the transport's detail>" when the hook set
- * one, else "what: <ax_strerror(status)>", and returns status. */
-unsigned ax_detail_gen(void);
-int ax_fail_transport(int status, unsigned gen, const char *what);
-
 /* Receiver of the records of in-order DATA frames. */
 typedef void (*ax_data_sink)(void *ctx, const ax_frame *f);
 

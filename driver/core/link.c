@@ -35,7 +35,7 @@ static int write_frame(ax_link *l, const ax_frame *f)
     unsigned gen = ax_detail_gen();
     int r = l->tr->ops->write(l->tr, buf, (size_t)n);
     if (r < 0)
-        return link_fail(l, ax_fail_transport(r, gen, "writing to the board"));
+        return link_fail(l, ax_fail_wrap(r, gen, "writing to the board"));
     return AX_OK;
 }
 
@@ -258,7 +258,7 @@ static int pump(ax_link *l, uint32_t timeout_us)
         unsigned gen = ax_detail_gen();
         n = l->tr->ops->read(l->tr, buf, sizeof buf, left);
         if (n < 0)
-            return link_fail(l, ax_fail_transport(n, gen, "reading from the board"));
+            return link_fail(l, ax_fail_wrap(n, gen, "reading from the board"));
         int f = consume(l, buf, (size_t)n);
         if (f < 0)
             return f;
@@ -298,7 +298,7 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
     static const uint8_t pad[AX_FRAME_MAX_BYTES];
     unsigned gen = ax_detail_gen();
     if ((r = l->tr->ops->write(l->tr, pad, sizeof pad)) < 0)
-        return link_fail(l, ax_fail_transport(r, gen, "writing to the board"));
+        return link_fail(l, ax_fail_wrap(r, gen, "writing to the board"));
     if (in_flight(l) && !l->busy && (r = go_back(l, l->cmd_base)) < 0)
         return r;
     return send_replay(l);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "device.h"
 
 #define FTDI_CHUNK      (64u * 1024u)
@@ -33,13 +34,6 @@ typedef struct ftdi_priv {
 static ftdi_priv *ftp(ax_transport *t)
 {
     return ax_transport_priv(t);
-}
-
-static uint64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* libftdi's negative codes at our border. libftdi 1.5 reports a failed bulk
@@ -154,13 +148,13 @@ static int ftdi_tr_write(ax_transport *t, const uint8_t *data, size_t len)
 static int ftdi_tr_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeout_us)
 {
     struct ftdi_context *f = ftp(t)->ftdi;
-    uint64_t start = mono_us();
+    uint64_t start = ax_mono_us();
     int max = cap > FTDI_CHUNK ? (int)FTDI_CHUNK : (int)cap;
     for (;;) {
         int n = ftdi_read_data(f, buf, max);
         if (n != 0)
             return n > 0 ? n : ftdi_status(f, n, "read");
-        if (mono_us() - start >= timeout_us)
+        if (ax_mono_us() - start >= timeout_us)
             return 0;
     }
 }

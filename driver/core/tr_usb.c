@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/le.h"
 #include "device.h"
 
 #define USB_IN_FLIGHT 4
@@ -66,12 +67,6 @@ static int usb_status(int e)
                                        : AX_E_IO;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void LIBUSB_CALL on_req(struct libusb_transfer *x);
 static void LIBUSB_CALL on_in(struct libusb_transfer *x);
 
@@ -79,10 +74,10 @@ static void LIBUSB_CALL on_in(struct libusb_transfer *x);
 static int submit(usb_priv *p, usb_slot *s)
 {
     memset(s->reqbuf, 0, sizeof s->reqbuf);
-    put_le32(s->reqbuf, p->req_index++);
+    ax_put_le32(s->reqbuf, p->req_index++);
     s->reqbuf[4] = EP_DATA_IN;
     s->reqbuf[5] = 1; /* read */
-    put_le32(s->reqbuf + 8, USB_XFER);
+    ax_put_le32(s->reqbuf + 8, USB_XFER);
     libusb_fill_bulk_transfer(s->req, p->h, EP_CTRL_OUT, s->reqbuf, sizeof s->reqbuf, on_req, p,
                               1000);
     libusb_fill_bulk_transfer(s->in, p->h, EP_DATA_IN, s->buf, USB_XFER, on_in, s, 0);

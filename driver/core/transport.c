@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "device.h"
 
 #define PRIV_OFFSET                                                                                \
@@ -98,9 +99,7 @@ uint64_t ax_transport_now_us(ax_transport *t)
 {
     if (t->ops->now_us)
         return t->ops->now_us(t);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    return ax_mono_us();
 }
 
 struct list_ctx {

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "axon/axon.h"
+#include "axon/stream.h"
 #include "uri.h"
 
 typedef struct ax_transport ax_transport;
@@ -94,9 +95,6 @@ extern const ax_transport_ops ax_tr_sim_ops;
 extern const ax_transport_ops ax_tr_socket_ops;
 extern const ax_transport_ops ax_tr_usb_ops;
 extern const ax_transport_ops ax_tr_ftdi_ops;
-
-/* tr_socket.c: axon-board's default Unix socket path. */
-const char *ax_socket_default_path(void);
 
 /* Table of the transports compiled in, NULL terminated. */
 extern const ax_transport_ops *const ax_transports[];

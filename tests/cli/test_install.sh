@@ -19,10 +19,21 @@ p=$tmp/prefix
 lib=$(ls "$p"/lib*/libaxon.so.0 2>/dev/null | head -n 1)
 [ -n "$lib" ]; check "libaxon.so.0 installed" $?
 readelf -d "$lib" | grep -q 'SONAME.*\[libaxon\.so\.0\]'; check "SONAME libaxon.so.0" $?
-for h in axon.h program.h chip.h codec.h status.h; do
+for h in axon.h program.h chip.h codec.h stream.h status.h config.h export.h; do
     [ -f "$p/include/axon/$h" ]; check "header axon/$h" $?
 done
 [ -f "$p/lib/udev/rules.d/60-axon.rules" ]; check "udev rules" $?
+[ -f "$p/share/axon/configs/yinyang-fastdeep.cfg" ]; check "training configs" $?
+[ -f "$p/share/axon/examples/ttfs-eval-example.txt" ]; check "examples" $?
+sh "$(dirname "$0")/test_symbols.sh" "$p"; check "exported symbols = public headers" $?
+# pkg-config on Debian's multiarch layout: the prefix is found from the .pc
+# file's own place at any libdir depth.
+src=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$tmp/ma/lib/x86_64-linux-gnu/pkgconfig"
+cmake -DIN="$src/driver/core/axon.pc.in" -DOUT="$tmp/ma/lib/x86_64-linux-gnu/pkgconfig/axon.pc" \
+    -DLIBDIR=lib/x86_64-linux-gnu -DINCLUDEDIR=include -DVERSION=0 -P "$src/cmake/gen-pc.cmake"
+ma=$(PKG_CONFIG_PATH="$tmp/ma/lib/x86_64-linux-gnu/pkgconfig" pkg-config --variable=libdir axon)
+[ "$(cd "$ma" 2>/dev/null && pwd)" = "$tmp/ma/lib/x86_64-linux-gnu" ]; check "axon.pc on a multiarch libdir ($ma)" $?
 "$p/bin/axon" version > "$tmp/version" 2>&1; check "installed axon runs" $?
 
 # The consumer: open the simulated board, a register round trip, the die seed.

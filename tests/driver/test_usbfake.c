@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "axon/chip.h"
 #include "axon/program.h"
 #include "device.h"
@@ -40,13 +41,6 @@ static int failures;
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 /* What one pass over a device gives; compared field by field. */
 typedef struct outcome {
@@ -128,7 +122,7 @@ static int burst_run(ax_device *d, outcome *o)
 static void run_all(const char *uri, outcome *o)
 {
     memset(o, 0, sizeof *o);
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     ax_device *d = NULL;
     int r = ax_open(uri, &d);
     CHECK(r == AX_OK, "open %s: %d", uri, r);
@@ -151,14 +145,14 @@ static void run_all(const char *uri, outcome *o)
     CHECK(ax_chip_set_row(d, 1, 31, w, l) == AX_OK, "%s: set row", uri);
     CHECK(ax_chip_get_row(d, 1, 31, o->w, o->l) == AX_OK, "%s: get row", uri);
     if (getenv("AX_USBFAKE_VERBOSE"))
-        fprintf(stderr, "%s: basics %.2f s\n", uri, now_s() - t0);
+        fprintf(stderr, "%s: basics %.2f s\n", uri, ax_mono_seconds() - t0);
     CHECK((r = spike_run(d, o)) == AX_OK, "%s: spike program: %d", uri, r);
     if (getenv("AX_USBFAKE_VERBOSE"))
-        fprintf(stderr, "%s: spikes %.2f s\n", uri, now_s() - t0);
+        fprintf(stderr, "%s: spikes %.2f s\n", uri, ax_mono_seconds() - t0);
     CHECK((r = burst_run(d, o)) == AX_OK, "%s: burst program: %d", uri, r);
     ax_link_get_stats(d, &o->link);
     ax_close(d);
-    o->seconds = now_s() - t0;
+    o->seconds = ax_mono_seconds() - t0;
 }
 
 static void compare(const outcome *a, const outcome *b, const char *what)
@@ -292,17 +286,17 @@ static void unplug_case(usbfake_kind kind, const axsim_options *opt, const char 
         ax_program_write(p, AX_REG_SCRATCH, i);
         ax_program_read(p, AX_REG_SCRATCH, 1);
     }
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     r = ax_run(d, p, &res);
-    double t = now_s() - t0;
+    double t = ax_mono_seconds() - t0;
     CHECK(r == AX_E_DISCONNECTED, "run after unplug: %d (%s)", r, ax_strerror(r));
     CHECK(t < 5.0, "the failed run took %.2f s", t);
     printf("unplug (%s): run failed after %.3f s with %s: %s\n", in_side ? "IN" : "OUT", t,
            ax_strerror(r), ax_error_detail());
     CHECK(ax_reg_write(d, AX_REG_SCRATCH, 1) < 0, "a write after unplug succeeded");
-    t0 = now_s();
+    t0 = ax_mono_seconds();
     ax_close(d);
-    t = now_s() - t0;
+    t = ax_mono_seconds() - t0;
     CHECK(t < 2.0, "close took %.2f s", t);
     usbfake_get_stats(f, &st);
     CHECK(st.unplugged, "not unplugged");
@@ -333,9 +327,9 @@ static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *
     CHECK(ax_reg_write(d, AX_REG_SCRATCH, 0x5EED5EED) == AX_OK, "write before the stall");
     usbfake_freeze(f, true);
     uint32_t v = 0;
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     r = ax_reg_read(d, AX_REG_SCRATCH, &v);
-    double t = now_s() - t0;
+    double t = ax_mono_seconds() - t0;
     printf("stall: read failed after %.3f s with %s: %s\n", t, ax_strerror(r), ax_error_detail());
     CHECK(r == AX_E_TIMEOUT, "read from a stalled board: %d (%s)", r, ax_strerror(r));
     CHECK(t < 10.0, "the stalled read took %.2f s", t);
@@ -345,9 +339,9 @@ static void stall_case(usbfake_kind kind, const axsim_options *opt, const char *
     CHECK((r = ax_reg_read(d, AX_REG_SCRATCH, &v)) == AX_OK, "read after recovery: %d", r);
     CHECK(v == 0x5EED5EED, "SCRATCH after recovery: %08x", v);
     usbfake_freeze(f, true);
-    t0 = now_s();
+    t0 = ax_mono_seconds();
     ax_close(d); /* with the board stalled again */
-    t = now_s() - t0;
+    t = ax_mono_seconds() - t0;
     CHECK(t < 2.0, "close took %.2f s", t);
     usbfake_stats st;
     usbfake_get_stats(f, &st);
@@ -429,10 +423,10 @@ static void stalled_request_case(const axsim_options *opt, const char *uri)
     int r = AX_OK;
     usbfake_stall_requests(f, true);
     uint32_t v;
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     for (int i = 0; i < 20 && r >= 0; i++) /* until a resubmitted slot meets the stall */
         r = ax_reg_read(d, AX_REG_SCRATCH, &v);
-    double t = now_s() - t0;
+    double t = ax_mono_seconds() - t0;
     printf("stalled read request: %s after %.3f s: %s\n", ax_strerror(r), t, ax_error_detail());
     CHECK(r == AX_E_IO, "read with stalled requests: %d (%s)", r, ax_strerror(r));
     CHECK(strstr(ax_error_detail(), "EP 0x01") != NULL, "detail: %s", ax_error_detail());

@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "device.h"
+#include "axon/clock.h"
+#include "axon/axon.h"
+#include "axon/stream.h"
 
 #define ACTIVE_MS 100
 #define STEP_US   2 /* board time per loop while active: short, to answer the client soon */
@@ -36,9 +38,7 @@ static void on_signal(int sig)
 
 static uint64_t now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return ax_mono_us() / 1000u;
 }
 
 static int listen_unix(const char *path)
@@ -97,7 +97,7 @@ static int send_all(int fd, const uint8_t *b, size_t n)
 
 typedef struct server {
     int lfd, cfd;
-    ax_transport *board;
+    ax_stream *board;
     uint64_t active_until;
     int once;
 } server;
@@ -112,7 +112,7 @@ static int client_alive(server *s)
     for (;;) {
         ssize_t n = recv(s->cfd, buf, sizeof buf, MSG_DONTWAIT);
         if (n > 0) {
-            s->board->ops->write(s->board, buf, (size_t)n);
+            ax_stream_write(s->board, buf, (size_t)n);
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -163,7 +163,7 @@ static void from_client(server *s)
         return;
     }
     s->active_until = now_ms() + ACTIVE_MS;
-    if (s->board->ops->write(s->board, buf, (size_t)n) < 0) {
+    if (ax_stream_write(s->board, buf, (size_t)n) < 0) {
         fprintf(stderr, "axon-board: the board refused bytes; closing the client\n");
         drop_client(s);
     }
@@ -173,11 +173,11 @@ static void from_client(server *s)
 static int to_client(server *s)
 {
     uint8_t buf[65536];
-    int n = s->board->ops->read(s->board, buf, sizeof buf, STEP_US);
+    int n = ax_stream_read(s->board, buf, sizeof buf, STEP_US);
     /* A simulated bridge delivers a few bytes a cycle: gather the burst (until
      * the board is quiet for 1 us) so the client gets whole frames. */
     while (n > 0 && (size_t)n < sizeof buf / 2) {
-        int k = s->board->ops->read(s->board, buf + n, sizeof buf - (size_t)n, 1);
+        int k = ax_stream_read(s->board, buf + n, sizeof buf - (size_t)n, 1);
         if (k <= 0) {
             n = k < 0 ? k : n;
             break;
@@ -235,21 +235,16 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    ax_uri u;
     int unix_sock = strchr(listen_at, '/') || !strchr(listen_at, ':');
-    if (ax_uri_parse(uri, &u) < 0 || !strcmp(u.scheme, "socket")) {
-        fprintf(stderr, "axon-board: '%s' is not a board URI (sim:, usb:, ftdi:)\n", uri);
-        return 2;
-    }
-    int r = ax_transport_open(&u, &s.board);
+    int r = ax_stream_open(uri, &s.board);
     if (r < 0) {
         fprintf(stderr, "axon-board: cannot open board '%s': %s\n", uri, ax_error_detail());
-        return 1;
+        return r == AX_E_INVAL ? 2 : 1;
     }
     s.lfd = unix_sock ? listen_unix(listen_at) : listen_tcp(listen_at);
     if (s.lfd < 0) {
         fprintf(stderr, "axon-board: cannot listen on %s: %s\n", listen_at, strerror(errno));
-        ax_transport_close(s.board);
+        ax_stream_close(s.board);
         return 1;
     }
     signal(SIGINT, on_signal);
@@ -262,6 +257,6 @@ int main(int argc, char **argv)
     close(s.lfd);
     if (unix_sock)
         unlink(listen_at);
-    ax_transport_close(s.board);
+    ax_stream_close(s.board);
     return r;
 }

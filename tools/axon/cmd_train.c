@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "axon/provenance.h"
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
 #include "commands.h"
@@ -120,7 +121,7 @@ static void resolve_config(const char *name, char *path, size_t n)
         snprintf(path, n, "%s", name);
         return;
     }
-    snprintf(path, n, "%s/training/configs/%s.cfg", ax_ttfs_source_dir(), name);
+    snprintf(path, n, "%s/training/configs/%s.cfg", ax_source_dir(), name);
 }
 
 struct run_data {

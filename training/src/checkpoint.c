@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/sha256.h"
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "axon/sha256.h"
 #include "axon/status.h"
 #include "axon/ttfs_data.h"
 

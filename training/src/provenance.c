@@ -1,4 +1,4 @@
-/* Provenance (git revision, source folder), data-set lookup, metrics lines. */
+/* Data-set lookup and the metrics lines (JSON, one object per line). */
 #define _POSIX_C_SOURCE 200809L /* stat */
 #include <math.h>
 #include <stdio.h>
@@ -6,19 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ax_git_revision.h"
+#include "axon/provenance.h"
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
-
-const char *ax_ttfs_git_revision(void)
-{
-    return AX_GIT_REVISION;
-}
-
-const char *ax_ttfs_source_dir(void)
-{
-    return AX_SOURCE_DIR;
-}
 
 static int has_mnist(const char *dir)
 {
@@ -44,7 +34,7 @@ int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, s
     }
     const char *env = getenv("AXON_DATA_DIR");
     char beside[1100];
-    snprintf(beside, sizeof beside, "%s/../shared/data", AX_SOURCE_DIR);
+    snprintf(beside, sizeof beside, "%s/../shared/data", ax_source_dir());
     if (env && *env && has_mnist(env)) {
         snprintf(out, n, "%s", env);
         return 0;
@@ -72,19 +62,21 @@ static void json_num(FILE *f, const char *key, double v, int last)
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
                                 const char *backend, int resumed_epoch)
 {
-    fprintf(f,
-            "{\"provenance\":{\"format\":\"axon-ttfs-metrics\",\"version\":1,\"config\":\"%s\","
-            "\"config_hash\":\"%016llx\",\"seed\":%llu,",
-            config, cfg->hash, (unsigned long long)cfg->seed);
-    if (cfg->data == AX_TTFS_DATA_YINYANG)
-        fprintf(f, "\"data_seeds\":{\"train\":42,\"validation\":41,\"test\":40},");
-    else
-        fprintf(f, "\"data_seeds\":null,");
-    fprintf(f,
-            "\"backend\":\"%s\",\"die_seed\":null,\"calibration_id\":null,\"model_version\":null,"
-            "\"protocol_version\":null,\"git_revision\":\"%s\",\"time_unit\":\"tau_s\","
-            "\"resumed_from_epoch\":%d}}\n",
-            backend, AX_GIT_REVISION, resumed_epoch);
+    struct ax_provenance p;
+    ax_provenance_init(&p, "axon-ttfs-metrics", 1);
+    p.config = config;
+    p.has_config_hash = p.has_seed = true;
+    p.config_hash = cfg->hash;
+    p.seed = cfg->seed;
+    p.backend = backend;
+    char extra[160];
+    snprintf(
+        extra, sizeof extra, "\"data_seeds\":%s,\"time_unit\":\"tau_s\",\"resumed_from_epoch\":%d",
+        cfg->data == AX_TTFS_DATA_YINYANG ? "{\"train\":42,\"validation\":41,\"test\":40}" : "null",
+        resumed_epoch);
+    fputc('{', f);
+    ax_provenance_write_json(f, &p, extra);
+    fputs("}\n", f);
     fflush(f);
 }
 

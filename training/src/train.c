@@ -6,15 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_config *cfg,
                            const struct ax_ttfs_dataset *train, const struct ax_ttfs_dataset *val)
@@ -261,7 +255,7 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
                           ax_ttfs_progress_fn progress, void *progress_ctx)
 {
     const struct ax_ttfs_dataset *ds = tr->train;
-    double t0 = now_seconds();
+    double t0 = ax_mono_seconds();
     /* Shuffle from the identity so the order depends only on the RNG state
      * (which checkpoints keep): resumed runs repeat the same batches. */
     for (int i = 0; i < ds->n; i++)
@@ -293,7 +287,7 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
         if (progress)
             progress(progress_ctx, start + B, ds->n);
     }
-    double t1 = now_seconds();
+    double t1 = ax_mono_seconds();
     double val_acc = NAN;
     if (tr->val) {
         int rc = ax_ttfs_evaluate(&tr->net, tr->val, tr->cfg.batch_size, &val_acc);
@@ -307,7 +301,7 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
     st->train_accuracy = (double)correct / ds->n;
     st->val_accuracy = val_acc;
     st->samples_per_s = ds->n / (t1 - t0 > 0 ? t1 - t0 : 1e-9);
-    st->seconds = now_seconds() - t0;
+    st->seconds = ax_mono_seconds() - t0;
     st->bumps = bumps;
     if (e < (tr->cfg.epochs > 0 ? tr->cfg.epochs : 1)) {
         tr->hist_loss[e] = st->loss;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/export.h"
 #include "axon/codec.h"
 #include "axon/status.h"
 
@@ -51,32 +52,28 @@ typedef struct ax_device ax_device;
  * board serves another client), AX_E_VERSION (another protocol major
  * version), AX_E_TIMEOUT / AX_E_LINK (no answer), AX_E_UNSUPPORTED (the
  * transport was not built in). ax_error_detail() then names the problem. */
-int ax_open(const char *uri, ax_device **out);
-void ax_close(ax_device *d);
-
-/* A one-line description of the last error this thread got from libaxon
- * ("" when there is none). */
-const char *ax_error_detail(void);
+AX_API int ax_open(const char *uri, ax_device **out);
+AX_API void ax_close(ax_device *d);
 
 /* The board's identification as read at open (or at the last ax_hello). */
-const ax_ident *ax_device_ident(const ax_device *d);
+AX_API const ax_ident *ax_device_ident(const ax_device *d);
 /* The URI the device was opened with. */
-const char *ax_device_uri(const ax_device *d);
+AX_API const char *ax_device_uri(const ax_device *d);
 
 /* Resets the link (HELLO): sequence numbers restart, buffers and a running
  * program on the board are dropped, the chip's state is kept. The way back
  * after AX_E_LINK. */
-int ax_hello(ax_device *d);
+AX_API int ax_hello(ax_device *d);
 
 /* Register access, each one small program on the board. A block access moves
  * n consecutive registers (any n; split into bursts). */
-int ax_reg_read(ax_device *d, uint32_t addr, uint32_t *value);
-int ax_reg_write(ax_device *d, uint32_t addr, uint32_t value);
-int ax_reg_read_block(ax_device *d, uint32_t addr, uint32_t *values, size_t n);
-int ax_reg_write_block(ax_device *d, uint32_t addr, const uint32_t *values, size_t n);
+AX_API int ax_reg_read(ax_device *d, uint32_t addr, uint32_t *value);
+AX_API int ax_reg_write(ax_device *d, uint32_t addr, uint32_t value);
+AX_API int ax_reg_read_block(ax_device *d, uint32_t addr, uint32_t *values, size_t n);
+AX_API int ax_reg_write_block(ax_device *d, uint32_t addr, const uint32_t *values, size_t n);
 
 /* Writes CHIP_RESET: the chip returns to its power-on state. */
-int ax_chip_reset(ax_device *d);
+AX_API int ax_chip_reset(ax_device *d);
 
 /* Link counters since open. */
 typedef struct ax_link_stats {
@@ -92,19 +89,19 @@ typedef struct ax_link_stats {
     uint64_t hellos;      /* HELLOs sent */
 } ax_link_stats;
 
-void ax_link_get_stats(const ax_device *d, ax_link_stats *s);
+AX_API void ax_link_get_stats(const ax_device *d, ax_link_stats *s);
 
 /* Retry policy: a wait that sees no frame for timeout_us (device time: model
  * time on the simulated board) resends; after retries such rounds in a row
  * the operation fails with AX_E_TIMEOUT. 0 keeps the current value. */
-void ax_link_set_timeout(ax_device *d, uint32_t timeout_us, unsigned retries);
+AX_API void ax_link_set_timeout(ax_device *d, uint32_t timeout_us, unsigned retries);
 
 /* Discovery: calls found once per device reachable now, with its URI and a
  * one-line description. Returns the number found or a negative status. */
-int ax_list(void (*found)(void *ctx, const char *uri, const char *desc), void *ctx);
+AX_API int ax_list(void (*found)(void *ctx, const char *uri, const char *desc), void *ctx);
 
 /* The URI forms the built-in transports accept, one per line. */
-const char *ax_transport_help(void);
+AX_API const char *ax_transport_help(void);
 
 /* Experiment time units: 125 cycles per microsecond. */
 #define AX_CYCLES_PER_US 125u

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/export.h"
 #include "axon/axon.h"
 #include "axon/program.h"
 
@@ -46,30 +47,32 @@ enum ax_cadc_source {
 };
 
 /* Chip model revision (VERSION) and geometry (INFO). */
-int ax_chip_info(ax_device *d, uint32_t *version, unsigned *neurons_per_hemi,
-                 unsigned *rows_per_hemi);
+AX_API int ax_chip_info(ax_device *d, uint32_t *version, unsigned *neurons_per_hemi,
+                        unsigned *rows_per_hemi);
 
 /* CapMem codes of parameter p for neurons first .. first+n-1. New values take
  * effect within 2*NeuronsPerHemi cycles (ax_chip_wait_capmem). */
-int ax_chip_set_param(ax_device *d, unsigned p, unsigned first, const uint16_t *codes, size_t n);
-int ax_chip_get_param(ax_device *d, unsigned p, unsigned first, uint16_t *codes, size_t n);
+AX_API int ax_chip_set_param(ax_device *d, unsigned p, unsigned first, const uint16_t *codes,
+                             size_t n);
+AX_API int ax_chip_get_param(ax_device *d, unsigned p, unsigned first, uint16_t *codes, size_t n);
 /* Waits until the CapMem has settled (STATUS[0] = 0). */
-int ax_chip_wait_capmem(ax_device *d);
+AX_API int ax_chip_wait_capmem(ax_device *d);
 
 typedef struct ax_neuron_cfg {
     uint16_t label; /* output label: [5:0] address, [12:6] driver, [13] hemi 0, [14] hemi 1 */
     bool record;    /* send its spikes to the host */
     bool join;      /* top neuron only: also driven by the bottom synapse array */
 } ax_neuron_cfg;
-int ax_chip_set_neurons(ax_device *d, unsigned first, const ax_neuron_cfg *cfg, size_t n);
+AX_API int ax_chip_set_neurons(ax_device *d, unsigned first, const ax_neuron_cfg *cfg, size_t n);
 
 /* A whole synapse row: NeuronsPerHemi weights (0..63) and labels (0..63). */
-int ax_chip_set_row(ax_device *d, unsigned hemi, unsigned row, const uint8_t *weights,
-                    const uint8_t *labels);
-int ax_chip_get_row(ax_device *d, unsigned hemi, unsigned row, uint8_t *weights, uint8_t *labels);
+AX_API int ax_chip_set_row(ax_device *d, unsigned hemi, unsigned row, const uint8_t *weights,
+                           const uint8_t *labels);
+AX_API int ax_chip_get_row(ax_device *d, unsigned hemi, unsigned row, uint8_t *weights,
+                           uint8_t *labels);
 /* The same, as instructions of a program (for batching with an experiment). */
-int ax_chip_prog_set_row(ax_device *d, ax_program *p, unsigned hemi, unsigned row,
-                         const uint8_t *weights, const uint8_t *labels);
+AX_API int ax_chip_prog_set_row(ax_device *d, ax_program *p, unsigned hemi, unsigned row,
+                                const uint8_t *weights, const uint8_t *labels);
 
 typedef struct ax_driver_cfg {
     uint16_t delay;    /* axonal delay, cycles 0..1022 */
@@ -77,8 +80,8 @@ typedef struct ax_driver_cfg {
     uint8_t sign_odd;  /* of row 2d+1 */
 } ax_driver_cfg;
 /* Drivers first .. first+n-1 of hemisphere hemi (RowsPerHemi/2 drivers). */
-int ax_chip_set_drivers(ax_device *d, unsigned hemi, unsigned first, const ax_driver_cfg *cfg,
-                        size_t n);
+AX_API int ax_chip_set_drivers(ax_device *d, unsigned hemi, unsigned first,
+                               const ax_driver_cfg *cfg, size_t n);
 
 typedef struct ax_background {
     bool enable, poisson;
@@ -86,28 +89,28 @@ typedef struct ax_background {
     uint32_t period; /* regular: cycles; Poisson: probability per cycle * 2^32 */
     uint32_t seed;   /* non-zero */
 } ax_background;
-int ax_chip_set_background(ax_device *d, unsigned source, const ax_background *bg);
+AX_API int ax_chip_set_background(ax_device *d, unsigned source, const ax_background *bg);
 
 /* One CADC conversion of a hemisphere: NeuronsPerHemi 8-bit codes. row is
  * the synapse row for the correlation sources, else ignored. */
-int ax_chip_cadc(ax_device *d, unsigned hemi, unsigned source, unsigned row, uint8_t *codes);
+AX_API int ax_chip_cadc(ax_device *d, unsigned hemi, unsigned source, unsigned row, uint8_t *codes);
 /* MADC: sample neuron every period cycles (enable false: off); record its
  * samples with ax_program_record(p, AX_RECORD_MADC). */
-int ax_chip_madc(ax_device *d, bool enable, unsigned neuron, uint16_t period);
+AX_API int ax_chip_madc(ax_device *d, bool enable, unsigned neuron, uint16_t period);
 /* The reference source (exact, no fixed-pattern noise): its level in mV
  * (CapMem code 0..1022), seen by the CADC as source AX_CADC_REFERENCE and by
  * the MADC when ax_chip_madc_reference samples it instead of a neuron; with
  * two levels a host measures each ADC channel's offset and gain. */
-int ax_chip_set_reference(ax_device *d, uint16_t mv);
-int ax_chip_madc_reference(ax_device *d, bool enable, uint16_t period);
+AX_API int ax_chip_set_reference(ax_device *d, uint16_t mv);
+AX_API int ax_chip_madc_reference(ax_device *d, bool enable, uint16_t period);
 
 /* 8-bit spike counters of neurons first .. first+n-1; clear all. */
-int ax_chip_spike_counts(ax_device *d, unsigned first, uint8_t *counts, size_t n);
-int ax_chip_clear_counts(ax_device *d);
+AX_API int ax_chip_spike_counts(ax_device *d, unsigned first, uint8_t *counts, size_t n);
+AX_API int ax_chip_clear_counts(ax_device *d);
 
 /* Neuron reset now (membrane to reset potential, currents 0): all, or the
  * neurons 32*block + i for the set bits i of mask. */
-int ax_chip_neuron_reset(ax_device *d, bool all, unsigned block, uint32_t mask);
+AX_API int ax_chip_neuron_reset(ax_device *d, bool all, unsigned block, uint32_t mask);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/export.h"
 #include "axon/status.h"
 
 #ifdef __cplusplus
@@ -80,11 +81,11 @@ enum ax_error_code { /* ERROR record codes; also READ record status */
 };
 /* "ADDRESS: no such register, or access not allowed" and so on; codes
  * outside the enum give "unknown error code". */
-const char *ax_error_code_str(unsigned code);
+AX_API const char *ax_error_code_str(unsigned code);
 
 /* ---- CRC ---------------------------------------------------------------- */
 /* CRC-32 (IEEE, as zlib): start with crc = 0, feed the result back to continue. */
-uint32_t ax_crc32(uint32_t crc, const void *data, size_t len);
+AX_API uint32_t ax_crc32(uint32_t crc, const void *data, size_t len);
 
 /* ---- frames ------------------------------------------------------------- */
 typedef struct ax_frame {
@@ -104,13 +105,13 @@ static inline size_t ax_frame_bytes(size_t len)
 
 /* Encodes f into out (cap bytes). Returns the bytes written, AX_E_INVAL for a
  * bad type or length, AX_E_RANGE if cap is too small. */
-int ax_frame_encode(const ax_frame *f, uint8_t *out, size_t cap);
+AX_API int ax_frame_encode(const ax_frame *f, uint8_t *out, size_t cap);
 
 /* Decodes one frame that starts exactly at buf[0]. Returns the bytes consumed
  * (> 0) and fills f; 0 if buf holds only the start of a frame (need more);
  * AX_E_PROTO if buf does not start with a sync word or the header is bad;
  * AX_E_CRC if the checksum does not match. */
-int ax_frame_decode(const uint8_t *buf, size_t n, ax_frame *f);
+AX_API int ax_frame_decode(const uint8_t *buf, size_t n, ax_frame *f);
 
 /* Stream parser: feeds arbitrary byte chunks, yields whole frames, hunts the
  * sync word at every byte offset after garbage or a bad frame. */
@@ -122,14 +123,14 @@ typedef struct ax_frame_parser {
     uint64_t frames_bad_hdr; /* sync words followed by a bad header */
 } ax_frame_parser;
 
-void ax_frame_parser_init(ax_frame_parser *p);
+AX_API void ax_frame_parser_init(ax_frame_parser *p);
 
 /* Consumes bytes from data (n bytes) until one frame is complete or the input
  * is used up. *used gets the bytes consumed. Returns 1 with *f filled when a
  * frame is complete, 0 when more input is needed. Bad frames are counted and
  * skipped, never returned. */
-int ax_frame_parser_feed(ax_frame_parser *p, const uint8_t *data, size_t n, size_t *used,
-                         ax_frame *f);
+AX_API int ax_frame_parser_feed(ax_frame_parser *p, const uint8_t *data, size_t n, size_t *used,
+                                ax_frame *f);
 
 /* Sequence arithmetic modulo 2^16: true when a comes before b. */
 static inline bool ax_seq_before(uint16_t a, uint16_t b)
@@ -141,28 +142,28 @@ static inline bool ax_seq_before(uint16_t a, uint16_t b)
 /* ---- instructions (CMD payload) ------------------------------------------ */
 /* Each encoder appends one instruction to buf[*pos..cap) and advances *pos.
  * Returns AX_OK, AX_E_RANGE if it does not fit, AX_E_INVAL for bad operands. */
-int ax_ins_nop(uint32_t *buf, size_t cap, size_t *pos);
-int ax_ins_wait_until(uint32_t *buf, size_t cap, size_t *pos, uint64_t time);
-int ax_ins_timer_reset(uint32_t *buf, size_t cap, size_t *pos);
-int ax_ins_write(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint32_t data);
-int ax_ins_read(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint16_t ticket);
-int ax_ins_inject(uint32_t *buf, size_t cap, size_t *pos, uint16_t label);
-int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos);
+AX_API int ax_ins_nop(uint32_t *buf, size_t cap, size_t *pos);
+AX_API int ax_ins_wait_until(uint32_t *buf, size_t cap, size_t *pos, uint64_t time);
+AX_API int ax_ins_timer_reset(uint32_t *buf, size_t cap, size_t *pos);
+AX_API int ax_ins_write(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint32_t data);
+AX_API int ax_ins_read(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint16_t ticket);
+AX_API int ax_ins_inject(uint32_t *buf, size_t cap, size_t *pos, uint16_t label);
+AX_API int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos);
 /* all: every neuron; else neurons 32*block + i for the set bits i of mask. */
-int ax_ins_neuron_reset(uint32_t *buf, size_t cap, size_t *pos, bool all, unsigned block,
-                        uint32_t mask);
-int ax_ins_record(uint32_t *buf, size_t cap, size_t *pos, uint32_t flags);
-int ax_ins_write_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, const uint32_t *data,
-                       size_t n);
-int ax_ins_read_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, size_t n,
-                      uint16_t ticket);
-int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, uint32_t addr);
-int ax_ins_end(uint32_t *buf, size_t cap, size_t *pos);
+AX_API int ax_ins_neuron_reset(uint32_t *buf, size_t cap, size_t *pos, bool all, unsigned block,
+                               uint32_t mask);
+AX_API int ax_ins_record(uint32_t *buf, size_t cap, size_t *pos, uint32_t flags);
+AX_API int ax_ins_write_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr,
+                              const uint32_t *data, size_t n);
+AX_API int ax_ins_read_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, size_t n,
+                             uint16_t ticket);
+AX_API int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, uint32_t addr);
+AX_API int ax_ins_end(uint32_t *buf, size_t cap, size_t *pos);
 
 /* Words the instruction starting with word w0 occupies (reading w1 for bursts
  * is not needed: WRITE_BURST's count is in its second word, so pass it as
  * w1). Returns the count, or AX_E_FORMAT for an unknown opcode. */
-int ax_ins_words(uint32_t w0, uint32_t w1);
+AX_API int ax_ins_words(uint32_t w0, uint32_t w1);
 
 /* ---- records (DATA payload) ---------------------------------------------- */
 enum ax_record_type {
@@ -214,19 +215,19 @@ typedef struct ax_record_decoder {
     uint64_t ref_time; /* cycles */
 } ax_record_decoder;
 
-void ax_record_decoder_init(ax_record_decoder *d);
+AX_API void ax_record_decoder_init(ax_record_decoder *d);
 
 /* Decodes the record starting at words[0] (n words left in the payload).
  * Returns the words consumed (> 0), AX_E_TRUNC if the record runs past n,
  * AX_E_FORMAT for a reserved tag or subtype. */
-int ax_record_decode(ax_record_decoder *d, const uint32_t *words, size_t n, ax_record *r);
+AX_API int ax_record_decode(ax_record_decoder *d, const uint32_t *words, size_t n, ax_record *r);
 
 /* Record encoders (the board's format; used by tests and by tools that
  * synthesise streams). Same conventions as the instruction encoders. The
  * encoder side keeps its own reference time in *ref (cycles). */
-int ax_rec_spike(uint32_t *buf, size_t cap, size_t *pos, uint64_t *ref, uint16_t label,
-                 uint64_t cycle, unsigned frac);
-int ax_rec_time(uint32_t *buf, size_t cap, size_t *pos, uint64_t *ref, uint64_t cycle);
+AX_API int ax_rec_spike(uint32_t *buf, size_t cap, size_t *pos, uint64_t *ref, uint16_t label,
+                        uint64_t cycle, unsigned frac);
+AX_API int ax_rec_time(uint32_t *buf, size_t cap, size_t *pos, uint64_t *ref, uint64_t cycle);
 
 /* ---- identification ------------------------------------------------------ */
 typedef struct ax_ident {
@@ -247,7 +248,7 @@ typedef struct ax_ident {
 #define AX_IDENT_WORDS 10u
 
 /* Decodes an IDENT payload. AX_E_TRUNC if len is short. */
-int ax_ident_decode(const uint32_t *payload, size_t len, ax_ident *id);
+AX_API int ax_ident_decode(const uint32_t *payload, size_t len, ax_ident *id);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/export.h"
 #include "axon/axon.h"
 
 #ifdef __cplusplus
@@ -23,30 +24,30 @@ extern "C" {
 
 typedef struct ax_program ax_program;
 
-int ax_program_new(ax_program **out);
-void ax_program_free(ax_program *p);
+AX_API int ax_program_new(ax_program **out);
+AX_API void ax_program_free(ax_program *p);
 /* Empties the program (keeps its memory). */
-void ax_program_clear(ax_program *p);
+AX_API void ax_program_clear(ax_program *p);
 /* Words the program occupies (END not counted). */
-size_t ax_program_words(const ax_program *p);
+AX_API size_t ax_program_words(const ax_program *p);
 
-int ax_program_wait_until(ax_program *p, uint64_t cycle); /* AX_E_RANGE past 2^56 */
-int ax_program_timer_reset(ax_program *p);                /* starts a new trial */
-int ax_program_write(ax_program *p, uint32_t addr, uint32_t value);
+AX_API int ax_program_wait_until(ax_program *p, uint64_t cycle); /* AX_E_RANGE past 2^56 */
+AX_API int ax_program_timer_reset(ax_program *p);                /* starts a new trial */
+AX_API int ax_program_write(ax_program *p, uint32_t addr, uint32_t value);
 /* Writes n consecutive registers (split into bursts of at most 254). */
-int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *values, size_t n);
+AX_API int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *values, size_t n);
 /* Reads n (1..AX_PROGRAM_READ_MAX) consecutive registers; returns the ticket
  * (>= 0), whose result is ax_result.tickets[ticket], or a negative status.
  * The limit is 252, not the READ_BURST maximum of 256: the READ record (4
  * words of header and the data) must fit in one DATA frame of 256 words. */
 #define AX_PROGRAM_READ_MAX (AX_FRAME_MAX_PAYLOAD - 4u)
-int ax_program_read(ax_program *p, uint32_t addr, size_t n);
-int ax_program_inject(ax_program *p, uint16_t label);
-int ax_program_barrier(ax_program *p);
+AX_API int ax_program_read(ax_program *p, uint32_t addr, size_t n);
+AX_API int ax_program_inject(ax_program *p, uint16_t label);
+AX_API int ax_program_barrier(ax_program *p);
 /* all: every neuron; else neurons 32*block + i for each set bit i of mask. */
-int ax_program_neuron_reset(ax_program *p, bool all, unsigned block, uint32_t mask);
+AX_API int ax_program_neuron_reset(ax_program *p, bool all, unsigned block, uint32_t mask);
 /* flags: AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY | AX_RECORD_MADC (0 = off). */
-int ax_program_record(ax_program *p, uint32_t flags);
+AX_API int ax_program_record(ax_program *p, uint32_t flags);
 
 typedef struct ax_spike {
     uint64_t time;  /* cycles of experiment time */
@@ -90,14 +91,14 @@ typedef struct ax_result {
     void *storage_; /* private */
 } ax_result;
 
-void ax_result_init(ax_result *r);
-void ax_result_free(ax_result *r);
+AX_API void ax_result_init(ax_result *r);
+AX_API void ax_result_free(ax_result *r);
 
 /* Runs p (END appended) and fills r (freed and refilled). Returns AX_OK,
  * AX_E_REMOTE if the board rejected an instruction or a read failed (see
  * r->error_*), or a link error (AX_E_LINK, AX_E_TIMEOUT, AX_E_DISCONNECTED):
  * the results are then incomplete and must not be used. */
-int ax_run(ax_device *d, const ax_program *p, ax_result *r);
+AX_API int ax_run(ax_device *d, const ax_program *p, ax_result *r);
 
 /* Progress of the runs on d: fn is called from ax_run (its thread) after each
  * DATA frame with the experiment time the board has reached, summed over the
@@ -105,7 +106,7 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r);
  * wait-until); done <= total, and done == total once the run has ended. For
  * progress bars; fn must not call back into the device. NULL turns it off. */
 typedef void (*ax_progress_fn)(void *ctx, uint64_t done_cycles, uint64_t total_cycles);
-void ax_set_progress(ax_device *d, ax_progress_fn fn, void *ctx);
+AX_API void ax_set_progress(ax_device *d, ax_progress_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

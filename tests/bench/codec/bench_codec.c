@@ -8,16 +8,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "axon/codec.h"
 
 #define FRAMES 20000u
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 int main(void)
 {
@@ -28,7 +22,7 @@ int main(void)
         return 1;
     uint64_t ref = 0, cycle = 0;
     size_t len = 0;
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     for (unsigned i = 0; i < FRAMES; i++) {
         size_t pos = 0;
         while (pos < AX_FRAME_MAX_PAYLOAD - 2)
@@ -39,7 +33,7 @@ int main(void)
         f.len = (uint16_t)pos;
         len += (size_t)ax_frame_encode(&f, stream + len, cap - len);
     }
-    double t1 = now_s();
+    double t1 = ax_mono_seconds();
     static ax_frame_parser p;
     ax_frame_parser_init(&p);
     ax_record_decoder d;
@@ -66,7 +60,7 @@ int main(void)
         }
         off += n;
     }
-    double t2 = now_s();
+    double t2 = ax_mono_seconds();
     ax_frame_parser_init(&p);
     for (size_t off = 0; off < len;) {
         size_t used = 0;
@@ -74,9 +68,9 @@ int main(void)
             break;
         off += used;
     }
-    double t3 = now_s();
+    double t3 = ax_mono_seconds();
     uint32_t crc = ax_crc32(0, stream, len);
-    double t4 = now_s();
+    double t4 = ax_mono_seconds();
     double mb = (double)len / 1e6;
     if (frames != FRAMES)
         return fprintf(stderr, "bench-codec: %llu frames parsed of %u\n",

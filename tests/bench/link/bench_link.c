@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "axon/clock.h"
 #include "axon/chip.h"
 #include "axon/program.h"
 #include "device.h"
@@ -40,22 +41,15 @@ static bool has(const char *list, const char *name)
     return false;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static double roundtrip_us(ax_device *d)
 {
     uint32_t v;
     enum { N = 300 };
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     for (int i = 0; i < N; i++)
         if (ax_reg_read(d, AX_REG_SCRATCH, &v) < 0)
             return -1;
-    return (now_s() - t0) / N * 1e6;
+    return (ax_mono_seconds() - t0) / N * 1e6;
 }
 
 /* On a real chip: neuron 0 recorded, driven by driver 0 of hemisphere 0
@@ -84,18 +78,18 @@ static double events_per_s(ax_device *d, const char **kind)
     ax_program_record(p, AX_RECORD_SPIKES);
     for (unsigned i = 0; i < 20000; i++)
         ax_program_inject(p, (uint16_t)(1u | 1u << 13));
-    double t0 = now_s();
+    double t0 = ax_mono_seconds();
     int e = ax_run(d, p, &r);
-    double t = now_s() - t0, n = (double)r.nspikes;
+    double t = ax_mono_seconds() - t0, n = (double)r.nspikes;
     *kind = "spikes";
     if (e < 0 || r.nspikes == 0) {
         ax_hello(d); /* the placeholder chip stalls on INJECT */
         ax_program_clear(p);
         for (unsigned i = 0; i < 400; i++)
             ax_program_read(p, AX_REG_PROTOCOL, 8);
-        t0 = now_s();
+        t0 = ax_mono_seconds();
         e = ax_run(d, p, &r);
-        t = now_s() - t0;
+        t = ax_mono_seconds() - t0;
         n = 400.0 * 8;
         *kind = "read_words";
     }

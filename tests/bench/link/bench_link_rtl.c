@@ -11,15 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "axon/codec.h"
 #include "axsim.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 typedef struct host {
     axsim_board *b;
@@ -88,10 +82,10 @@ static int run(axsim_variant v, unsigned period)
     const char *name = v == AXSIM_USB3 ? "usb3" : "usb2";
 
     uint64_t cycles = 2000000;
-    double t0 = now();
+    double t0 = ax_mono_seconds();
     axsim_step(h.b, cycles);
     printf("{\"bench\":\"link-rtl\",\"case\":\"idle\",\"variant\":\"%s\",\"cycles_per_s\":%.0f}\n",
-           name, (double)cycles / (now() - t0));
+           name, (double)cycles / (ax_mono_seconds() - t0));
 
     uint32_t pl[256];
     size_t pos = 0;
@@ -100,7 +94,7 @@ static int run(axsim_variant v, unsigned period)
     ax_ins_timer_reset(pl, 256, &pos);
     send(&h, AX_FT_CMD, pl, pos);
     uint64_t t = 1000, start = axsim_cycles(h.b), end = start + 1000000;
-    t0 = now();
+    t0 = ax_mono_seconds();
     while (axsim_cycles(h.b) < end) {
         /* Keep the playback buffer fed, never past its room (no BUSY); an
          * empty CMD asks for a fresh ACK (free words) when the host waits. */
@@ -122,7 +116,7 @@ static int run(axsim_variant v, unsigned period)
         drain(&h);
         send(&h, AX_FT_ACK, NULL, 0);
     }
-    double dt = now() - t0;
+    double dt = ax_mono_seconds() - t0;
     uint64_t ran = axsim_cycles(h.b) - start;
     printf(
         "{\"bench\":\"link-rtl\",\"case\":\"stream\",\"variant\":\"%s\",\"spike_period_cycles\":%u,"

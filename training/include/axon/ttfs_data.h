@@ -61,10 +61,6 @@ enum ax_mnist_part { AX_MNIST_TRAIN, AX_MNIST_VALIDATION, AX_MNIST_TEST };
 int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir, enum ax_mnist_part part,
                           int size, double t_early, double t_late, char *err, size_t err_size);
 
-/* SHA-256 of a buffer into out (32 bytes) and as 64 hex characters + NUL. */
-void ax_sha256(const void *data, size_t n, uint8_t out[32]);
-void ax_sha256_hex(const void *data, size_t n, char hex[65]);
-
 #ifdef __cplusplus
 }
 #endif

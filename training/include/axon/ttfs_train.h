@@ -193,8 +193,6 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *
 
 /* ---------------------------------------------------------------------------
  * Provenance and metrics (JSON lines; times in tau_s) */
-const char *ax_ttfs_git_revision(void); /* at build time; "-dirty" if uncommitted */
-const char *ax_ttfs_source_dir(void);   /* the checkout the program was built from */
 /* The data folder: cli_dir (--data) if given, else $AXON_DATA_DIR, else
  * ../shared/data beside the checkout; err says where it looked. */
 int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, size_t err_size);
@@ -211,8 +209,7 @@ struct ax_ttfs_final {
 void ax_ttfs_metrics_final(FILE *f, const struct ax_ttfs_final *r);
 
 /* ---------------------------------------------------------------------------
- * Plots (PNG, written with zlib) */
-int ax_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height);
+ * Plots (PNG, axon/plot.h) */
 /* Loss and accuracy curves over n epochs. */
 int ax_ttfs_plot_curves(const char *path, const double *loss, const double *train_acc,
                         const double *val_acc, int n);

@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "axon/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,42 +33,45 @@ typedef struct ax_config ax_config;
 
 /* Parse a file or a string (`name` is used in messages). On failure *out is
  * NULL and err (if not NULL) holds the "file:line: message" text. */
-int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err_size);
-int ax_config_load_string(ax_config **out, const char *text, const char *name, char *err,
-                          size_t err_size);
-void ax_config_free(ax_config *cfg);
+AX_API int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err_size);
+AX_API int ax_config_load_string(ax_config **out, const char *text, const char *name, char *err,
+                                 size_t err_size);
+AX_API void ax_config_free(ax_config *cfg);
 
 /* The last error message of a getter or of ax_config_check_unknown(). */
-const char *ax_config_error(const ax_config *cfg);
+AX_API const char *ax_config_error(const ax_config *cfg);
 /* The name given at load time (the path for files). */
-const char *ax_config_name(const ax_config *cfg);
+AX_API const char *ax_config_name(const ax_config *cfg);
 
 /* True if section.key is present (marks it as known). */
-bool ax_config_has(ax_config *cfg, const char *section, const char *key);
+AX_API bool ax_config_has(ax_config *cfg, const char *section, const char *key);
 
-int ax_config_get_int(ax_config *cfg, const char *section, const char *key, long long min,
-                      long long max, long long *out);
+AX_API int ax_config_get_int(ax_config *cfg, const char *section, const char *key, long long min,
+                             long long max, long long *out);
 /* Integers are accepted where a float is asked for. */
-int ax_config_get_double(ax_config *cfg, const char *section, const char *key, double min,
-                         double max, double *out);
-int ax_config_get_bool(ax_config *cfg, const char *section, const char *key, bool *out);
+AX_API int ax_config_get_double(ax_config *cfg, const char *section, const char *key, double min,
+                                double max, double *out);
+AX_API int ax_config_get_bool(ax_config *cfg, const char *section, const char *key, bool *out);
 /* *out points into the config (valid until ax_config_free). */
-int ax_config_get_string(ax_config *cfg, const char *section, const char *key, const char **out);
+AX_API int ax_config_get_string(ax_config *cfg, const char *section, const char *key,
+                                const char **out);
 /* One of `choices` (NULL-terminated); *out is its index. */
-int ax_config_get_choice(ax_config *cfg, const char *section, const char *key,
-                         const char *const *choices, int *out);
+AX_API int ax_config_get_choice(ax_config *cfg, const char *section, const char *key,
+                                const char *const *choices, int *out);
 /* A list of numbers with min_n..max_n entries, each within [min, max]; a single
  * scalar counts as a list of one. *n receives the count. */
-int ax_config_get_double_list(ax_config *cfg, const char *section, const char *key, double min,
-                              double max, size_t min_n, size_t max_n, double *out, size_t *n);
-int ax_config_get_int_list(ax_config *cfg, const char *section, const char *key, long long min,
-                           long long max, size_t min_n, size_t max_n, long long *out, size_t *n);
+AX_API int ax_config_get_double_list(ax_config *cfg, const char *section, const char *key,
+                                     double min, double max, size_t min_n, size_t max_n,
+                                     double *out, size_t *n);
+AX_API int ax_config_get_int_list(ax_config *cfg, const char *section, const char *key,
+                                  long long min, long long max, size_t min_n, size_t max_n,
+                                  long long *out, size_t *n);
 
 /* Fails (AX_E_FORMAT) on the first key or section no getter asked for. */
-int ax_config_check_unknown(ax_config *cfg);
+AX_API int ax_config_check_unknown(ax_config *cfg);
 
 /* FNV-1a 64-bit hash of the file's bytes: identifies a config in provenance records. */
-unsigned long long ax_config_hash(const ax_config *cfg);
+AX_API unsigned long long ax_config_hash(const ax_config *cfg);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef AXON_STATUS_H
 #define AXON_STATUS_H
 
+#include "axon/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,7 +32,26 @@ typedef enum ax_status {
 } ax_status;
 
 /* A short, static, English text for a status code (never NULL). */
-const char *ax_strerror(int status);
+AX_API const char *ax_strerror(int status);
+
+/* Error detail: every axon library reports an error as a negative ax_status
+ * and, in this thread, a one-line text naming the problem ("file:line: ...",
+ * "the board did not answer for 20000 us", ...). The text of the last error
+ * this thread got from any axon library ("" when there is none). */
+AX_API const char *ax_error_detail(void);
+/* Clears this thread's error detail (an operation that starts afresh). */
+AX_API void ax_error_clear(void);
+
+/* For libraries built on axon: sets this thread's error detail (printf
+ * format; fmt may print the current ax_error_detail()) and returns status. */
+AX_API int ax_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Counts ax_fail calls in this thread: take it before a call, compare after
+ * to tell whether the callee set a detail of its own. */
+AX_API unsigned ax_detail_gen(void);
+/* After a call that failed with status: "what: <the callee's detail>" when
+ * the callee set one since gen, else "what: <ax_strerror(status)>". Returns
+ * status. */
+AX_API int ax_fail_wrap(int status, unsigned gen, const char *what);
 
 #ifdef __cplusplus
 }
