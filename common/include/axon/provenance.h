@@ -23,15 +23,15 @@ AX_API const char *ax_source_dir(void);
 /* Fields that are unknown are written as JSON null: NULL strings, has_*
  * false, negative versions. */
 struct ax_provenance {
-    const char *format;         /* of the file, e.g. "axon-ttfs-metrics" */
-    int version;                /* of that format */
-    const char *config;         /* config name or path */
-    bool has_config_hash;       /* config_hash: FNV-1a of the config's bytes */
-    uint64_t config_hash;       /* written as 16 hex digits */
-    bool has_seed;              /* the run's seed */
+    const char *format;   /* of the file, e.g. "axon-ttfs-metrics" */
+    int version;          /* of that format */
+    const char *config;   /* config name or path */
+    bool has_config_hash; /* config_hash: FNV-1a of the config's bytes */
+    uint64_t config_hash; /* written as 16 hex digits */
+    bool has_seed;        /* the run's seed */
     uint64_t seed;
-    const char *backend;        /* "software" or the device URI */
-    bool has_die_seed;          /* the chip's die seed */
+    const char *backend; /* "software" or the device URI */
+    bool has_die_seed;   /* the chip's die seed */
     uint64_t die_seed;
     const char *calibration_id; /* of the calibration applied */
     int model_version;          /* of the chip (model) */
@@ -43,8 +43,7 @@ AX_API void ax_provenance_init(struct ax_provenance *p, const char *format, int 
 /* Writes "provenance":{...} (no enclosing braces) with the fields above, the
  * git revision, and then extra_json (members without braces, e.g.
  * "\"time_unit\":\"tau_s\""; NULL for none). Returns 0 or AX_E_IO. */
-AX_API int ax_provenance_write_json(FILE *f, const struct ax_provenance *p,
-                                    const char *extra_json);
+AX_API int ax_provenance_write_json(FILE *f, const struct ax_provenance *p, const char *extra_json);
 /* A JSON string literal with escapes; NULL writes null. */
 AX_API void ax_json_write_string(FILE *f, const char *s);
 
