@@ -64,7 +64,7 @@ static int set_error(ax_config *cfg, int status, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cfg->error + n, sizeof cfg->error - (size_t)n, fmt, ap);
     va_end(ap);
-    return status;
+    return ax_fail(status, "%s", cfg->error);
 }
 
 const char *ax_config_error(const ax_config *cfg)
@@ -336,17 +336,14 @@ static unsigned long long fnv1a(const char *s)
     return h;
 }
 
-int ax_config_load_string(ax_config **out, const char *text, const char *name, char *err,
-                          size_t err_size)
+int ax_config_load_string(ax_config **out, const char *text, const char *name)
 {
     *out = NULL;
     ax_config *cfg = calloc(1, sizeof *cfg);
     if (!cfg ||
         !(cfg->name = dup_range(name ? name : "<string>", strlen(name ? name : "<string>")))) {
         free(cfg);
-        if (err && err_size)
-            snprintf(err, err_size, "%s", ax_strerror(AX_E_NOMEM));
-        return AX_E_NOMEM;
+        return ax_fail(AX_E_NOMEM, "%s: out of memory", name ? name : "<string>");
     }
     cfg->hash = fnv1a(text);
     const char *section = "";
@@ -367,8 +364,6 @@ int ax_config_load_string(ax_config **out, const char *text, const char *name, c
     if (rc) {
         if (rc == AX_E_NOMEM)
             set_error(cfg, rc, line - 1, "%s", ax_strerror(rc));
-        if (err && err_size)
-            snprintf(err, err_size, "%s", cfg->error);
         ax_config_free(cfg);
         return rc;
     }
@@ -376,24 +371,23 @@ int ax_config_load_string(ax_config **out, const char *text, const char *name, c
     return 0;
 }
 
-int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err_size)
+/* Reads at most AX_CONFIG_MAX_BYTES + 1 bytes: a config is a few KiB, and a
+ * path that names an endless source (/dev/zero, a pipe) must not eat memory. */
+static int read_text(FILE *f, const char *path, char **out)
 {
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (err && err_size)
-            snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
-        return errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO;
-    }
     size_t cap = 4096, n = 0;
     char *text = malloc(cap);
-    int rc = text ? 0 : AX_E_NOMEM;
-    while (!rc) {
+    if (!text)
+        return ax_fail(AX_E_NOMEM, "%s: out of memory", path);
+    for (;;) {
         if (n + 1 >= cap) {
-            char *t = realloc(text, cap *= 2);
+            char *t = cap > AX_CONFIG_MAX_BYTES ? NULL : realloc(text, cap *= 2);
             if (!t) {
-                rc = AX_E_NOMEM;
-                break;
+                free(text);
+                return n > AX_CONFIG_MAX_BYTES
+                           ? ax_fail(AX_E_RANGE, "%s: larger than %u bytes, not a config", path,
+                                     AX_CONFIG_MAX_BYTES)
+                           : ax_fail(AX_E_NOMEM, "%s: out of memory", path);
             }
             text = t;
         }
@@ -402,23 +396,33 @@ int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err
         if (got == 0)
             break;
     }
-    if (!rc && ferror(f))
-        rc = AX_E_IO;
-    fclose(f);
-    if (rc) {
-        if (err && err_size)
-            snprintf(err, err_size, "%s: cannot read: %s", path, ax_strerror(rc));
+    if (ferror(f)) {
         free(text);
-        return rc;
+        return ax_fail(AX_E_IO, "%s: cannot read: %s", path, ax_strerror(AX_E_IO));
     }
     text[n] = 0;
     if (strlen(text) != n) {
-        if (err && err_size)
-            snprintf(err, err_size, "%s: NUL byte in file", path);
         free(text);
-        return AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT, "%s: NUL byte in file", path);
     }
-    rc = ax_config_load_string(out, text, path, err, err_size);
+    *out = text;
+    return 0;
+}
+
+int ax_config_load_file(ax_config **out, const char *path)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        return ax_fail(e == ENOENT ? AX_E_NOTFOUND : AX_E_IO, "%s: cannot open: %s", path,
+                       strerror(e));
+    }
+    char *text = NULL;
+    int rc = read_text(f, path, &text);
+    fclose(f);
+    if (!rc)
+        rc = ax_config_load_string(out, text, path);
     free(text);
     return rc;
 }

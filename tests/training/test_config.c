@@ -22,9 +22,8 @@ static const char good[] = "# top comment\n"
 static void test_good(void)
 {
     ax_config *c;
-    char err[256] = "";
-    int rc = ax_config_load_string(&c, good, "good.cfg", err, sizeof err);
-    CHECK(rc == 0, "load: %s", err);
+    int rc = ax_config_load_string(&c, good, "good.cfg");
+    CHECK(rc == 0, "load: %s", ax_error_detail());
     if (rc)
         return;
     const char *s = NULL;
@@ -61,10 +60,7 @@ static void test_good(void)
 static void test_type_and_range_errors(void)
 {
     ax_config *c;
-    char err[256];
-    CHECK(ax_config_load_string(&c, "[a]\nx = \"text\"\ny = 5\nz = 1\n", "t.cfg", err,
-                                sizeof err) == 0,
-          "load");
+    CHECK(ax_config_load_string(&c, "[a]\nx = \"text\"\ny = 5\nz = 1\n", "t.cfg") == 0, "load");
     double d;
     CHECK(ax_config_get_double(c, "a", "x", 0, 1, &d) == AX_E_FORMAT, "string as number");
     CHECK(strstr(ax_config_error(c), "t.cfg:2: a.x: expected a number") != NULL, "msg '%s'",
@@ -82,8 +78,8 @@ static void test_type_and_range_errors(void)
 static void expect_syntax_error(const char *text, const char *message)
 {
     ax_config *c = NULL;
-    char err[256] = "";
-    int rc = ax_config_load_string(&c, text, "bad.cfg", err, sizeof err);
+    int rc = ax_config_load_string(&c, text, "bad.cfg");
+    const char *err = ax_error_detail();
     CHECK(rc == AX_E_FORMAT && c == NULL, "'%s' should fail", text);
     CHECK(strstr(err, message) != NULL, "'%s': got '%s', want '%s'", text, err, message);
     ax_config_free(c);
@@ -109,9 +105,19 @@ int main(void)
     test_type_and_range_errors();
     test_syntax_errors();
     ax_config *c;
-    char err[256];
-    CHECK(ax_config_load_file(&c, "/nonexistent/x.cfg", err, sizeof err) == AX_E_NOTFOUND &&
-              strstr(err, "/nonexistent/x.cfg: cannot open"),
-          "missing file: %s", err);
+    CHECK(ax_config_load_file(&c, "/nonexistent/x.cfg") == AX_E_NOTFOUND &&
+              strstr(ax_error_detail(), "/nonexistent/x.cfg: cannot open"),
+          "missing file: %s", ax_error_detail());
+    /* An endless source is refused at the size limit, not read into memory. */
+    CHECK(ax_config_load_file(&c, "/dev/zero") == AX_E_RANGE && c == NULL &&
+              strstr(ax_error_detail(), "/dev/zero: larger than 1048576 bytes"),
+          "endless file: %s", ax_error_detail());
+    /* A getter's error is also the thread's error detail. */
+    CHECK(ax_config_load_string(&c, "x = 1\n", "d.cfg") == 0, "load");
+    bool b;
+    CHECK(ax_config_get_bool(c, "", "x", &b) == AX_E_FORMAT &&
+              strstr(ax_error_detail(), "d.cfg:1: .x: expected") != NULL,
+          "getter detail: %s", ax_error_detail());
+    ax_config_free(c);
     return check_summary();
 }

@@ -226,9 +226,11 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, s
 {
     ax_config *f;
     set_defaults(c);
-    int rc = ax_config_load_file(&f, path, err, err_size);
-    if (rc)
+    int rc = ax_config_load_file(&f, path);
+    if (rc) {
+        snprintf(err, err_size, "%s", ax_error_detail());
         return rc;
+    }
     c->hash = ax_config_hash(f);
     rc = read_data(f, c);
     if (rc == AX_E_NOTFOUND) {

@@ -31,14 +31,18 @@ extern "C" {
 
 typedef struct ax_config ax_config;
 
+/* The largest config file read (1 MiB): a path naming an endless source is
+ * refused with AX_E_RANGE instead of filling memory. */
+#define AX_CONFIG_MAX_BYTES (1u << 20)
+
 /* Parse a file or a string (`name` is used in messages). On failure *out is
- * NULL and err (if not NULL) holds the "file:line: message" text. */
-AX_API int ax_config_load_file(ax_config **out, const char *path, char *err, size_t err_size);
-AX_API int ax_config_load_string(ax_config **out, const char *text, const char *name, char *err,
-                                 size_t err_size);
+ * NULL and ax_error_detail() holds the "file:line: message" text. */
+AX_API int ax_config_load_file(ax_config **out, const char *path);
+AX_API int ax_config_load_string(ax_config **out, const char *text, const char *name);
 AX_API void ax_config_free(ax_config *cfg);
 
-/* The last error message of a getter or of ax_config_check_unknown(). */
+/* The last error message of a getter or of ax_config_check_unknown() (the
+ * same text they also leave in ax_error_detail()). */
 AX_API const char *ax_config_error(const ax_config *cfg);
 /* The name given at load time (the path for files). */
 AX_API const char *ax_config_name(const ax_config *cfg);
