@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "axon/sha256.h"
 #include "axon/status.h"
@@ -67,6 +68,17 @@ static void test_sha256(void)
           hex);
 }
 
+/* n zero bytes, gzip-compressed, at path. */
+static void write_gz_zeros(const char *path, size_t n)
+{
+    static const char zeros[65536];
+    gzFile g = gzopen(path, "wb");
+    for (size_t done = 0; g && done < n; done += sizeof zeros)
+        gzwrite(g, zeros, (unsigned)(n - done < sizeof zeros ? n - done : sizeof zeros));
+    if (g)
+        gzclose(g);
+}
+
 static void test_mnist_errors(void)
 {
     char out[256], err[512] = "";
@@ -77,25 +89,32 @@ static void test_mnist_errors(void)
                                sizeof err);
     CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent-data/t10k-images-idx3-ubyte.gz"),
           "load error: %s", err);
-    /* A data folder with a corrupt file: the checksum must catch it. */
+    /* A data folder with a corrupt file of the right size: the checksum must catch it. */
     char dir[] = "/tmp/axon-test-mnist-XXXXXX";
     if (!mkdtemp(dir))
         return;
-    char path[300];
-    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
-    FILE *f = fopen(path, "wb");
-    fputs("not gzip at all", f); /* zlib reads plain files transparently */
-    fclose(f);
-    snprintf(path, sizeof path, "%s/SHA256SUMS.uncompressed", dir);
-    f = fopen(path, "w");
+    char path[300], sums[300];
+    snprintf(sums, sizeof sums, "%s/SHA256SUMS.uncompressed", dir);
+    FILE *f = fopen(sums, "w");
     fputs("0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7  "
           "t10k-images-idx3-ubyte\n",
           f);
     fclose(f);
+    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
+    const size_t want = 16 + 10000 * 784;
+    write_gz_zeros(path, want);
     rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
     CHECK(rc == AX_E_CRC && strstr(err, "SHA-256 mismatch"), "corrupt file: %d %s", rc, err);
-    remove(path);
-    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
+    /* A gzip bomb (60 MB of zeros in 60 kB) stops at the file's known size. */
+    write_gz_zeros(path, want + 50000000);
+    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
+    CHECK(rc == AX_E_FORMAT && strstr(err, "decompresses to more than the 7840016 bytes"),
+          "gzip bomb: %d %s", rc, err);
+    write_gz_zeros(path, 1000); /* and a short file says so */
+    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
+    CHECK(rc == AX_E_FORMAT && strstr(err, "decompresses to fewer than the 7840016 bytes"),
+          "short file: %d %s", rc, err);
+    remove(sums);
     remove(path);
     remove(dir);
 }

@@ -10,42 +10,43 @@
 #include "axon/status.h"
 #include "axon/ttfs_data.h"
 
-/* Whole decompressed content of a gzip file. */
-static int read_gz(const char *path, uint8_t **out, size_t *n, char *err, size_t err_size)
+/* The decompressed content of a gzip file that must hold exactly `want`
+ * bytes: at most want + 1 bytes are ever decompressed, so a gzip bomb costs
+ * no more memory than a real file. */
+static int read_gz(const char *path, size_t want, uint8_t **out, char *err, size_t err_size)
 {
     gzFile f = gzopen(path, "rb");
     if (!f) {
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return AX_E_NOTFOUND;
     }
-    size_t cap = 1 << 20, len = 0;
-    uint8_t *buf = malloc(cap);
-    int rc = buf ? 0 : AX_E_NOMEM;
-    while (!rc) {
-        if (len == cap) {
-            uint8_t *b = realloc(buf, cap *= 2);
-            if (!b) {
-                rc = AX_E_NOMEM;
-                break;
-            }
-            buf = b;
-        }
-        int got = gzread(f, buf + len, (unsigned)(cap - len > (1u << 30) ? (1u << 30) : cap - len));
+    uint8_t *buf = malloc(want + 1);
+    size_t len = 0;
+    int rc = 0, got = 1;
+    if (!buf) {
+        snprintf(err, err_size, "%s: out of memory for %zu bytes", path, want + 1);
+        rc = AX_E_NOMEM;
+    }
+    while (!rc && len <= want && got > 0) {
+        size_t ask = want + 1 - len;
+        got = gzread(f, buf + len, (unsigned)(ask > (1u << 30) ? (1u << 30) : ask));
         if (got < 0) {
             snprintf(err, err_size, "%s: not a valid gzip file", path);
             rc = AX_E_FORMAT;
-        } else if (got == 0) {
-            break;
         }
         len += got > 0 ? (size_t)got : 0;
     }
     gzclose(f);
+    if (!rc && len != want) {
+        snprintf(err, err_size, "%s: %s than the %zu bytes this MNIST file has", path,
+                 len > want ? "decompresses to more" : "decompresses to fewer", want);
+        rc = AX_E_FORMAT;
+    }
     if (rc) {
         free(buf);
         return rc;
     }
     *out = buf;
-    *n = len;
     return 0;
 }
 
@@ -88,12 +89,12 @@ static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t 
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.gz", dir, name);
-    size_t n;
-    int rc = read_gz(path, data, &n, err, err_size);
+    size_t hdr = magic == 2051 ? 16 : 8;
+    size_t n = hdr + (size_t)count * (magic == 2051 ? 784 : 1);
+    int rc = read_gz(path, n, data, err, err_size);
     if (rc)
         return rc;
     rc = check_sum(dir, name, *data, n, err, err_size);
-    size_t hdr = magic == 2051 ? 16 : 8;
     if (!rc && (n < hdr || be32(*data) != magic || be32(*data + 4) != count)) {
         snprintf(err, err_size, "%s: bad IDX header (magic or count)", path);
         rc = AX_E_FORMAT;
@@ -201,8 +202,10 @@ int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum a
         ds->t = malloc((size_t)n * nf * sizeof *ds->t);
         ds->raw = malloc((size_t)n * nf * sizeof *ds->raw);
         ds->labels = malloc((size_t)n * sizeof *ds->labels);
-        if (!ds->t || !ds->raw || !ds->labels)
+        if (!ds->t || !ds->raw || !ds->labels) {
+            snprintf(err, err_size, "%s: out of memory for %d samples", dir, n);
             rc = AX_E_NOMEM;
+        }
     }
     for (int s = 0; s < n && !rc; s++) {
         const uint8_t *im = img + hi + (size_t)(first + s) * 784;
