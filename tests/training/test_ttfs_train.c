@@ -115,6 +115,8 @@ static void test_reproducible_and_resume(void)
     CHECK(rc == AX_E_TRUNC && strstr(err, "too short"), "short: %s", err);
     rc = ax_ttfs_checkpoint_load(&c, "/nonexistent.ckpt", err, sizeof err);
     CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent.ckpt"), "missing: %s", err);
+    rc = ax_ttfs_checkpoint_load(&c, "/dev/zero", err, sizeof err); /* endless: refused */
+    CHECK(rc == AX_E_RANGE && strstr(err, "/dev/zero: larger than"), "endless: %s", err);
     remove(path);
     ax_ttfs_trainer_free(&a);
     ax_ttfs_trainer_free(&b);

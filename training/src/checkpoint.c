@@ -171,14 +171,16 @@ static int get_f64s(struct rbuf *r, double *v, size_t n)
     return 0;
 }
 
-static int read_file(const char *path, uint8_t **data, size_t *n)
+/* Reads at most max + 1 bytes (AX_E_RANGE past max): a path that names an
+ * endless source (/dev/zero, a pipe) must not fill memory. */
+static int read_file(const char *path, size_t max, uint8_t **data, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO;
     size_t cap = 1 << 16, len = 0;
     uint8_t *buf = malloc(cap);
-    while (buf) {
+    while (buf && len <= max) {
         if (len == cap) {
             uint8_t *p = realloc(buf, cap *= 2);
             if (!p) {
@@ -193,7 +195,7 @@ static int read_file(const char *path, uint8_t **data, size_t *n)
         if (got == 0)
             break;
     }
-    int rc = !buf ? AX_E_NOMEM : ferror(f) ? AX_E_IO : 0;
+    int rc = !buf ? AX_E_NOMEM : ferror(f) ? AX_E_IO : len > max ? AX_E_RANGE : 0;
     fclose(f);
     if (rc) {
         free(buf);
@@ -292,7 +294,15 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *
 {
     uint8_t *data = NULL;
     size_t n = 0;
-    int rc = read_file(path, &data, &n);
+    /* Parameters, gradient moments and best parameters, plus a history of up
+     * to a million epochs: far above any real checkpoint of this network. */
+    size_t max = (size_t)tr->net.n_params * 8 * 4 + (size_t)3 * 8 * 1000000 + 65536;
+    int rc = read_file(path, max, &data, &n);
+    if (rc == AX_E_RANGE) {
+        snprintf(err, err_size, "%s: larger than %zu bytes, not a checkpoint of this network", path,
+                 max);
+        return rc;
+    }
     if (rc) {
         snprintf(err, err_size, "%s: cannot read checkpoint: %s", path, ax_strerror(rc));
         return rc;
