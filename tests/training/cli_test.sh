@@ -58,6 +58,34 @@ expect_eq "eval output time" "$(grep '^times 2' "$tmp/eval.txt" | head -1)" "tim
 expect_eq "eval dJ/dt_in" "$(grep '^dJ/dt_in' "$tmp/eval.txt" | head -1)" \
     "dJ/dt_in 0.10241648001020044 0.89758351998979957 0"
 
+# The reader: a second sizes line is refused (it used to overflow the heap),
+# sizes beyond the limits are refused with the reason, a wide layer works
+# (its workspace used to be sized N0 x N0), pipes work (no seeking), --help.
+printf 'ttfs-eval 1\nsizes 1 1\nweights 1 1.5\nsample 0\ngrad 1\nsizes 30000 1\n' >"$tmp/twice.txt"
+expect_fail "$tmp/twice.txt:6: sizes: given twice (first on line 2)" "$axon" ttfs eval "$tmp/twice.txt"
+printf 'ttfs-eval 1\nsizes 2 1\nsizes 3 1\n' >"$tmp/twice.txt"
+expect_fail "$tmp/twice.txt:3: sizes: given twice" "$axon" ttfs eval "$tmp/twice.txt"
+printf 'ttfs-eval 1\nsizes 100000 100000\nweights 1 1\n' >"$tmp/huge.txt"
+expect_fail "$tmp/huge.txt:2: sizes: the network would have 10000000000 weights; this reader takes at most 16777216" \
+    "$axon" ttfs eval "$tmp/huge.txt"
+printf 'ttfs-eval 1\nsizes 100001 1\n' >"$tmp/huge.txt"
+expect_fail "$tmp/huge.txt:2: sizes: 100001 out of range (1 to 100000 neurons per layer)" "$axon" ttfs eval "$tmp/huge.txt"
+# 100000 inputs at t = 0 of weight 3e-5 each act as one of weight 3 (tau_m = tau_s):
+# 3 T e^-T = 1, T = 0.619061...; dJ/dt_in sums to 1.
+awk 'BEGIN { printf "ttfs-eval 1\nsizes 100000 1\nweights 1"; for (i = 0; i < 100000; i++) printf " 3e-5";
+             printf "\nsample"; for (i = 0; i < 100000; i++) printf " 0"; printf "\n" }' >"$tmp/wide.txt"
+"$axon" ttfs eval "$tmp/wide.txt" >"$tmp/wide.out" 2>"$tmp/err" || { echo "FAIL: wide layer: $(cat "$tmp/err")"; fail=1; }
+expect_eq "wide layer time" "$(awk '/^times 1/ { printf "%.6f", $3 }' "$tmp/wide.out")" "0.619061"
+expect_eq "wide layer dJ/dt_in sum" "$(awk '/^dJ\/dt_in/ { for (i = 2; i <= NF; i++) s += $i; printf "%.9f %d", s, NF - 1 }' "$tmp/wide.out")" "1.000000000 100000"
+cat "$src/training/examples/ttfs-eval-example.txt" | "$axon" ttfs eval /dev/stdin >"$tmp/pipe.txt" 2>"$tmp/err" ||
+    { echo "FAIL: eval from a pipe: $(cat "$tmp/err")"; fail=1; }
+expect_eq "eval from /dev/stdin" "$(cmp "$tmp/eval.txt" "$tmp/pipe.txt" && echo same)" "same"
+"$axon" ttfs eval - <"$src/training/examples/ttfs-eval-example.txt" >"$tmp/pipe.txt" 2>"$tmp/err" || fail=1
+expect_eq "eval from -" "$(cmp "$tmp/eval.txt" "$tmp/pipe.txt" && echo same)" "same"
+printf 'ttfs-eval 1\nsizes 2 1\nweights 1 0.5\n' | expect_fail "<stdin>:3: weights: expected 2 values" "$axon" ttfs eval -
+"$axon" ttfs eval --help >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: ttfs eval --help: $(cat "$tmp/err")"; fail=1; }
+grep -q '^usage: axon ttfs eval FILE' "$tmp/out" || { echo "FAIL: ttfs eval --help prints no usage"; fail=1; }
+
 # --- axon train: metrics, checkpoint, resume, plots -----------------------------
 "$axon" train yinyang-delgrad-h30ws --epochs 2 --metrics "$tmp/m.jsonl" \
     --checkpoint "$tmp/run.ckpt" --plots "$tmp" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail=1; }

@@ -213,7 +213,7 @@ static void test_select_best_val(void)
     printf("best_val: epoch %d of 8 selected (validation %.4f; last epoch %.4f)\n", selected, acc,
            tr.hist_val[7]);
     CHECK(selected == best, "selected epoch %d, best validation at epoch %d", selected, best);
-    /* Seed 4's best epoch (7) is not the last, so the restore path is exercised. */
+    /* Seed 4's best epoch (6 of 8) is not the last, so the restore path is exercised. */
     CHECK(best < 8, "best epoch is the last one: the test no longer exercises the restore");
     CHECK(acc == tr.hist_val[best - 1], "selected parameters give %.4f, epoch %d gave %.4f", acc,
           best, tr.hist_val[best - 1]);
@@ -435,6 +435,135 @@ static void test_threads_match(const char *name)
     ax_ttfs_trainer_free(&two);
 }
 
+/* ---------------------------------------------------------------------------
+ * a network-level backend: the software math, wrapped to count its calls and
+ * to shift the hidden layer's spikes as a chip's measurement might */
+
+struct shifting_backend {
+    struct ax_ttfs_net *net; /* whose software forward pass it wraps */
+    double shift;            /* added to every hidden spike time */
+    int calls, rows;
+};
+
+static int shifting_forward(void *ctx, const struct ax_ttfs_stack *s, int B)
+{
+    struct shifting_backend *sb = ctx;
+    int rc = ax_ttfs_software_forward(sb->net, s, B);
+    for (size_t i = 0; i < (size_t)B * s->spec[0].n_out; i++)
+        s->t_out[0][i] += sb->shift;
+    sb->calls++;
+    sb->rows += B;
+    return rc;
+}
+
+static void set_shifting_backend(struct ax_ttfs_trainer *tr, struct shifting_backend *sb,
+                                 double shift)
+{
+    *sb = (struct shifting_backend){&tr->net, shift, 0, 0};
+    struct ax_ttfs_backend b = {"shifting", shifting_forward, sb};
+    ax_ttfs_trainer_set_backend(tr, &b);
+}
+
+/* One forward and backward pass of the first B training samples. */
+static void forward_backward(struct ax_ttfs_net *net, int B, int C, int overwrite_hidden,
+                             double shift)
+{
+    CHECK(ax_ttfs_net_forward(net, train_set.t, B) == 0, "forward");
+    if (overwrite_hidden) { /* what the shifting backend would have returned */
+        struct ax_ttfs_stack s = {.n_layers = 2, .bias = net->bias, .bias_time = net->bias_time};
+        s.spec[0] = net->spec[0];
+        s.spec[1] = net->spec[1];
+        s.t_out[0] = net->t_out[0];
+        s.t_in[1] = net->t_in[1];
+        for (size_t i = 0; i < (size_t)B * net->spec[0].n_out; i++)
+            net->t_out[0][i] += shift;
+        ax_ttfs_stack_fill_inputs(&s, 1, 0, B);
+    }
+    ax_ttfs_loss_shift_mse(net->dt_out[net->n_layers - 1], ax_ttfs_net_output(net),
+                           train_set.labels, B, C, 0.2);
+    ax_ttfs_net_zero_grad(net);
+    CHECK(ax_ttfs_net_backward(net, B) == 0, "backward");
+}
+
+/* The backend's times are the ones the host uses: the hidden layer's as it
+ * returned them, the next layer's inputs derived from them, the backward
+ * pass on them; with 1 and 2 threads. */
+static void test_backend_times_used(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    const double shift = 0.05;
+    int B = cfg.batch_size, C = cfg.sizes[cfg.n_layers], H = cfg.sizes[1];
+    for (cfg.threads = 1; cfg.threads <= 2; cfg.threads++) {
+        struct ax_ttfs_trainer plain, shifted;
+        struct shifting_backend sb;
+        ax_ttfs_trainer_create(&plain, &cfg, &train_set, &val_set);
+        ax_ttfs_trainer_create(&shifted, &cfg, &train_set, &val_set);
+        set_shifting_backend(&shifted, &sb, shift);
+        forward_backward(&plain.net, B, C, 0, 0.0);
+        int j = 0; /* a hidden neuron that spikes for the first sample */
+        while (j < H - 1 && !isfinite(plain.net.t_out[0][j]))
+            j++;
+        double t_hidden = plain.net.t_out[0][j];
+        forward_backward(&shifted.net, B, C, 0, 0.0);
+        CHECK(sb.calls == 1 && sb.rows == B, "backend called %d times for %d rows", sb.calls,
+              sb.rows);
+        CHECK(isfinite(t_hidden) && shifted.net.t_out[0][j] == t_hidden + shift &&
+                  shifted.net.t_in[1][j] == t_hidden + shift &&
+                  shifted.net.t_in[1][H] == cfg.bias_time,
+              "threads %d: hidden spike %.17g, as the next input %.17g (unshifted %.17g)",
+              cfg.threads, shifted.net.t_out[0][j], shifted.net.t_in[1][j], t_hidden);
+        /* The plain net given the same hidden times computes the same gradients. */
+        forward_backward(&plain.net, B, C, 1, shift);
+        size_t bytes = plain.net.n_params * sizeof(double);
+        CHECK(!memcmp(plain.net.grads, shifted.net.grads, bytes),
+              "threads %d: the backward pass did not use the backend's times", cfg.threads);
+        forward_backward(&plain.net, B, C, 0, 0.0);
+        CHECK(memcmp(plain.net.grads, shifted.net.grads, bytes) != 0,
+              "threads %d: the shift has no effect on the gradients", cfg.threads);
+        ax_ttfs_trainer_free(&plain);
+        ax_ttfs_trainer_free(&shifted);
+    }
+}
+
+/* Training through a backend: one call per batch for the whole network; a
+ * pass-through wrapper trains bit for bit like the built-in software backend
+ * (1 and 2 threads), a shifting one trains differently. */
+static void test_backend_training(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    cfg.epochs = 1;
+    int batches = (train_set.n + cfg.batch_size - 1) / cfg.batch_size +
+                  (val_set.n + cfg.batch_size - 1) / cfg.batch_size;
+    for (cfg.threads = 1; cfg.threads <= 2; cfg.threads++) {
+        struct ax_ttfs_trainer ref, same, shifted;
+        struct shifting_backend sb_same, sb_shifted;
+        struct ax_ttfs_epoch_stats st;
+        ax_ttfs_trainer_create(&ref, &cfg, &train_set, &val_set);
+        ax_ttfs_trainer_create(&same, &cfg, &train_set, &val_set);
+        ax_ttfs_trainer_create(&shifted, &cfg, &train_set, &val_set);
+        set_shifting_backend(&same, &sb_same, 0.0);
+        set_shifting_backend(&shifted, &sb_shifted, 0.05);
+        run_epochs(&ref, 1, &st);
+        run_epochs(&same, 1, &st);
+        run_epochs(&shifted, 1, &st);
+        CHECK(sb_same.calls == batches && sb_same.rows == train_set.n + val_set.n,
+              "threads %d: %d calls for %d rows, want %d for %d", cfg.threads, sb_same.calls,
+              sb_same.rows, batches, train_set.n + val_set.n);
+        size_t bytes = ref.net.n_params * sizeof(double);
+        CHECK(!memcmp(ref.net.params, same.net.params, bytes) && ref.step == same.step,
+              "threads %d: the wrapped software backend trains differently", cfg.threads);
+        CHECK(memcmp(ref.net.params, shifted.net.params, bytes) != 0,
+              "threads %d: training ignored the backend's times", cfg.threads);
+        ax_ttfs_trainer_free(&ref);
+        ax_ttfs_trainer_free(&same);
+        ax_ttfs_trainer_free(&shifted);
+    }
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -453,6 +582,8 @@ int main(void)
     test_select_best_val();
     test_threads_match("yinyang-delgrad-h30ws");
     test_threads_match("yinyang-fastdeep");
+    test_backend_times_used();
+    test_backend_training();
     test_learns_yinyang();
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);

@@ -58,6 +58,14 @@ double ax_rng_normal(struct ax_rng *r)
 /* ---------------------------------------------------------------------------
  * create / free / init */
 
+static size_t total_delays(const struct ax_ttfs_net *net)
+{
+    size_t n = 0;
+    for (int l = 0; l < net->n_layers; l++)
+        n += net->d_count[l];
+    return n;
+}
+
 static int alloc_activations(struct ax_ttfs_net *net, int B)
 {
     int max_in = 1, max_out = 1;
@@ -69,9 +77,7 @@ static int alloc_activations(struct ax_ttfs_net *net, int B)
         net->t_out[l] = malloc(out * sizeof(double));
         net->dt_out[l] = malloc(out * sizeof(double));
         net->delays[l] = malloc((net->d_count[l] ? net->d_count[l] : 1) * 2 * sizeof(double));
-        net->ddelay[l] = malloc((net->d_count[l] ? net->d_count[l] : 1) * sizeof(double));
-        if (!net->t_in[l] || !net->dt_in[l] || !net->t_out[l] || !net->dt_out[l] ||
-            !net->delays[l] || !net->ddelay[l])
+        if (!net->t_in[l] || !net->dt_in[l] || !net->t_out[l] || !net->dt_out[l] || !net->delays[l])
             return AX_E_NOMEM;
         if (s->n_in > max_in)
             max_in = s->n_in;
@@ -79,7 +85,8 @@ static int alloc_activations(struct ax_ttfs_net *net, int B)
             max_out = s->n_out;
     }
     net->work = ax_ttfs_work_create(max_in, max_out);
-    return net->work ? 0 : AX_E_NOMEM;
+    net->tddelay[0] = malloc((total_delays(net) + 1) * sizeof(double));
+    return net->work && net->tddelay[0] ? 0 : AX_E_NOMEM;
 }
 
 int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch)
@@ -117,17 +124,9 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->grads = net->mem + off;
     net->m = net->mem + 2 * off;
     net->v = net->mem + 3 * off;
-    net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net->work};
+    net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net};
     net->n_threads = 1;
     return 0;
-}
-
-static size_t total_delays(const struct ax_ttfs_net *net)
-{
-    size_t n = 0;
-    for (int l = 0; l < net->n_layers; l++)
-        n += net->d_count[l];
-    return n;
 }
 
 int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n)
@@ -139,8 +138,6 @@ int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n)
         max_in = net->spec[l].n_in > max_in ? net->spec[l].n_in : max_in;
         max_out = net->spec[l].n_out > max_out ? net->spec[l].n_out : max_out;
     }
-    if (!net->tddelay[0] && !(net->tddelay[0] = malloc((total_delays(net) + 1) * sizeof(double))))
-        return AX_E_NOMEM;
     for (int t = 1; t < n; t++) {
         if (!net->twork[t])
             net->twork[t] = ax_ttfs_work_create(max_in, max_out);
@@ -163,7 +160,6 @@ void ax_ttfs_net_free(struct ax_ttfs_net *net)
         free(net->t_out[l]);
         free(net->dt_out[l]);
         free(net->delays[l]);
-        free(net->ddelay[l]);
     }
     ax_ttfs_work_free(net->work);
     free(net->tddelay[0]);
@@ -217,6 +213,24 @@ void ax_ttfs_net_map_delays(struct ax_ttfs_net *net)
 /* ---------------------------------------------------------------------------
  * forward / backward */
 
+/* The network as a layer stack: views into its parameters and activations. */
+static void net_stack(const struct ax_ttfs_net *net, struct ax_ttfs_stack *s)
+{
+    memset(s, 0, sizeof *s);
+    s->n_layers = net->n_layers;
+    s->bias = net->bias;
+    s->bias_time = net->bias_time;
+    for (int l = 0; l < net->n_layers; l++) {
+        s->spec[l] = net->spec[l];
+        s->w[l] = net->params + net->w_off[l];
+        s->d[l] = net->d_count[l] ? net->delays[l] : NULL;
+        s->t_in[l] = net->t_in[l];
+        s->t_out[l] = net->t_out[l];
+        s->dt_in[l] = l > 0 ? net->dt_in[l] : NULL; /* nothing learns from the input times */
+        s->dt_out[l] = net->dt_out[l];
+    }
+}
+
 /* Copies B rows of n values into rows of n (+1 bias) values. */
 static void fill_inputs(double *dst, const double *src, int B, int n, bool bias, double bias_time)
 {
@@ -233,80 +247,58 @@ static void fill_inputs(double *dst, const double *src, int B, int n, bool bias,
 
 struct row_task {
     struct ax_ttfs_net *net;
+    const struct ax_ttfs_stack *s;
     int t, r0, r1;
 };
 
-static void forward_rows(struct row_task *k)
+static ax_ttfs_work *thread_work(const struct ax_ttfs_net *net, int t)
 {
-    struct ax_ttfs_net *net = k->net;
-    int rows = k->r1 - k->r0;
-    ax_ttfs_work *wk = k->t ? net->twork[k->t] : net->work;
-    for (int l = 0; l < net->n_layers; l++) {
-        const struct ax_ttfs_layer_spec *s = &net->spec[l];
-        double *t_out = net->t_out[l] + (size_t)k->r0 * s->n_out;
-        ax_ttfs_layer_forward(t_out, net->t_in[l] + (size_t)k->r0 * s->n_in,
-                              net->params + net->w_off[l], net->d_count[l] ? net->delays[l] : NULL,
-                              s, rows, wk);
-        if (l + 1 < net->n_layers)
-            fill_inputs(net->t_in[l + 1] + (size_t)k->r0 * net->spec[l + 1].n_in, t_out, rows,
-                        s->n_out, net->bias, net->bias_time);
-    }
-}
-
-static void backward_rows(struct row_task *k)
-{
-    struct ax_ttfs_net *net = k->net;
-    int rows = k->r1 - k->r0;
-    ax_ttfs_work *wk = k->t ? net->twork[k->t] : net->work;
-    double *grads = k->t ? net->tgrads[k->t] : net->grads;
-    double *ddv = k->t ? net->tddelay[k->t] : net->tddelay[0];
-    if (k->t)
-        memset(grads, 0, net->n_params * sizeof(double));
-    memset(ddv, 0, (total_delays(net) + 1) * sizeof(double));
-    size_t d_at[AX_TTFS_MAX_LAYERS], at = 0;
-    for (int l = 0; l < net->n_layers; l++) {
-        d_at[l] = at;
-        at += net->d_count[l];
-    }
-    for (int l = net->n_layers - 1; l >= 0; l--) {
-        const struct ax_ttfs_layer_spec *s = &net->spec[l];
-        size_t in0 = (size_t)k->r0 * s->n_in, out0 = (size_t)k->r0 * s->n_out;
-        double *dt_in = l > 0 ? net->dt_in[l] + in0 : NULL;
-        if (dt_in)
-            memset(dt_in, 0, (size_t)rows * s->n_in * sizeof(double));
-        ax_ttfs_layer_backward(grads + net->w_off[l], net->d_count[l] ? ddv + d_at[l] : NULL, dt_in,
-                               net->dt_out[l] + out0, net->t_in[l] + in0, net->t_out[l] + out0,
-                               net->params + net->w_off[l], net->d_count[l] ? net->delays[l] : NULL,
-                               s, rows, wk);
-        if (l > 0) {
-            int n_prev = net->spec[l - 1].n_out;
-            for (int b = 0; b < rows; b++)
-                memcpy(net->dt_out[l - 1] + (size_t)(k->r0 + b) * n_prev,
-                       dt_in + (size_t)b * s->n_in, (size_t)n_prev * sizeof(double));
-        }
-    }
+    return t ? net->twork[t] : net->work;
 }
 
 static void *forward_thread(void *arg)
 {
-    forward_rows(arg);
+    struct row_task *k = arg;
+    ax_ttfs_stack_forward(k->s, k->r0, k->r1, thread_work(k->net, k->t));
     return NULL;
 }
 
+/* Thread t accumulates into its own gradient buffers (thread 0: net->grads)
+ * and delay-value gradients; reduce_thread_grads sums them in thread order. */
 static void *backward_thread(void *arg)
 {
-    backward_rows(arg);
+    struct row_task *k = arg;
+    struct ax_ttfs_net *net = k->net;
+    double *grads = k->t ? net->tgrads[k->t] : net->grads, *ddv = net->tddelay[k->t];
+    if (k->t)
+        memset(grads, 0, net->n_params * sizeof(double));
+    memset(ddv, 0, (total_delays(net) + 1) * sizeof(double));
+    double *dw[AX_TTFS_MAX_LAYERS], *dd[AX_TTFS_MAX_LAYERS];
+    size_t at = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        dw[l] = grads + net->w_off[l];
+        dd[l] = net->d_count[l] ? ddv + at : NULL;
+        at += net->d_count[l];
+    }
+    ax_ttfs_stack_backward(k->s, dw, dd, k->r0, k->r1, thread_work(net, k->t));
     return NULL;
 }
 
-/* Runs fn over n_threads row ranges; thread 0 is the caller. */
-static int run_threads(struct ax_ttfs_net *net, int B, void *(*fn)(void *))
+static int row_threads(const struct ax_ttfs_net *net, int B)
+{
+    int n = net->n_threads < B ? net->n_threads : B;
+    return n > 1 ? n : 1;
+}
+
+/* Runs fn over the row ranges of the net's threads; thread 0 is the caller. */
+static int run_threads(struct ax_ttfs_net *net, const struct ax_ttfs_stack *s, int B,
+                       void *(*fn)(void *))
 {
     struct row_task task[AX_TTFS_MAX_THREADS];
     pthread_t tid[AX_TTFS_MAX_THREADS];
-    int n = net->n_threads < B ? net->n_threads : B, started = 0, rc = 0;
+    int n = row_threads(net, B), started = 0, rc = 0;
     for (int t = 0; t < n; t++)
-        task[t] = (struct row_task){net, t, B * t / n, B * (t + 1) / n};
+        task[t] = (struct row_task){net, s, t, B * t / n, B * (t + 1) / n};
     for (int t = 1; t < n; t++, started++)
         if (pthread_create(&tid[t], NULL, fn, &task[t])) {
             rc = AX_E_NOMEM;
@@ -322,7 +314,7 @@ static int run_threads(struct ax_ttfs_net *net, int B, void *(*fn)(void *))
 /* Sums the threads' gradients in thread order and applies the delay chain rule. */
 static void reduce_thread_grads(struct ax_ttfs_net *net, int B)
 {
-    int n = net->n_threads < B ? net->n_threads : B;
+    int n = row_threads(net, B);
     size_t nd = total_delays(net);
     for (int t = 1; t < n; t++) {
         for (size_t i = 0; i < net->n_params; i++)
@@ -330,6 +322,8 @@ static void reduce_thread_grads(struct ax_ttfs_net *net, int B)
         for (size_t i = 0; i < nd; i++)
             net->tddelay[0][i] += net->tddelay[t][i];
     }
+    /* Delay gradients are taken w.r.t. the delay values first, then go
+     * through the reparametrisation into grads. */
     size_t at = 0;
     for (int l = 0; l < net->n_layers; l++) {
         double *g = net->grads + net->d_off[l];
@@ -340,9 +334,17 @@ static void reduce_thread_grads(struct ax_ttfs_net *net, int B)
     }
 }
 
-static int threaded(const struct ax_ttfs_net *net, int B)
+int ax_ttfs_software_forward(void *ctx, const struct ax_ttfs_stack *s, int B)
 {
-    return net->n_threads > 1 && B > 1 && net->backend.layer_forward == ax_ttfs_software_forward;
+    struct ax_ttfs_net *net = ctx;
+    for (int l = 0; l < s->n_layers; l++) {
+        const struct ax_ttfs_layer_spec *sp = &s->spec[l];
+        if (l >= net->n_layers || sp->n_in > net->spec[l].n_in || sp->n_out > net->spec[l].n_out)
+            return AX_E_INVAL; /* the workspaces would be too small */
+    }
+    if (B > net->max_batch)
+        return AX_E_INVAL;
+    return run_threads(net, s, B, forward_thread);
 }
 
 int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
@@ -351,18 +353,15 @@ int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
         return AX_E_INVAL;
     int n0 = net->spec[0].n_in - (net->bias ? 1 : 0);
     fill_inputs(net->t_in[0], x, B, n0, net->bias, net->bias_time);
-    if (threaded(net, B))
-        return run_threads(net, B, forward_thread);
-    for (int l = 0; l < net->n_layers; l++) {
-        const struct ax_ttfs_layer_spec *s = &net->spec[l];
-        int rc = net->backend.layer_forward(net->backend.ctx, l, net->t_out[l], net->t_in[l],
-                                            net->params + net->w_off[l],
-                                            net->d_count[l] ? net->delays[l] : NULL, s, B);
-        if (rc)
-            return rc;
-        if (l + 1 < net->n_layers)
-            fill_inputs(net->t_in[l + 1], net->t_out[l], B, s->n_out, net->bias, net->bias_time);
-    }
+    struct ax_ttfs_stack s;
+    net_stack(net, &s);
+    int rc = net->backend.forward(net->backend.ctx, &s, B);
+    if (rc)
+        return rc;
+    /* The backward pass reads each layer's inputs: derive them from the times
+     * the backend produced (which is what the software backend left there). */
+    for (int l = 1; l < net->n_layers; l++)
+        ax_ttfs_stack_fill_inputs(&s, l, 0, B);
     return 0;
 }
 
@@ -378,38 +377,12 @@ void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net)
 
 int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
 {
-    if (threaded(net, B)) {
-        int rc = run_threads(net, B, backward_thread);
-        if (!rc)
-            reduce_thread_grads(net, B);
-        return rc;
-    }
-    for (int l = net->n_layers - 1; l >= 0; l--) {
-        const struct ax_ttfs_layer_spec *s = &net->spec[l];
-        size_t nd = net->d_count[l];
-        double *dt_in = l > 0 ? net->dt_in[l] : NULL;
-        if (dt_in)
-            memset(dt_in, 0, (size_t)B * s->n_in * sizeof(double));
-        /* Delay gradients are taken w.r.t. the delay values first, then go
-         * through the reparametrisation into grads. */
-        double *ddv = nd ? net->ddelay[l] : NULL;
-        if (ddv)
-            memset(ddv, 0, nd * sizeof(double));
-        ax_ttfs_layer_backward(net->grads + net->w_off[l], ddv, dt_in, net->dt_out[l], net->t_in[l],
-                               net->t_out[l], net->params + net->w_off[l],
-                               nd ? net->delays[l] : NULL, s, B, net->work);
-        if (ddv) {
-            double *g = net->grads + net->d_off[l];
-            const double *deriv = net->delays[l] + nd;
-            for (size_t i = 0; i < nd; i++)
-                g[i] += ddv[i] * deriv[i];
-        }
-        if (l > 0) {
-            int n_prev = net->spec[l - 1].n_out;
-            for (int b = 0; b < B; b++)
-                memcpy(net->dt_out[l - 1] + (size_t)b * n_prev, dt_in + (size_t)b * s->n_in,
-                       (size_t)n_prev * sizeof(double));
-        }
-    }
-    return 0;
+    if (B > net->max_batch)
+        return AX_E_INVAL;
+    struct ax_ttfs_stack s;
+    net_stack(net, &s);
+    int rc = run_threads(net, &s, B, backward_thread);
+    if (!rc)
+        reduce_thread_grads(net, B);
+    return rc;
 }

@@ -331,6 +331,7 @@ int ax_ttfs_neuron_grad(int tau_ratio, double threshold, double T, const double 
 
 struct ax_ttfs_work {
     int max_in, max_out;
+    size_t max_delays;
     struct tpair *pairs;   /* (n_in) */
     struct tpair *pairs2;  /* (n_in) merge-sort scratch */
     int *idx;              /* (n_in) */
@@ -338,18 +339,18 @@ struct ax_ttfs_work {
     double *ut;            /* (n_in) e^{t/r} of one sample's arrival times, input order */
     double *arr;           /* (n_in) one row of arrival times, input order */
     double *gw, *gt;       /* (n_in) per-input gradient terms */
-    double *ud;            /* (n_out * n_in) e^{d/r} of the delays */
+    double *ud;            /* (max_delays) e^{d/r} of the delays */
 };
 
-ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
+static ax_ttfs_work *work_alloc(int max_n_in, int max_n_out, size_t max_delays)
 {
     ax_ttfs_work *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     size_t n = (size_t)(max_n_in > 0 ? max_n_in : 1);
-    size_t no = (size_t)(max_n_out > 0 ? max_n_out : 1);
     w->max_in = (int)n;
-    w->max_out = (int)no;
+    w->max_out = max_n_out > 0 ? max_n_out : 1;
+    w->max_delays = max_delays;
     w->pairs = malloc(n * sizeof *w->pairs);
     w->pairs2 = malloc(n * sizeof *w->pairs2);
     w->idx = malloc(n * sizeof *w->idx);
@@ -360,13 +361,35 @@ ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
     w->arr = malloc(n * sizeof(double));
     w->gw = malloc(n * sizeof(double));
     w->gt = malloc(n * sizeof(double));
-    w->ud = malloc(n * no * sizeof(double));
+    w->ud = malloc((max_delays ? max_delays : 1) * sizeof(double));
     if (!w->pairs || !w->pairs2 || !w->idx || !w->ts || !w->U || !w->Uinv || !w->ut || !w->arr ||
         !w->gw || !w->gt || !w->ud) {
         ax_ttfs_work_free(w);
         return NULL;
     }
     return w;
+}
+
+ax_ttfs_work *ax_ttfs_work_create(int max_n_in, int max_n_out)
+{
+    size_t n = (size_t)(max_n_in > 0 ? max_n_in : 1), no = (size_t)(max_n_out > 0 ? max_n_out : 1);
+    return work_alloc(max_n_in, max_n_out, n * no);
+}
+
+/* Sized by the largest layer rather than the largest n_in times the largest
+ * n_out, which for a wide input and a wide later layer would be huge. */
+ax_ttfs_work *ax_ttfs_work_create_stack(const struct ax_ttfs_stack *s)
+{
+    int max_in = 1, max_out = 1;
+    size_t max_delays = 0;
+    for (int l = 0; l < s->n_layers; l++) {
+        const struct ax_ttfs_layer_spec *sp = &s->spec[l];
+        max_in = sp->n_in > max_in ? sp->n_in : max_in;
+        max_out = sp->n_out > max_out ? sp->n_out : max_out;
+        size_t nd = ax_ttfs_delay_count(sp);
+        max_delays = nd > max_delays ? nd : max_delays;
+    }
+    return work_alloc(max_in, max_out, max_delays);
 }
 
 void ax_ttfs_work_free(ax_ttfs_work *w)
@@ -467,18 +490,6 @@ void ax_ttfs_layer_forward(double *t_out, const double *t_in, const double *w, c
             tout[j] = s->delay == AX_TTFS_DELAY_DENDRITIC ? T + d[j] : T;
         }
     }
-}
-
-int ax_ttfs_software_forward(void *ctx, int layer, double *t_out, const double *t_in,
-                             const double *w, const double *d,
-                             const struct ax_ttfs_layer_spec *spec, int B)
-{
-    (void)layer;
-    ax_ttfs_work *wk = ctx;
-    if (!wk || spec->n_in > wk->max_in || spec->n_out > wk->max_out)
-        return AX_E_INVAL;
-    ax_ttfs_layer_forward(t_out, t_in, w, d, spec, B, wk);
-    return 0;
 }
 
 /* Gradient of one (sample, neuron): arrivals arr (n), U (n) = e^{arr/r}. */

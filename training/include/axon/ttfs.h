@@ -18,6 +18,7 @@
 #ifndef AXON_TTFS_H
 #define AXON_TTFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -93,23 +94,59 @@ void ax_ttfs_layer_backward(double *dw, double *dd, double *dt_in, const double 
                             ax_ttfs_work *work);
 
 /* ---------------------------------------------------------------------------
- * Forward backends: who produces a layer's spike times. The software backend
- * is the exact math above; a chip backend measures them. The backward pass is
- * always ax_ttfs_layer_backward on the returned times. */
-struct ax_ttfs_backend {
-    const char *name;
-    /* Spike times t_out (B, n_out) of layer `layer` for inputs t_in (B, n_in);
-     * w and d are the layer's current weights and delays (already mapped to
-     * delay values). Returns 0 or a negative ax_status. Required. */
-    int (*layer_forward)(void *ctx, int layer, double *t_out, const double *t_in, const double *w,
-                         const double *d, const struct ax_ttfs_layer_spec *spec, int B);
-    void *ctx;
+ * Layer stacks: a feed-forward network as its forward and backward passes see
+ * it. Layer l's spike times, followed by the bias input when `bias` is set (the
+ * last column, at bias_time), are layer l + 1's inputs. Every pointer is a view
+ * owned by the caller; activations are (B, n) row-major. The row functions work
+ * on rows [r0, r1) of a batch, so threads can share one batch. The trainer's
+ * network and `axon ttfs eval` both run these, so there is one forward and one
+ * backward path for networks. */
+struct ax_ttfs_stack {
+    int n_layers;
+    struct ax_ttfs_layer_spec spec[AX_TTFS_MAX_LAYERS];
+    bool bias;
+    double bias_time;
+    const double *w[AX_TTFS_MAX_LAYERS]; /* (n_out, n_in) */
+    const double *d[AX_TTFS_MAX_LAYERS]; /* delay values, NULL without delays */
+    double *t_in[AX_TTFS_MAX_LAYERS];    /* (B, n_in): [0] is the input, the rest derived */
+    double *t_out[AX_TTFS_MAX_LAYERS];   /* (B, n_out) */
+    double *dt_in[AX_TTFS_MAX_LAYERS];   /* (B, n_in) dL/dt; [0] may be NULL: not wanted */
+    double *dt_out[AX_TTFS_MAX_LAYERS];  /* (B, n_out) dL/dT; the last layer's is the loss's */
 };
 
-/* The software backend: ctx must be an ax_ttfs_work sized for the network. */
-int ax_ttfs_software_forward(void *ctx, int layer, double *t_out, const double *t_in,
-                             const double *w, const double *d,
-                             const struct ax_ttfs_layer_spec *spec, int B);
+/* A workspace large enough for every layer of s. */
+ax_ttfs_work *ax_ttfs_work_create_stack(const struct ax_ttfs_stack *s);
+
+/* Rows [r0, r1) of t_in[l] (l >= 1): t_out[l - 1] and the bias column. */
+void ax_ttfs_stack_fill_inputs(const struct ax_ttfs_stack *s, int l, int r0, int r1);
+
+/* The exact forward pass of rows [r0, r1): from t_in[0] fills t_out of every
+ * layer and t_in of the layers after the first. */
+void ax_ttfs_stack_forward(const struct ax_ttfs_stack *s, int r0, int r1, ax_ttfs_work *work);
+
+/* The exact backward pass of rows [r0, r1) on the times in t_in and t_out
+ * (computed or measured), from dt_out[n_layers - 1]. Accumulates (+=) into
+ * dw[l] (n_out, n_in) and dd[l] (delay values; NULL when the layer has none);
+ * overwrites dt_in of every layer (dt_in[0] only when not NULL) and dt_out of
+ * the layers before the last. */
+void ax_ttfs_stack_backward(const struct ax_ttfs_stack *s, double *const dw[], double *const dd[],
+                            int r0, int r1, ax_ttfs_work *work);
+
+/* ---------------------------------------------------------------------------
+ * Forward backends: who produces the network's spike times. The software
+ * backend is the exact math above; a chip runs the whole network in one go and
+ * measures them. The backward pass always runs on the host
+ * (ax_ttfs_stack_backward) on the times the backend returned. */
+struct ax_ttfs_backend {
+    const char *name; /* recorded in the metrics' provenance */
+    /* Spike times of every layer for a batch of B samples. Reads s->t_in[0]
+     * (B, n_in of layer 0, the bias column included), the weights s->w and the
+     * delay values s->d; writes s->t_out[l] (B, n_out) of every layer. It may
+     * use s->t_in[l] (l > 0) as scratch: the caller refills them from the
+     * returned t_out. Returns 0 or a negative ax_status. Required. */
+    int (*forward)(void *ctx, const struct ax_ttfs_stack *s, int B);
+    void *ctx;
+};
 
 /* ---------------------------------------------------------------------------
  * Losses on output spike times t (B, n_classes), labels (B). Return the mean

@@ -99,34 +99,41 @@ struct ax_ttfs_net {
     size_t d_off[AX_TTFS_MAX_LAYERS]; /* delay parameters */
     size_t d_count[AX_TTFS_MAX_LAYERS];
     double *delays[AX_TTFS_MAX_LAYERS]; /* delay values, then d(value)/d(param) */
-    double *ddelay[AX_TTFS_MAX_LAYERS]; /* dL/d(delay value) scratch */
     int max_batch;
     double *t_in[AX_TTFS_MAX_LAYERS];   /* (B, n_in) incl. the bias column */
     double *t_out[AX_TTFS_MAX_LAYERS];  /* (B, n_out) */
     double *dt_out[AX_TTFS_MAX_LAYERS]; /* (B, n_out) dL/dT */
     double *dt_in[AX_TTFS_MAX_LAYERS];  /* (B, n_in) */
     ax_ttfs_work *work;
+    /* Produces every layer's spike times; default: ax_ttfs_software_forward
+     * with this net as ctx (so a created net must not be copied). */
     struct ax_ttfs_backend backend;
-    /* Threads over the batch (software backend only): rows are split evenly;
-     * thread t > 0 has its own workspace and gradient buffers, summed in
-     * thread order, so a run is reproducible for a given thread count. */
+    /* Threads over the batch: rows are split evenly; thread t > 0 has its own
+     * workspace and gradient buffers, summed in thread order, so a run is
+     * reproducible for a given thread count. The software forward pass and
+     * the backward pass (whatever the backend) use them. */
     int n_threads;
     ax_ttfs_work *twork[AX_TTFS_MAX_THREADS];
     double *tgrads[AX_TTFS_MAX_THREADS];  /* (n_params) */
-    double *tddelay[AX_TTFS_MAX_THREADS]; /* (sum of d_count) */
+    double *tddelay[AX_TTFS_MAX_THREADS]; /* (sum of d_count) dL/d(delay value) */
 };
 
 int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch);
 void ax_ttfs_net_free(struct ax_ttfs_net *net);
-/* Splits forward and backward passes of the software backend over n threads
+/* Splits the software forward pass and the backward pass over n threads
  * (1..AX_TTFS_MAX_THREADS). */
 int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n);
 void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
                       struct ax_rng *rng);
 /* Maps the delay parameters to delay values (call after every update). */
 void ax_ttfs_net_map_delays(struct ax_ttfs_net *net);
-/* x: (B, n_features) input spike times; fills t_in/t_out of every layer. */
+/* x: (B, n_features) input spike times; the backend fills t_out of every
+ * layer, then t_in of the later layers are derived from them. */
 int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B);
+/* The software backend's forward hook: the exact math (ax_ttfs_stack_forward)
+ * on the net's threads and workspaces. ctx: the struct ax_ttfs_net; s may be
+ * another view (e.g. a wrapper's) whose layers are no larger than the net's. */
+int ax_ttfs_software_forward(void *ctx, const struct ax_ttfs_stack *s, int B);
 void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
 /* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
 int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
