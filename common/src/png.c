@@ -1,10 +1,12 @@
-/* PNG writer: 8-bit RGB, one IDAT chunk, compressed with zlib. */
+/* PNG writer: 8-bit RGB, one IDAT chunk, compressed with zlib, written
+ * through ax_outfile (never a half-written image). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "axon/le.h"
+#include "axon/outfile.h"
 #include "axon/plot.h"
 #include "axon/status.h"
 
@@ -26,9 +28,11 @@ static int write_chunk(FILE *f, const char *type, const uint8_t *data, uint32_t 
 
 static int write_png_file(const char *path, const uint8_t *z, uLongf z_n, int width, int height)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return AX_E_IO;
+    ax_outfile *o;
+    int rc = ax_outfile_open(&o, path);
+    if (rc)
+        return rc;
+    FILE *f = ax_outfile_stream(o);
     static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     uint8_t ihdr[13];
     ax_put_be32(ihdr, (uint32_t)width);
@@ -36,13 +40,12 @@ static int write_png_file(const char *path, const uint8_t *z, uLongf z_n, int wi
     ihdr[8] = 8; /* bit depth */
     ihdr[9] = 2; /* RGB */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;
-    int rc = 0;
     if (fwrite(sig, 1, 8, f) != 8 || write_chunk(f, "IHDR", ihdr, 13) ||
-        write_chunk(f, "IDAT", z, (uint32_t)z_n) || write_chunk(f, "IEND", NULL, 0))
-        rc = AX_E_IO;
-    if (fclose(f) != 0)
-        rc = AX_E_IO;
-    return rc;
+        write_chunk(f, "IDAT", z, (uint32_t)z_n) || write_chunk(f, "IEND", NULL, 0)) {
+        ax_outfile_abort(o);
+        return ax_fail(AX_E_IO, "cannot write to %s", path);
+    }
+    return ax_outfile_commit(o);
 }
 
 int ax_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height)
