@@ -1,4 +1,5 @@
 /* axon: the command-line program. Dispatches to the subcommand groups. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,19 @@ static void print_usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
-int main(int argc, char **argv)
+/* Every command's output reaches stdout or the command fails: a full disk or
+ * a closed pipe behind stdout is an error, never a silent exit 0. */
+static int finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        axon_err("cannot write to stdout: %s", errno ? strerror(errno) : "write error");
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         print_usage(stderr);
@@ -52,4 +65,9 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     axon_err("unknown command '%s' (see axon --help)", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    return finish_stdout(run(argc, argv));
 }
