@@ -1,5 +1,6 @@
 /* axon record: inject spikes from a CSV, record spikes (and MADC samples)
  * to CSV. Times in microseconds of experiment time (125 cycles each). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,10 +47,10 @@ static int parse_line(char *s, inj *out)
     if (errno || end == s || *end != ',' || !(t >= 0) || t > 1e9)
         return -1;
     s = end + 1;
-    unsigned long l = strtoul(s, &end, 0);
+    unsigned long l = strtoul(s, &end, 10); /* decimal: 010 is ten */
     while (*end == ' ' || *end == '\r')
         end++;
-    if (end == s || *end || l > 0xFFFF || *s == '-')
+    if (end == s || *end || l > 0xFFFF || !isdigit((unsigned char)*s))
         return -1;
     out->cycle = (uint64_t)llround(t * AX_CYCLES_PER_US);
     out->label = (uint16_t)l;
@@ -150,7 +151,7 @@ static int parse_args(int argc, char **argv, rec_args *a)
         axon_err("record: --duration US is required (see axon record --help)");
         return 2;
     }
-    return 0;
+    return axon_check_device("record", a->uri);
 }
 
 static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
