@@ -384,7 +384,8 @@ static const char usage[] =
     "Serves a board (default %s) to one socket: client at a time on a Unix\n"
     "socket (default %s; a PATH contains '/', e.g. ./board.sock) or on TCP\n"
     "HOST:PORT (loopback only, e.g. 127.0.0.1:5555). A client silent for S seconds\n"
-    "(default %u; 0: never) is dropped. --once exits when the first client leaves.\n";
+    "(default %u; 0: never) is dropped. --once exits when the first client that\n"
+    "sent something leaves (a probe that only connects does not count).\n";
 
 static int bad_listen(const char *at)
 {
@@ -434,6 +435,12 @@ int main(int argc, char **argv)
     int r = parse_args(argc, argv, &s, &listen_at, &uri);
     if (r)
         return r == 1 ? 0 : r;
+    /* No SA_RESTART: a signal interrupts poll() and the loop sees
+     * stop; set first, so a signal while the board opens still cleans up. */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     l.unix_sock = strchr(listen_at, '/') != NULL;
     if (listen_at == ax_socket_default_path() && make_private_dir(listen_at) < 0)
         return 1;
@@ -449,11 +456,6 @@ int main(int argc, char **argv)
             unlink_ours(listen_at, &l);
         return r == AX_E_INVAL ? 2 : 1;
     }
-    /* No SA_RESTART: a signal interrupts poll() and the loop sees stop. */
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "axon-board: serving %s on %s\n", uri, listen_at);
     r = serve(&s);
     if (s.cfd >= 0)
