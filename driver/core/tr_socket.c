@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -63,6 +64,54 @@ static int private_dir_ok(const char *path)
     if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 022))
         return ax_fail(AX_E_NODEV, "socket: %s is not a private folder of this user; not using it",
                        dir);
+    return AX_OK;
+}
+
+int ax_socket_token_read(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return ax_fail(AX_E_NOTFOUND, "token file %s: %s", path, strerror(errno));
+    struct stat st;
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() && !(st.st_mode & 077))
+        n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n < 0)
+        return ax_fail(AX_E_INVAL,
+                       "token file %s: must be a regular file of yours that only "
+                       "you can read (chmod 600)",
+                       path);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] <= ' ' || buf[i] > '~')
+            n = 0;
+    if (n == 0 || (size_t)n + 1 >= cap)
+        return ax_fail(AX_E_FORMAT,
+                       "token file %s: expected one line of 1..%zu printable "
+                       "characters",
+                       path, cap - 2);
+    return AX_OK;
+}
+
+/* Sends "AXTOKEN <token>\n" when the URI (token=FILE) or AXON_TOKEN_FILE
+ * names a token file. */
+static int send_token(int fd, const ax_uri *uri)
+{
+    const char *file = ax_uri_get(uri, "token"), *env = getenv("AXON_TOKEN_FILE");
+    if (!file && env && !*env)
+        return ax_fail(AX_E_INVAL, "socket: AXON_TOKEN_FILE is empty");
+    if (!file && !(file = env))
+        return AX_OK;
+    char tok[AX_TOKEN_MAX + 2], line[AX_TOKEN_MAX + 16];
+    int r = ax_socket_token_read(file, tok, sizeof tok);
+    if (r < 0)
+        return r;
+    int n = snprintf(line, sizeof line, "AXTOKEN %s\n", tok);
+    if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+        return ax_fail(AX_E_DISCONNECTED, "socket: the server closed the connection");
     return AX_OK;
 }
 
@@ -147,6 +196,11 @@ static int read_greeting(int fd, const char *where)
     }
     if (!memcmp(g, "AXBRD-BZ", GREETING_BYTES))
         return busy(fd, where);
+    if (!memcmp(g, "AXBRD-NO", GREETING_BYTES))
+        return ax_fail(AX_E_NODEV,
+                       "socket: %s refused the token (missing or wrong: give "
+                       "socket:HOST:PORT?token=FILE or AXON_TOKEN_FILE)",
+                       where);
     if (memcmp(g, "AXBRD-OK", GREETING_BYTES))
         return ax_fail(AX_E_PROTO, "socket: %s is not an axon-board server", where);
     return AX_OK;
@@ -154,8 +208,9 @@ static int read_greeting(int fd, const char *where)
 
 static int socket_open(ax_transport *t, const ax_uri *uri)
 {
-    if (uri->nopts)
-        return ax_fail(AX_E_INVAL, "socket: takes no options");
+    static const char *const keys[] = {"token", NULL};
+    if (ax_uri_check_keys(uri, keys) < 0)
+        return ax_fail(AX_E_INVAL, "socket: unknown option (known: token=FILE)");
     const char *where = uri->path[0] ? uri->path : ax_socket_default_path();
     int fd = -1, r;
     if (!uri->path[0] && (r = private_dir_ok(where)) < 0)
@@ -166,7 +221,9 @@ static int socket_open(ax_transport *t, const ax_uri *uri)
         r = connect_tcp(where, &fd);
     if (r < 0)
         return r;
-    r = read_greeting(fd, where);
+    r = send_token(fd, uri);
+    if (r == AX_OK)
+        r = read_greeting(fd, where);
     if (r < 0) {
         close(fd);
         return r;
@@ -235,7 +292,7 @@ static void socket_list(void (*found)(void *, const char *, const char *), void 
 
 const ax_transport_ops ax_tr_socket_ops = {
     .scheme = "socket",
-    .help = "socket:[PATH] (Unix socket of axon-board) or socket:HOST:PORT (TCP)",
+    .help = "socket:[PATH] (Unix socket of axon-board) or socket:HOST:PORT[?token=FILE] (TCP)",
     .priv_size = sizeof(socket_priv),
     .timeout_us = 20000,
     .open = socket_open,

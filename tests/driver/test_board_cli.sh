@@ -33,7 +33,7 @@ if grep -q Success err; then echo "FAIL: stale 'Success' in:"; cat err; fails=$(
 $t "$board" --listen "$tmp/no/such/dir.sock" --board "$b" 2> err; check "listen error" 1 $?
 contains "listen error: real reason" err "No such file or directory"
 $t "$board" --listen 0.0.0.0:5555 --board "$b" 2> err; check "not loopback" 2 $?
-contains "not loopback named" err "loopback"
+contains "not loopback: needs a token" err "needs --token FILE"
 
 echo data > "$tmp/file.sock"
 $t "$board" --listen "$tmp/file.sock" --board "$b" 2> err; check "regular file kept" 1 $?
@@ -52,6 +52,22 @@ sleep 0.3
 "$axon" info --device "socket:$tmp/b.sock" > info; check "stale socket replaced" 0 $?
 kill "$c"; wait "$c"; check "server exits 0 on SIGTERM" 0 $?
 [ ! -e "$tmp/b.sock" ] && echo "ok: own socket removed at exit" || { echo "FAIL: socket left"; fails=$((fails + 1)); }
+
+# A token (here on loopback): a file only its owner can read; a client without
+# it, or with a wrong one, is refused; by URI option or AXON_TOKEN_FILE.
+port=$((20000 + $$ % 20000))
+printf 'secret-1\n' > tok; chmod 644 tok
+$t "$board" --listen 127.0.0.1:$port --token tok --board "$b" 2> err; check "token readable by others" 2 $?
+contains "token mode named" err "chmod 600"
+chmod 600 tok; printf 'secret-2\n' > bad; chmod 600 bad
+"$board" --listen 127.0.0.1:$port --token tok --board "$b" 2> e.err & e=$!; pids="$e"
+i=0; until grep -q serving e.err || [ $i -gt 250 ]; do sleep 0.02; i=$((i + 1)); done
+"$axon" info --device "socket:127.0.0.1:$port" > info 2> err; check "no token refused" 1 $?
+contains "no token: said so" err "refused the token"
+"$axon" info --device "socket:127.0.0.1:$port?token=$tmp/bad" > info 2> err; check "wrong token refused" 1 $?
+"$axon" info --device "socket:127.0.0.1:$port?token=$tmp/tok" > info 2> err; check "token by URI" 0 $?
+AXON_TOKEN_FILE="$tmp/tok" "$axon" info --device "socket:127.0.0.1:$port" > info 2> err; check "token by AXON_TOKEN_FILE" 0 $?
+kill "$e"; wait "$e"
 
 # The default socket without $XDG_RUNTIME_DIR: in a private per-user folder
 # (made 0700), never in a folder others can write to (squatting).

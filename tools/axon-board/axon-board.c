@@ -5,8 +5,10 @@
  * unchanged, in both directions. The board keeps its state between clients.
  *
  * usage: axon-board [--listen PATH|HOST:PORT] [--board URI] [--idle-timeout S]
- *                   [--once]
- * A PATH contains '/'; TCP is loopback HOST:PORT; a bare number is refused. An
+ *                   [--token FILE] [--once]
+ * A PATH contains '/'; TCP is HOST:PORT, loopback unless --token FILE (then
+ * each client first sends "AXTOKEN <token>\n", compared in constant time, and
+ * a wrong one gets "AXBRD-NO"); a bare number is refused. An
  * existing socket file is replaced only when nobody answers on it; the file is
  * removed at exit only while it is still ours. A busy board answers
  * "AXBRD-BZheld by WHO\n". I/O with the client never blocks; its bytes
@@ -156,7 +158,7 @@ static int is_loopback(const struct sockaddr *sa)
            IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 }
 
-static int listen_tcp(const char *hostport)
+static int listen_tcp(const char *hostport, int has_token)
 {
     char host[128];
     const char *colon = strrchr(hostport, ':'), *port = colon + 1;
@@ -181,10 +183,8 @@ static int listen_tcp(const char *hostport)
         return -1;
     }
     int fd = -1, one = 1;
-    if (!is_loopback(res->ai_addr)) {
-        fprintf(stderr,
-                "axon-board: %s is not a loopback address; only loopback is served "
-                "(the socket: protocol has no authentication)\n",
+    if (!is_loopback(res->ai_addr) && !has_token) {
+        fprintf(stderr, "axon-board: %s is not a loopback address: serving it needs --token FILE\n",
                 host);
         freeaddrinfo(res);
         return -2;
@@ -214,7 +214,8 @@ typedef struct server {
     ax_stream *board;
     uint64_t active_until, last_heard;
     unsigned idle_ms;
-    char holder[80]; /* who holds the board, for the busy message */
+    char holder[80];              /* who holds the board, for the busy message */
+    char token[AX_TOKEN_MAX + 2]; /* empty: no token asked */
     size_t out_len;
     uint8_t out[OUT_CAP];
 } server;
@@ -247,11 +248,51 @@ static void name_peer(server *s, int fd)
         snprintf(s->holder, sizeof s->holder, "another client");
 }
 
+#define AUTH_MS 1000 /* for a client's token line */
+
+/* Compares in time that depends on the expected token's length only. */
+static int same_token(const char *got, size_t n, const char *want)
+{
+    size_t wn = strlen(want);
+    volatile unsigned char d = (unsigned char)(n != wn);
+    for (size_t i = 0; i < wn; i++)
+        d |= (unsigned char)(got[n ? i % n : 0] ^ want[i]);
+    return d == 0;
+}
+
+/* Reads "AXTOKEN <token>\n" (within AUTH_MS) and checks it. */
+static int token_ok(const server *s, int fd)
+{
+    char line[AX_TOKEN_MAX + 16] = "";
+    size_t have = 0;
+    uint64_t until = now_ms() + AUTH_MS;
+    while (have + 1 < sizeof line && !memchr(line, '\n', have)) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        uint64_t now = now_ms();
+        if (stop || now >= until || poll(&p, 1, (int)(until - now)) < 0)
+            return 0;
+        ssize_t n = recv(fd, line + have, sizeof line - 1 - have, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+            return 0;
+        have += n > 0 ? (size_t)n : 0;
+    }
+    char *nl = memchr(line, '\n', have);
+    if (!nl || have < 8 || memcmp(line, "AXTOKEN ", 8))
+        return 0;
+    return same_token(line + 8, (size_t)(nl - line - 8), s->token);
+}
+
 static void accept_client(server *s)
 {
     int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), one = 1;
     if (fd < 0)
         return;
+    if (s->token[0] && !token_ok(s, fd)) {
+        (void)!send(fd, "AXBRD-NO", 8, MSG_NOSIGNAL | MSG_DONTWAIT);
+        close(fd);
+        fprintf(stderr, "axon-board: refused a client without the right token\n");
+        return;
+    }
     /* A client that has hung up (its last bytes unread) makes way. */
     struct pollfd p = {.fd = s->cfd, .events = POLLRDHUP};
     if (s->cfd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
@@ -380,10 +421,12 @@ static int serve(server *s)
 }
 
 static const char usage[] =
-    "usage: axon-board [--listen PATH|HOST:PORT] [--board URI] [--idle-timeout S] [--once]\n\n"
+    "usage: axon-board [--listen PATH|HOST:PORT] [--board URI] [--idle-timeout S]\n"
+    "                  [--token FILE] [--once]\n\n"
     "Serves a board (default %s) to one socket: client at a time on a Unix\n"
     "socket (default %s; a PATH contains '/', e.g. ./board.sock) or on TCP\n"
-    "HOST:PORT (loopback only, e.g. 127.0.0.1:5555). A client silent for S seconds\n"
+    "HOST:PORT (e.g. 127.0.0.1:5555; an address other than loopback needs --token:\n"
+    "a file only you can read, whose line each client sends). A client silent for S seconds\n"
     "(default %u; 0: never) is dropped. --once exits when the first client that\n"
     "sent something leaves (a probe that only connects does not count).\n";
 
@@ -411,6 +454,11 @@ static int parse_args(int argc, char **argv, server *s, const char **at, const c
             *at = argv[++i];
         } else if (!strcmp(o, "--board") && v) {
             *uri = argv[++i];
+        } else if (!strcmp(o, "--token") && v) {
+            if (ax_socket_token_read(argv[++i], s->token, sizeof s->token) < 0) {
+                fprintf(stderr, "axon-board: %s\n", ax_error_detail());
+                return 2;
+            }
         } else if (!strcmp(o, "--idle-timeout") && v) {
             unsigned long t = strtoul(v, &end, 10);
             if (*v < '0' || *v > '9' || *end || t > 86400) {
@@ -445,7 +493,7 @@ int main(int argc, char **argv)
     if (listen_at == ax_socket_default_path() && make_private_dir(listen_at) < 0)
         return 1;
     s.tcp = !l.unix_sock;
-    s.lfd = l.unix_sock ? listen_unix(listen_at, &l) : listen_tcp(listen_at);
+    s.lfd = l.unix_sock ? listen_unix(listen_at, &l) : listen_tcp(listen_at, s.token[0] != 0);
     if (s.lfd < 0)
         return s.lfd == -2 ? 2 : 1;
     r = ax_stream_open(uri, &s.board);

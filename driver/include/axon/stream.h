@@ -39,6 +39,14 @@ AX_API uint64_t ax_stream_now_us(ax_stream *s);
 /* axon-board's default Unix socket path (the socket: transport's default). */
 AX_API const char *ax_socket_default_path(void);
 
+/* Longest token axon-board and the socket: transport accept. */
+#define AX_TOKEN_MAX 256
+/* Reads the token in path (one line of printable characters, no spaces) into
+ * buf (cap bytes, at least AX_TOKEN_MAX + 2 for the longest). The file must be
+ * a regular file of the calling user that no one else can read or write:
+ * AX_E_INVAL otherwise, AX_E_NOTFOUND, AX_E_FORMAT. */
+AX_API int ax_socket_token_read(const char *path, char *buf, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif
