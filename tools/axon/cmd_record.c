@@ -19,7 +19,9 @@ static const char record_usage[] =
     "the spikes that leave the chip to OUT.csv (time_us,label; '-' for stdout, the\n"
     "default) and, with --madc, the membrane samples (time_us,value). --first-only\n"
     "keeps each neuron's first spike. Input is checked before anything is sent.\n"
-    "Late injections and lost records (overflow) are reported; lost records exit 1.\n";
+    "Late injections and lost records (overflow) are reported; lost records exit 1\n"
+    "and the outputs go to OUT.csv.incomplete (OUT.csv is not written), whose last\n"
+    "line is '# incomplete: records lost (overflow): ...'.\n";
 
 typedef struct inj {
     uint64_t cycle;
@@ -184,13 +186,20 @@ static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
 }
 
 /* Writes path through a temporary file, so a failed write leaves nothing
- * half-written; "-" is stdout. */
+ * half-written; "-" is stdout. A run that lost records (overflow) never
+ * leaves a file that looks complete: it goes to PATH.incomplete (PATH is not
+ * written) and its last line is "# incomplete: records lost (overflow): ...". */
 static int write_csv(const char *path, const ax_result *r, int madc)
 {
-    char tmp[4096];
+    char final[4096], tmp[sizeof final + 8];
     FILE *f = stdout;
+    if (strlen(path) + sizeof ".incomplete" > sizeof final) {
+        axon_err("record: output path too long: %.60s...", path);
+        return 1;
+    }
     if (strcmp(path, "-")) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        snprintf(final, sizeof final, "%s%s", path, r->overflow ? ".incomplete" : "");
+        snprintf(tmp, sizeof tmp, "%s.tmp", final);
         if (!(f = fopen(tmp, "w"))) {
             axon_err("record: cannot write '%s': %s", tmp, strerror(errno));
             return 1;
@@ -208,11 +217,14 @@ static int write_csv(const char *path, const ax_result *r, int madc)
                     ((double)r->spikes[i].time + r->spikes[i].frac / 16.0) / AX_CYCLES_PER_US,
                     r->spikes[i].label);
     }
+    if (r->overflow)
+        fprintf(f, "# incomplete: records lost (overflow): %llu spikes, %llu MADC samples\n",
+                (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc);
     if (f == stdout)
         return fflush(f) ? 1 : 0;
     int bad = ferror(f) | fclose(f);
-    if (bad || rename(tmp, path)) {
-        axon_err("record: cannot write '%s': %s", path, strerror(errno));
+    if (bad || rename(tmp, final)) {
+        axon_err("record: cannot write '%s': %s", final, strerror(errno));
         remove(tmp);
         return 1;
     }
@@ -229,7 +241,7 @@ static int report(const ax_result *r)
                 (double)r->max_lateness / AX_CYCLES_PER_US);
     if (r->overflow) {
         axon_err("record: records lost (overflow): %llu spikes, %llu MADC samples, %llu chip "
-                 "events",
+                 "events; outputs written as OUT.incomplete",
                  (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc,
                  (unsigned long long)r->lost_chip);
         return 1;
