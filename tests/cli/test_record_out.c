@@ -27,9 +27,7 @@ void axon_progress(const char *label, double done, double total)
     (void)done;
     (void)total;
 }
-void axon_progress_clear(void)
-{
-}
+void axon_progress_clear(void) {}
 
 static int fails;
 
