@@ -161,9 +161,12 @@ static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
     uint64_t end = (uint64_t)llround(a->duration_us * AX_CYCLES_PER_US);
     uint32_t flags = AX_RECORD_SPIKES | (a->first_only ? AX_RECORD_FIRST_ONLY : 0) |
                      (a->madc ? AX_RECORD_MADC : 0);
-    int r = ax_program_record(p, flags);
+    /* The trial's timeline first: with recording switched on before it, a
+     * spike of a board that kept its state would be written with the old
+     * timeline. */
+    int r = ax_program_timer_reset(p);
     if (r == AX_OK)
-        r = ax_program_timer_reset(p);
+        r = ax_program_record(p, flags);
     for (size_t i = 0; i < n && r == AX_OK; i++) {
         if (in[i].cycle > end) {
             axon_err("record: an injection at %.3f us lies after --duration %.3f us",
