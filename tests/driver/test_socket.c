@@ -126,8 +126,9 @@ static void test_idle_client_dropped(void **state)
     ax_close(d);
 }
 
-/* A client that floods the board and never reads: SIGTERM still ends the
- * server within a second. Runs last (it stops the server). */
+/* A client that floods the board and never reads: another client is told
+ * "busy" at once, and SIGTERM still ends the server within a second. Runs
+ * last (it stops the server). */
 static void test_sigterm_with_stuck_client(void **state)
 {
     (void)state;
@@ -137,7 +138,14 @@ static void test_sigterm_with_stuck_client(void **state)
     struct timeval tv = {.tv_sec = 0, .tv_usec = 500000};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     (void)!send(fd, junk, sizeof junk, MSG_NOSIGNAL);
+    /* Another client is told the board is busy at once, not "no greeting". */
     struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ax_device *d = NULL;
+    int busy = ax_open(uri, &d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ax_close(d);
+    long busy_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     kill(server, SIGTERM);
     int st, r = 0;
@@ -150,6 +158,8 @@ static void test_sigterm_with_stuck_client(void **state)
     }
     server = 0;
     close(fd);
+    assert_int_equal(busy, AX_E_BUSY);
+    assert_true(busy_ms < 1000);
     assert_int_not_equal(r, 0);
     assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1100);
 }
