@@ -51,11 +51,17 @@ int ax_open(const char *uri, ax_device **out)
         return AX_E_INVAL;
     *out = NULL;
     ax_error_clear();
-    if (!uri || !*uri)
+    if (!uri)
         uri = AX_DEFAULT_URI;
+    if (!*uri)
+        return ax_fail(AX_E_INVAL, "empty device URI (the simulated board is sim:)");
     ax_uri u;
+    unsigned gen = ax_detail_gen();
     if (ax_uri_parse(uri, &u) < 0)
-        return ax_fail(AX_E_NODEV, "'%s' is not a device URI (scheme:path?key=value&...)", uri);
+        return ax_detail_gen() != gen
+                   ? ax_fail_wrap(AX_E_INVAL, gen, uri)
+                   : ax_fail(AX_E_NODEV, "'%s' is not a device URI (scheme:path?key=value&...)",
+                             uri);
     ax_transport *tr;
     int r = ax_transport_open(&u, &tr);
     if (r < 0)

@@ -1,19 +1,23 @@
 /* socket: a board served by `axon-board` on a Unix socket or loopback TCP.
  *
  * URI: socket:PATH (Unix socket; default $XDG_RUNTIME_DIR/axon-board.sock,
- * else /tmp/axon-board.sock) or socket:HOST:PORT (TCP). On accept the server
+ * else ${TMPDIR:-/tmp}/axon-UID/axon-board.sock) or socket:HOST:PORT (TCP). On accept the server
  * sends an 8-byte greeting before any frame: "AXBRD-OK" or "AXBRD-BZ" when it
- * already serves another client. Then the socket carries the wire protocol's
- * bytes unchanged. Timeouts are wall time.
+ * already serves another client (followed by "held by WHO\n"). Then the socket carries the wire
+ * protocol's bytes unchanged. Timeouts are wall time.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,13 +35,84 @@ static socket_priv *skp(ax_transport *t)
     return ax_transport_priv(t);
 }
 
-/* The default Unix socket path of axon-board. */
+/* The default Unix socket path of axon-board: in $XDG_RUNTIME_DIR, else in
+ * the private per-user dir ${TMPDIR:-/tmp}/axon-UID (axon-board creates it
+ * 0700; a client uses it only while it is that, see private_dir_ok). */
 const char *ax_socket_default_path(void)
 {
     static _Thread_local char path[200];
-    const char *dir = getenv("XDG_RUNTIME_DIR");
-    snprintf(path, sizeof path, "%s/axon-board.sock", dir && *dir ? dir : "/tmp");
+    const char *dir = getenv("XDG_RUNTIME_DIR"), *tmp = getenv("TMPDIR");
+    if (dir && *dir)
+        snprintf(path, sizeof path, "%s/axon-board.sock", dir);
+    else
+        snprintf(path, sizeof path, "%s/axon-%u/axon-board.sock", tmp && *tmp ? tmp : "/tmp",
+                 (unsigned)getuid());
     return path;
+}
+
+/* The folder of path is a directory of ours that no one else may write. */
+static int private_dir_ok(const char *path)
+{
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    struct stat st;
+    if (lstat(dir, &st) < 0)
+        return AX_OK; /* no folder, no server: connect says so */
+    if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 022))
+        return ax_fail(AX_E_NODEV, "socket: %s is not a private folder of this user; not using it",
+                       dir);
+    return AX_OK;
+}
+
+int ax_socket_token_read(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return ax_fail(AX_E_NOTFOUND, "token file %s: %s", path, strerror(errno));
+    struct stat st;
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() && !(st.st_mode & 077))
+        n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n < 0)
+        return ax_fail(AX_E_INVAL,
+                       "token file %s: must be a regular file of yours that only "
+                       "you can read (chmod 600)",
+                       path);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] <= ' ' || buf[i] > '~')
+            n = 0;
+    if (n == 0 || (size_t)n + 1 >= cap)
+        return ax_fail(AX_E_FORMAT,
+                       "token file %s: expected one line of 1..%zu printable "
+                       "characters",
+                       path, cap - 2);
+    return AX_OK;
+}
+
+/* Sends "AXTOKEN <token>\n" when the URI (token=FILE) or AXON_TOKEN_FILE
+ * names a token file. */
+static int send_token(int fd, const ax_uri *uri)
+{
+    const char *file = ax_uri_get(uri, "token"), *env = getenv("AXON_TOKEN_FILE");
+    if (!file && env && !*env)
+        return ax_fail(AX_E_INVAL, "socket: AXON_TOKEN_FILE is empty");
+    if (!file && !(file = env))
+        return AX_OK;
+    char tok[AX_TOKEN_MAX + 2], line[AX_TOKEN_MAX + 16];
+    int r = ax_socket_token_read(file, tok, sizeof tok);
+    if (r < 0)
+        return r;
+    int n = snprintf(line, sizeof line, "AXTOKEN %s\n", tok);
+    if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+        return ax_fail(AX_E_DISCONNECTED, "socket: the server closed the connection");
+    return AX_OK;
 }
 
 static int connect_unix(const char *path, int *fd)
@@ -72,15 +147,38 @@ static int connect_tcp(const char *hostport, int *fd)
     int r = AX_E_NODEV;
     for (struct addrinfo *ai = res; ai && r < 0; ai = ai->ai_next) {
         *fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (*fd >= 0 && connect(*fd, ai->ai_addr, ai->ai_addrlen) == 0)
+        if (*fd >= 0 && connect(*fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            int one = 1; /* commands are small: Nagle would hold every second one back */
+            setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             r = AX_OK;
-        else if (*fd >= 0)
+        } else if (*fd >= 0)
             close(*fd);
     }
     freeaddrinfo(res);
     if (r < 0)
         return ax_fail(r, "socket: no board at %s (is axon-board running?)", hostport);
     return AX_OK;
+}
+
+/* A busy server names who holds the board in a line after the greeting. */
+static int busy(int fd, const char *where)
+{
+    char who[96] = "";
+    size_t have = 0;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (have + 1 < sizeof who && poll(&p, 1, 200) > 0) {
+        ssize_t n = recv(fd, who + have, sizeof who - 1 - have, 0);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+    }
+    who[have] = '\0';
+    who[strcspn(who, "\r\n")] = '\0';
+    for (char *c = who; *c; c++)
+        if (*c < ' ' || *c > '~')
+            *c = '?';
+    return ax_fail(AX_E_BUSY, "socket: board busy (%s) at %s", *who ? who : "another client",
+                   where);
 }
 
 static int read_greeting(int fd, const char *where)
@@ -97,7 +195,12 @@ static int read_greeting(int fd, const char *where)
         have += (size_t)n;
     }
     if (!memcmp(g, "AXBRD-BZ", GREETING_BYTES))
-        return ax_fail(AX_E_BUSY, "socket: the board at %s already serves another client", where);
+        return busy(fd, where);
+    if (!memcmp(g, "AXBRD-NO", GREETING_BYTES))
+        return ax_fail(AX_E_NODEV,
+                       "socket: %s refused the token (missing or wrong: give "
+                       "socket:HOST:PORT?token=FILE or AXON_TOKEN_FILE)",
+                       where);
     if (memcmp(g, "AXBRD-OK", GREETING_BYTES))
         return ax_fail(AX_E_PROTO, "socket: %s is not an axon-board server", where);
     return AX_OK;
@@ -105,17 +208,22 @@ static int read_greeting(int fd, const char *where)
 
 static int socket_open(ax_transport *t, const ax_uri *uri)
 {
-    if (uri->nopts)
-        return ax_fail(AX_E_INVAL, "socket: takes no options");
+    static const char *const keys[] = {"token", NULL};
+    if (ax_uri_check_keys(uri, keys) < 0)
+        return ax_fail(AX_E_INVAL, "socket: unknown option (known: token=FILE)");
     const char *where = uri->path[0] ? uri->path : ax_socket_default_path();
     int fd = -1, r;
+    if (!uri->path[0] && (r = private_dir_ok(where)) < 0)
+        return r;
     if (strchr(where, '/') || !strchr(where, ':'))
         r = connect_unix(where, &fd);
     else
         r = connect_tcp(where, &fd);
     if (r < 0)
         return r;
-    r = read_greeting(fd, where);
+    r = send_token(fd, uri);
+    if (r == AX_OK)
+        r = read_greeting(fd, where);
     if (r < 0) {
         close(fd);
         return r;
@@ -184,7 +292,7 @@ static void socket_list(void (*found)(void *, const char *, const char *), void 
 
 const ax_transport_ops ax_tr_socket_ops = {
     .scheme = "socket",
-    .help = "socket:[PATH] (Unix socket of axon-board) or socket:HOST:PORT (TCP)",
+    .help = "socket:[PATH] (Unix socket of axon-board) or socket:HOST:PORT[?token=FILE] (TCP)",
     .priv_size = sizeof(socket_priv),
     .timeout_us = 20000,
     .open = socket_open,

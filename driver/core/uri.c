@@ -1,4 +1,5 @@
 /* Device URI parsing. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,15 @@ static int parse_opts(const char *q, ax_uri *u)
         const char *eq = memchr(q, '=', n);
         if (!eq || eq == q || u->nopts == AX_URI_MAX_OPTS)
             return AX_E_INVAL;
-        unsigned i = u->nopts++;
+        unsigned i = u->nopts;
         if (copy_part(u->opt[i].key, sizeof u->opt[i].key, q, (size_t)(eq - q)) ||
             copy_part(u->opt[i].value, sizeof u->opt[i].value, eq + 1, n - (size_t)(eq - q) - 1))
             return AX_E_INVAL;
+        if (!u->opt[i].value[0])
+            return ax_fail(AX_E_INVAL, "empty value for '%s'", u->opt[i].key);
+        if (ax_uri_get(u, u->opt[i].key))
+            return ax_fail(AX_E_INVAL, "repeated option '%s'", u->opt[i].key);
+        u->nopts++;
         q += n + (amp ? 1 : 0);
     }
     return AX_OK;
@@ -63,10 +69,15 @@ int ax_uri_get_u64(const ax_uri *u, const char *key, uint64_t lo, uint64_t hi, u
     const char *s = ax_uri_get(u, key);
     if (!s)
         return AX_OK;
+    /* Decimal, or hex with an explicit 0x: a leading 0 is not octal. */
+    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    const char *digits = s + (hex ? 2 : 0);
+    if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+        return AX_E_INVAL;
     char *end;
     errno = 0;
-    unsigned long long x = strtoull(s, &end, 0);
-    if (errno || end == s || *end || *s == '-' || x < lo || x > hi)
+    unsigned long long x = strtoull(digits, &end, hex ? 16 : 10);
+    if (errno || *end || x < lo || x > hi)
         return AX_E_INVAL;
     *v = x;
     return AX_OK;

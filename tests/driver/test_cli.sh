@@ -37,6 +37,18 @@ contains "unknown scheme named" "$tmp/err" "bogus"
 contains "bad option named" "$tmp/err" "size=tiny"
 "$axon" info --device 'socket:/nonexistent/board.sock' > /dev/null 2> "$tmp/err"; check "missing socket" 1 $?
 contains "missing socket named" "$tmp/err" "/nonexistent/board.sock"
+# URI numbers are decimal (0x hex where documented); repeated or empty values are errors.
+"$axon" info --json --device 'sim:?size=small&die=010' > "$tmp/info" 2> "$tmp/err"; check "die=010" 0 $?
+contains "die=010 is decimal 10" "$tmp/info" '"die_seed":10'
+"$axon" info --device 'sim:?die=1&size=small&die=2' > /dev/null 2> "$tmp/err"; check "repeated option" 1 $?
+lines "repeated option: one line" "$tmp/err" 1
+contains "repeated option named" "$tmp/err" "repeated option 'die'"
+"$axon" info --device 'sim:?size=small&die=' > /dev/null 2> "$tmp/err"; check "empty option value" 1 $?
+contains "empty value named" "$tmp/err" "empty value for 'die'"
+"$axon" info --device '' > /dev/null 2> "$tmp/err"; check "empty --device" 2 $?
+contains "empty --device named" "$tmp/err" "empty device URI"
+AXON_DEVICE= "$axon" info > /dev/null 2> "$tmp/err"; check "empty AXON_DEVICE" 2 $?
+contains "empty AXON_DEVICE named" "$tmp/err" "AXON_DEVICE is empty"
 "$axon" info --bogus > /dev/null 2> "$tmp/err"; check "unknown option" 2 $?
 "$axon" peek --device "$dev" 0x1000000 > /dev/null 2> "$tmp/err"; check "peek out of range" 2 $?
 "$axon" poke --device "$dev" 0x0D 0x100000000 > /dev/null 2> "$tmp/err"; check "poke value out of range" 2 $?
@@ -65,6 +77,10 @@ printf '1.0,70000\n' > "$tmp/bad.csv"
 "$axon" record --device "$dev" --duration 10 --input "$tmp/bad.csv" 2> "$tmp/err"; check "label out of range" 1 $?
 contains "bad label line" "$tmp/err" "bad.csv:1"
 "$axon" record --device "$dev" --input "$tmp/in.csv" 2> "$tmp/err"; check "record needs duration" 2 $?
+printf '1.0,0x10\n' > "$tmp/hex.csv"
+"$axon" record --device "$dev" --duration 10 --input "$tmp/hex.csv" 2> "$tmp/err"; check "label is decimal" 1 $?
+contains "hex label line" "$tmp/err" "hex.csv:1"
+
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -53,7 +53,7 @@ static int parse(int argc, char **argv, const char *usage, dev_args *a)
             return 2;
         }
     }
-    return 0;
+    return axon_check_device(argv[0], a->uri);
 }
 
 static ax_device *open_dev(const char *cmd, const char *uri)

@@ -1,5 +1,6 @@
 /* axon record: inject spikes from a CSV, record spikes (and MADC samples)
  * to CSV. Times in microseconds of experiment time (125 cycles each). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@ static const char record_usage[] =
     "the spikes that leave the chip to OUT.csv (time_us,label; '-' for stdout, the\n"
     "default) and, with --madc, the membrane samples (time_us,value). --first-only\n"
     "keeps each neuron's first spike. Input is checked before anything is sent.\n"
-    "Late injections and lost records (overflow) are reported; lost records exit 1.\n";
+    "Late injections and lost records (overflow) are reported; lost records exit 1\n"
+    "and the outputs go to OUT.csv.incomplete (OUT.csv is not written), whose last\n"
+    "line is '# incomplete: records lost (overflow): ...'.\n";
 
 typedef struct inj {
     uint64_t cycle;
@@ -46,10 +49,10 @@ static int parse_line(char *s, inj *out)
     if (errno || end == s || *end != ',' || !(t >= 0) || t > 1e9)
         return -1;
     s = end + 1;
-    unsigned long l = strtoul(s, &end, 0);
+    unsigned long l = strtoul(s, &end, 10); /* decimal: 010 is ten */
     while (*end == ' ' || *end == '\r')
         end++;
-    if (end == s || *end || l > 0xFFFF || *s == '-')
+    if (end == s || *end || l > 0xFFFF || !isdigit((unsigned char)*s))
         return -1;
     out->cycle = (uint64_t)llround(t * AX_CYCLES_PER_US);
     out->label = (uint16_t)l;
@@ -150,7 +153,7 @@ static int parse_args(int argc, char **argv, rec_args *a)
         axon_err("record: --duration US is required (see axon record --help)");
         return 2;
     }
-    return 0;
+    return axon_check_device("record", a->uri);
 }
 
 static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
@@ -158,9 +161,12 @@ static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
     uint64_t end = (uint64_t)llround(a->duration_us * AX_CYCLES_PER_US);
     uint32_t flags = AX_RECORD_SPIKES | (a->first_only ? AX_RECORD_FIRST_ONLY : 0) |
                      (a->madc ? AX_RECORD_MADC : 0);
-    int r = ax_program_record(p, flags);
+    /* The trial's timeline first: with recording switched on before it, a
+     * spike of a board that kept its state would be written with the old
+     * timeline. */
+    int r = ax_program_timer_reset(p);
     if (r == AX_OK)
-        r = ax_program_timer_reset(p);
+        r = ax_program_record(p, flags);
     for (size_t i = 0; i < n && r == AX_OK; i++) {
         if (in[i].cycle > end) {
             axon_err("record: an injection at %.3f us lies after --duration %.3f us",
@@ -183,13 +189,20 @@ static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
 }
 
 /* Writes path through a temporary file, so a failed write leaves nothing
- * half-written; "-" is stdout. */
+ * half-written; "-" is stdout. A run that lost records (overflow) never
+ * leaves a file that looks complete: it goes to PATH.incomplete (PATH is not
+ * written) and its last line is "# incomplete: records lost (overflow): ...". */
 static int write_csv(const char *path, const ax_result *r, int madc)
 {
-    char tmp[4096];
+    char final[4096], tmp[sizeof final + 8];
     FILE *f = stdout;
+    if (strlen(path) + sizeof ".incomplete" > sizeof final) {
+        axon_err("record: output path too long: %.60s...", path);
+        return 1;
+    }
     if (strcmp(path, "-")) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        snprintf(final, sizeof final, "%s%s", path, r->overflow ? ".incomplete" : "");
+        snprintf(tmp, sizeof tmp, "%s.tmp", final);
         if (!(f = fopen(tmp, "w"))) {
             axon_err("record: cannot write '%s': %s", tmp, strerror(errno));
             return 1;
@@ -207,11 +220,14 @@ static int write_csv(const char *path, const ax_result *r, int madc)
                     ((double)r->spikes[i].time + r->spikes[i].frac / 16.0) / AX_CYCLES_PER_US,
                     r->spikes[i].label);
     }
+    if (r->overflow)
+        fprintf(f, "# incomplete: records lost (overflow): %llu spikes, %llu MADC samples\n",
+                (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc);
     if (f == stdout)
         return fflush(f) ? 1 : 0;
     int bad = ferror(f) | fclose(f);
-    if (bad || rename(tmp, path)) {
-        axon_err("record: cannot write '%s': %s", path, strerror(errno));
+    if (bad || rename(tmp, final)) {
+        axon_err("record: cannot write '%s': %s", final, strerror(errno));
         remove(tmp);
         return 1;
     }
@@ -228,7 +244,7 @@ static int report(const ax_result *r)
                 (double)r->max_lateness / AX_CYCLES_PER_US);
     if (r->overflow) {
         axon_err("record: records lost (overflow): %llu spikes, %llu MADC samples, %llu chip "
-                 "events",
+                 "events; outputs written as OUT.incomplete",
                  (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc,
                  (unsigned long long)r->lost_chip);
         return 1;

@@ -14,6 +14,11 @@ struct axon_cmd {
 /* Print "axon: <message>\n" to stderr; the one way commands report errors. */
 void axon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The device URI a command will open: --device's value, else $AXON_DEVICE,
+ * else NULL (libaxon's default). An empty one is an error: reported (naming
+ * where it came from) and 2 returned; else 0. */
+int axon_check_device(const char *cmd, const char *uri);
+
 /* Progress bar on stderr (progress.c): axon_progress_wanted() says whether
  * stderr is a terminal; axon_progress draws "label [###...] NN%" in place and
  * clears the line when done reaches total. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -29,6 +30,17 @@ void axon_err(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+int axon_check_device(const char *cmd, const char *uri)
+{
+    if (!uri || *uri)
+        return 0;
+    if (uri == getenv("AXON_DEVICE"))
+        axon_err("%s: AXON_DEVICE is empty (unset it for sim:, or name a device)", cmd);
+    else
+        axon_err("%s: --device: empty device URI (e.g. sim:, socket:, usb:, ftdi:)", cmd);
+    return 2;
 }
 
 static void print_usage(FILE *f)

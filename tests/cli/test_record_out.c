@@ -1,0 +1,75 @@
+/* axon record's output files: a run that lost records (overflow) leaves no
+ * file that looks complete. Compiles tools/axon/cmd_record.c in, with stubs
+ * for the rest of the program, and calls its writer with made-up results.
+ * usage: test_record_out TMPDIR */
+#define _POSIX_C_SOURCE 200809L
+#include <unistd.h>
+
+#include "../../tools/axon/cmd_record.c"
+
+void axon_err(const char *fmt, ...)
+{
+    (void)fmt;
+}
+int axon_check_device(const char *cmd, const char *uri)
+{
+    (void)cmd;
+    (void)uri;
+    return 0;
+}
+int axon_progress_wanted(void)
+{
+    return 0;
+}
+void axon_progress(const char *label, double done, double total)
+{
+    (void)label;
+    (void)done;
+    (void)total;
+}
+void axon_progress_clear(void) {}
+
+static int fails;
+
+static void expect(int ok, const char *what)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+    fails += !ok;
+}
+
+/* The last line of path, or "" when it cannot be read. */
+static void last_line(const char *path, char *line, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    line[0] = '\0';
+    char buf[256];
+    while (f && fgets(buf, sizeof buf, f))
+        snprintf(line, cap, "%s", buf);
+    if (f)
+        fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return fprintf(stderr, "usage: test_record_out TMPDIR\n"), 2;
+    char out[512], inc[600], line[256];
+    ax_spike sp[2] = {{.time = 125, .label = 3}, {.time = 250, .label = 4}};
+    ax_result r = {.spikes = sp, .nspikes = 2};
+
+    snprintf(out, sizeof out, "%s/ok.csv", argv[1]);
+    expect(write_csv(out, &r, 0) == 0, "complete run written");
+    last_line(out, line, sizeof line);
+    expect(line[0] != '#' && line[0], "complete run: last line is data");
+
+    r.overflow = true;
+    r.lost_spikes = 7;
+    snprintf(out, sizeof out, "%s/lost.csv", argv[1]);
+    snprintf(inc, sizeof inc, "%s.incomplete", out);
+    write_csv(out, &r, 0);
+    expect(access(out, F_OK) != 0, "overflow: no OUT.csv that looks complete");
+    last_line(inc, line, sizeof line);
+    expect(!strncmp(line, "# incomplete: records lost (overflow)", 37),
+           "overflow: OUT.csv.incomplete ends with '# incomplete: ...'");
+    return fails ? 1 : 0;
+}
