@@ -17,10 +17,10 @@ static struct ax_ttfs_dataset train_set, val_set;
 
 static int load_config(struct ax_ttfs_config *cfg, const char *name)
 {
-    char path[512], err[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/training/configs/%s.cfg", AX_SOURCE_DIR, name);
-    int rc = ax_ttfs_config_load(cfg, path, err, sizeof err);
-    CHECK(rc == 0, "%s", err);
+    int rc = ax_ttfs_config_load(cfg, path);
+    CHECK(rc == 0, "%s", ax_error_detail());
     return rc;
 }
 
@@ -67,19 +67,19 @@ static void test_reproducible_and_resume(void)
     cfg.epochs = 4;
     struct ax_ttfs_trainer a, b, c;
     struct ax_ttfs_epoch_stats st;
-    char path[128], err[512];
+    char path[128];
     snprintf(path, sizeof path, "%s/run.ckpt", tmpdir);
     ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
     ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
     run_epochs(&a, 4, &st);
     run_epochs(&b, 2, &st);
-    CHECK(ax_ttfs_checkpoint_save(&b, path, err, sizeof err) == 0, "save: %s", err);
+    CHECK(ax_ttfs_checkpoint_save(&b, path) == 0, "save: %s", ax_error_detail());
     run_epochs(&b, 2, &st);
     size_t bytes = a.net.n_params * sizeof(double);
     CHECK(!memcmp(a.net.params, b.net.params, bytes), "same seed, different parameters");
 
     ax_ttfs_trainer_create(&c, &cfg, &train_set, &val_set);
-    CHECK(ax_ttfs_checkpoint_load(&c, path, err, sizeof err) == 0, "load: %s", err);
+    CHECK(ax_ttfs_checkpoint_load(&c, path) == 0, "load: %s", ax_error_detail());
     CHECK(c.epoch == 2, "resumed at epoch %d", c.epoch);
     run_epochs(&c, 2, &st);
     CHECK(!memcmp(a.net.params, c.net.params, bytes) && !memcmp(a.net.m, c.net.m, bytes) &&
@@ -96,8 +96,10 @@ static void test_reproducible_and_resume(void)
     ax_ttfs_trainer_create(&d, &cfg2, &train_set, &val_set);
     CHECK(memcmp(a.net.params, d.net.params, bytes) != 0, "seed has no effect");
     /* ... and a checkpoint of another seed is refused. */
-    int rc = ax_ttfs_checkpoint_load(&d, path, err, sizeof err);
-    CHECK(rc == AX_E_FORMAT && strstr(err, "seed"), "seed mismatch: %s", err);
+    ax_error_clear();
+    int rc = ax_ttfs_checkpoint_load(&d, path);
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "seed"), "seed mismatch: %s",
+          ax_error_detail());
     ax_ttfs_trainer_free(&d);
 
     /* Corrupt one byte: the checksum catches it. */
@@ -105,18 +107,23 @@ static void test_reproducible_and_resume(void)
     fseek(f, 100, SEEK_SET);
     fputc(0x5a, f);
     fclose(f);
-    rc = ax_ttfs_checkpoint_load(&c, path, err, sizeof err);
-    CHECK(rc == AX_E_CRC && strstr(err, path) && strstr(err, "checksum"), "corrupt: %s", err);
+    rc = ax_ttfs_checkpoint_load(&c, path);
+    CHECK(rc == AX_E_CRC && strstr(ax_error_detail(), path) &&
+              strstr(ax_error_detail(), "checksum"),
+          "corrupt: %s", ax_error_detail());
     /* Truncated and garbage files. */
     f = fopen(path, "wb");
     fputs("AXTT", f);
     fclose(f);
-    rc = ax_ttfs_checkpoint_load(&c, path, err, sizeof err);
-    CHECK(rc == AX_E_TRUNC && strstr(err, "too short"), "short: %s", err);
-    rc = ax_ttfs_checkpoint_load(&c, "/nonexistent.ckpt", err, sizeof err);
-    CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent.ckpt"), "missing: %s", err);
-    rc = ax_ttfs_checkpoint_load(&c, "/dev/zero", err, sizeof err); /* endless: refused */
-    CHECK(rc == AX_E_RANGE && strstr(err, "/dev/zero: larger than"), "endless: %s", err);
+    rc = ax_ttfs_checkpoint_load(&c, path);
+    CHECK(rc == AX_E_TRUNC && strstr(ax_error_detail(), "too short"), "short: %s",
+          ax_error_detail());
+    rc = ax_ttfs_checkpoint_load(&c, "/nonexistent.ckpt");
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "/nonexistent.ckpt"), "missing: %s",
+          ax_error_detail());
+    rc = ax_ttfs_checkpoint_load(&c, "/dev/zero"); /* endless: refused */
+    CHECK(rc == AX_E_RANGE && strstr(ax_error_detail(), "/dev/zero: larger than"), "endless: %s",
+          ax_error_detail());
     remove(path);
     ax_ttfs_trainer_free(&a);
     ax_ttfs_trainer_free(&b);
@@ -231,15 +238,17 @@ static void test_select_best_val(void)
 
 static void expect_config_error(const char *text, const char *message)
 {
-    char path[128], err[512] = "";
+    char path[128];
     snprintf(path, sizeof path, "%s/bad.cfg", tmpdir);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
     struct ax_ttfs_config cfg;
-    int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
+    ax_error_clear();
+    int rc = ax_ttfs_config_load(&cfg, path);
     CHECK(rc < 0, "config should fail: %s", text);
-    CHECK(strstr(err, path) && strstr(err, message), "got '%s', want '%s'", err, message);
+    CHECK(strstr(ax_error_detail(), path) && strstr(ax_error_detail(), message),
+          "got '%s', want '%s'", ax_error_detail(), message);
     remove(path);
 }
 
@@ -315,7 +324,7 @@ static void test_max_dw_mode(void)
 {
     const char *modes[2] = {"", "max_dw_mode = \"skip\"\n"};
     for (int m = 0; m < 2; m++) {
-        char path[128], text[256], err[512] = "";
+        char path[128], text[256];
         snprintf(path, sizeof path, "%s/dw.cfg", tmpdir);
         snprintf(text, sizeof text,
                  "[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
@@ -326,8 +335,8 @@ static void test_max_dw_mode(void)
         fclose(f);
         struct ax_ttfs_config cfg;
         struct ax_ttfs_net net;
-        int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
-        CHECK(rc == 0, "%s", err);
+        int rc = ax_ttfs_config_load(&cfg, path);
+        CHECK(rc == 0, "%s", ax_error_detail());
         remove(path);
         if (rc || ax_ttfs_net_create(&net, &cfg, 4))
             continue;

@@ -46,11 +46,10 @@ struct ax_ttfs_eval {
 
 /* Reads an eval file from f without seeking (pipes work); name is used in
  * messages. Errors are negative ax_status codes with "name:line: field:
- * message" in err; ev is then empty. */
-int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name, char *err,
-                      size_t err_size);
+ * message" in ax_error_detail(); ev is then empty. */
+int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name);
 /* Opens path ("-": standard input, called "<stdin>" in messages) and reads it. */
-int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path, char *err, size_t err_size);
+int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path);
 void ax_ttfs_eval_free(struct ax_ttfs_eval *ev);
 
 /* The results for one sample, with J = sum_k grad_k T_k over the output layer. */
