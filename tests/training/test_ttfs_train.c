@@ -8,9 +8,19 @@
 #include <string.h>
 
 #include "axon/status.h"
+#include "axon/ttfs_eval.h"
+#include "axon/ttfs_run.h"
 #include "axon/ttfs_train.h"
 
 #include "ttfs_testutil.h"
+
+/* test_error_paths asks for more memory than any allocator has: under ASan,
+ * malloc must then return NULL as it does without, not stop the program. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
 
 static char tmpdir[64] = "/tmp/axon-test-train-XXXXXX";
 static struct ax_ttfs_dataset train_set, val_set;
@@ -573,6 +583,73 @@ static void test_backend_training(void)
     }
 }
 
+/* The library's failures below its parsers (files it cannot write, memory it
+ * cannot get, a run that stops early) leave a message in the thread's error
+ * detail, as the parse errors do. */
+static void test_error_paths(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    struct ax_ttfs_trainer tr;
+    ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set);
+    ax_error_clear();
+    int rc = ax_ttfs_checkpoint_save(&tr, "/nonexistent-dir/run.ckpt");
+    CHECK(rc == AX_E_IO &&
+              strstr(ax_error_detail(), "/nonexistent-dir/run.ckpt: cannot write checkpoint: "),
+          "save: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_trainer_free(&tr);
+
+    /* A network whose buffers no address space holds: out of memory, said so. */
+    struct ax_ttfs_eval ev = {
+        .n_layers = 1, .sizes = {1 << 24, 1 << 24}, .tau_ratio = 1, .threshold = 1.0};
+    struct ax_ttfs_eval_out out;
+    ax_error_clear();
+    rc = ax_ttfs_eval_out_create(&out, &ev);
+    CHECK(rc == AX_E_NOMEM && !strcmp(ax_error_detail(), "out of memory"), "eval out: %d '%s'", rc,
+          ax_error_detail());
+    if (!rc)
+        ax_ttfs_eval_out_free(&out);
+
+    /* ax_ttfs_run: each stage's failure is the run's detail. */
+    struct ax_ttfs_run_opts o;
+    ax_ttfs_run_opts_init(&o, "yinyang-delgrad-h30ws");
+    o.epochs = 0;
+    o.metrics_path = "/nonexistent-dir/m.jsonl";
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_IO &&
+              !strcmp(ax_error_detail(), "/nonexistent-dir/m.jsonl: cannot write metrics"),
+          "run metrics: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_run_opts_init(&o, "mnist-16x16");
+    o.data_dir = "/nonexistent-data";
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "MNIST not found: looked in --data "
+                                                           "/nonexistent-data"),
+          "run data: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_run_opts_init(&o, "no-such-config");
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "no-such-config.cfg: cannot open"),
+          "run config: %d '%s'", rc, ax_error_detail());
+
+    /* The eval reader's "name:line: field: message", whole even with a long name. */
+    char name[401];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    FILE *f = tmpfile();
+    fputs("ttfs-eval 1\nsizes 2 1\nweights 1 0.5\n", f);
+    rewind(f);
+    ax_error_clear();
+    rc = ax_ttfs_eval_read(&ev, f, name);
+    fclose(f);
+    const char *d = ax_error_detail();
+    CHECK(rc == AX_E_TRUNC && !strncmp(d, name, sizeof name - 1) &&
+              !strcmp(d + sizeof name - 1, ":3: weights: expected 2 values, file ended after 1"),
+          "eval read: %d '%s'", rc, d);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -594,6 +671,7 @@ int main(void)
     test_backend_times_used();
     test_backend_training();
     test_learns_yinyang();
+    test_error_paths();
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);
     remove(tmpdir);

@@ -49,7 +49,7 @@ static int eval_file(const char *path)
     struct ax_ttfs_eval_out out;
     rc = ax_ttfs_eval_out_create(&out, &ev);
     if (rc) {
-        axon_err("ttfs eval: %s: %s", path, ax_strerror(rc));
+        axon_err("ttfs eval: %s: %s", path, ax_error_detail());
         ax_ttfs_eval_free(&ev);
         return 1;
     }

@@ -341,7 +341,7 @@ int ax_ttfs_eval_out_create(struct ax_ttfs_eval_out *o, const struct ax_ttfs_eva
     o->work = o->mem ? ax_ttfs_work_create_stack(s) : NULL;
     if (!o->work) {
         ax_ttfs_eval_out_free(o);
-        return AX_E_NOMEM;
+        return ax_fail(AX_E_NOMEM, "%s", ax_strerror(AX_E_NOMEM));
     }
     return 0;
 }

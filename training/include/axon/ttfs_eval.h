@@ -65,7 +65,8 @@ struct ax_ttfs_eval_out {
     ax_ttfs_work *work;
 };
 
-/* Buffers and workspace for ev's network; 0 or AX_E_NOMEM. */
+/* Buffers and workspace for ev's network; 0 or AX_E_NOMEM ("out of memory"
+ * in ax_error_detail()). */
 int ax_ttfs_eval_out_create(struct ax_ttfs_eval_out *out, const struct ax_ttfs_eval *ev);
 void ax_ttfs_eval_out_free(struct ax_ttfs_eval_out *out);
 /* Spike times and gradients of sample s (0-based), computed with the same
