@@ -5,7 +5,9 @@
 
 #include "axon/status.h"
 
-static _Thread_local char detail[256];
+/* Room for a message with a long path or two (the callers' buffers were 1 KiB
+ * and more before they moved here; the config parser formats into 512). */
+static _Thread_local char detail[1024];
 static _Thread_local unsigned detail_gen; /* counts ax_fail calls */
 
 int ax_fail(int status, const char *fmt, ...)

@@ -81,14 +81,16 @@ static void write_gz_zeros(const char *path, size_t n)
 
 static void test_mnist_errors(void)
 {
-    char out[256], err[512] = "";
-    int rc = ax_ttfs_find_data_dir("/nonexistent-data", out, sizeof out, err, sizeof err);
-    CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent-data"), "--data error: %s", err);
+    char out[256];
+    ax_error_clear();
+    int rc = ax_ttfs_find_data_dir("/nonexistent-data", out, sizeof out);
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "/nonexistent-data"), "--data error: %s",
+          ax_error_detail());
     struct ax_ttfs_dataset ds;
-    rc = ax_ttfs_dataset_mnist(&ds, "/nonexistent-data", AX_MNIST_TEST, 16, 0.15, 2.0, err,
-                               sizeof err);
-    CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent-data/t10k-images-idx3-ubyte.gz"),
-          "load error: %s", err);
+    rc = ax_ttfs_dataset_mnist(&ds, "/nonexistent-data", AX_MNIST_TEST, 16, 0.15, 2.0);
+    CHECK(rc == AX_E_NOTFOUND &&
+              strstr(ax_error_detail(), "/nonexistent-data/t10k-images-idx3-ubyte.gz"),
+          "load error: %s", ax_error_detail());
     /* A data folder with a corrupt file of the right size: the checksum must catch it. */
     char dir[] = "/tmp/axon-test-mnist-XXXXXX";
     if (!mkdtemp(dir))
@@ -103,17 +105,20 @@ static void test_mnist_errors(void)
     snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte.gz", dir);
     const size_t want = 16 + 10000 * 784;
     write_gz_zeros(path, want);
-    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
-    CHECK(rc == AX_E_CRC && strstr(err, "SHA-256 mismatch"), "corrupt file: %d %s", rc, err);
+    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0);
+    CHECK(rc == AX_E_CRC && strstr(ax_error_detail(), "SHA-256 mismatch"), "corrupt file: %d %s",
+          rc, ax_error_detail());
     /* A gzip bomb (60 MB of zeros in 60 kB) stops at the file's known size. */
     write_gz_zeros(path, want + 50000000);
-    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
-    CHECK(rc == AX_E_FORMAT && strstr(err, "decompresses to more than the 7840016 bytes"),
-          "gzip bomb: %d %s", rc, err);
+    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0);
+    CHECK(rc == AX_E_FORMAT &&
+              strstr(ax_error_detail(), "decompresses to more than the 7840016 bytes"),
+          "gzip bomb: %d %s", rc, ax_error_detail());
     write_gz_zeros(path, 1000); /* and a short file says so */
-    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0, err, sizeof err);
-    CHECK(rc == AX_E_FORMAT && strstr(err, "decompresses to fewer than the 7840016 bytes"),
-          "short file: %d %s", rc, err);
+    rc = ax_ttfs_dataset_mnist(&ds, dir, AX_MNIST_TEST, 28, 0.15, 2.0);
+    CHECK(rc == AX_E_FORMAT &&
+              strstr(ax_error_detail(), "decompresses to fewer than the 7840016 bytes"),
+          "short file: %d %s", rc, ax_error_detail());
     remove(sums);
     remove(path);
     remove(dir);

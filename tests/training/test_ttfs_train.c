@@ -8,19 +8,29 @@
 #include <string.h>
 
 #include "axon/status.h"
+#include "axon/ttfs_eval.h"
+#include "axon/ttfs_run.h"
 #include "axon/ttfs_train.h"
 
 #include "ttfs_testutil.h"
+
+/* test_error_paths asks for more memory than any allocator has: under ASan,
+ * malloc must then return NULL as it does without, not stop the program. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
 
 static char tmpdir[64] = "/tmp/axon-test-train-XXXXXX";
 static struct ax_ttfs_dataset train_set, val_set;
 
 static int load_config(struct ax_ttfs_config *cfg, const char *name)
 {
-    char path[512], err[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/training/configs/%s.cfg", AX_SOURCE_DIR, name);
-    int rc = ax_ttfs_config_load(cfg, path, err, sizeof err);
-    CHECK(rc == 0, "%s", err);
+    int rc = ax_ttfs_config_load(cfg, path);
+    CHECK(rc == 0, "%s", ax_error_detail());
     return rc;
 }
 
@@ -67,19 +77,19 @@ static void test_reproducible_and_resume(void)
     cfg.epochs = 4;
     struct ax_ttfs_trainer a, b, c;
     struct ax_ttfs_epoch_stats st;
-    char path[128], err[512];
+    char path[128];
     snprintf(path, sizeof path, "%s/run.ckpt", tmpdir);
     ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
     ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
     run_epochs(&a, 4, &st);
     run_epochs(&b, 2, &st);
-    CHECK(ax_ttfs_checkpoint_save(&b, path, err, sizeof err) == 0, "save: %s", err);
+    CHECK(ax_ttfs_checkpoint_save(&b, path) == 0, "save: %s", ax_error_detail());
     run_epochs(&b, 2, &st);
     size_t bytes = a.net.n_params * sizeof(double);
     CHECK(!memcmp(a.net.params, b.net.params, bytes), "same seed, different parameters");
 
     ax_ttfs_trainer_create(&c, &cfg, &train_set, &val_set);
-    CHECK(ax_ttfs_checkpoint_load(&c, path, err, sizeof err) == 0, "load: %s", err);
+    CHECK(ax_ttfs_checkpoint_load(&c, path) == 0, "load: %s", ax_error_detail());
     CHECK(c.epoch == 2, "resumed at epoch %d", c.epoch);
     run_epochs(&c, 2, &st);
     CHECK(!memcmp(a.net.params, c.net.params, bytes) && !memcmp(a.net.m, c.net.m, bytes) &&
@@ -96,8 +106,10 @@ static void test_reproducible_and_resume(void)
     ax_ttfs_trainer_create(&d, &cfg2, &train_set, &val_set);
     CHECK(memcmp(a.net.params, d.net.params, bytes) != 0, "seed has no effect");
     /* ... and a checkpoint of another seed is refused. */
-    int rc = ax_ttfs_checkpoint_load(&d, path, err, sizeof err);
-    CHECK(rc == AX_E_FORMAT && strstr(err, "seed"), "seed mismatch: %s", err);
+    ax_error_clear();
+    int rc = ax_ttfs_checkpoint_load(&d, path);
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "seed"), "seed mismatch: %s",
+          ax_error_detail());
     ax_ttfs_trainer_free(&d);
 
     /* Corrupt one byte: the checksum catches it. */
@@ -105,18 +117,23 @@ static void test_reproducible_and_resume(void)
     fseek(f, 100, SEEK_SET);
     fputc(0x5a, f);
     fclose(f);
-    rc = ax_ttfs_checkpoint_load(&c, path, err, sizeof err);
-    CHECK(rc == AX_E_CRC && strstr(err, path) && strstr(err, "checksum"), "corrupt: %s", err);
+    rc = ax_ttfs_checkpoint_load(&c, path);
+    CHECK(rc == AX_E_CRC && strstr(ax_error_detail(), path) &&
+              strstr(ax_error_detail(), "checksum"),
+          "corrupt: %s", ax_error_detail());
     /* Truncated and garbage files. */
     f = fopen(path, "wb");
     fputs("AXTT", f);
     fclose(f);
-    rc = ax_ttfs_checkpoint_load(&c, path, err, sizeof err);
-    CHECK(rc == AX_E_TRUNC && strstr(err, "too short"), "short: %s", err);
-    rc = ax_ttfs_checkpoint_load(&c, "/nonexistent.ckpt", err, sizeof err);
-    CHECK(rc == AX_E_NOTFOUND && strstr(err, "/nonexistent.ckpt"), "missing: %s", err);
-    rc = ax_ttfs_checkpoint_load(&c, "/dev/zero", err, sizeof err); /* endless: refused */
-    CHECK(rc == AX_E_RANGE && strstr(err, "/dev/zero: larger than"), "endless: %s", err);
+    rc = ax_ttfs_checkpoint_load(&c, path);
+    CHECK(rc == AX_E_TRUNC && strstr(ax_error_detail(), "too short"), "short: %s",
+          ax_error_detail());
+    rc = ax_ttfs_checkpoint_load(&c, "/nonexistent.ckpt");
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "/nonexistent.ckpt"), "missing: %s",
+          ax_error_detail());
+    rc = ax_ttfs_checkpoint_load(&c, "/dev/zero"); /* endless: refused */
+    CHECK(rc == AX_E_RANGE && strstr(ax_error_detail(), "/dev/zero: larger than"), "endless: %s",
+          ax_error_detail());
     remove(path);
     ax_ttfs_trainer_free(&a);
     ax_ttfs_trainer_free(&b);
@@ -231,15 +248,17 @@ static void test_select_best_val(void)
 
 static void expect_config_error(const char *text, const char *message)
 {
-    char path[128], err[512] = "";
+    char path[128];
     snprintf(path, sizeof path, "%s/bad.cfg", tmpdir);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
     struct ax_ttfs_config cfg;
-    int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
+    ax_error_clear();
+    int rc = ax_ttfs_config_load(&cfg, path);
     CHECK(rc < 0, "config should fail: %s", text);
-    CHECK(strstr(err, path) && strstr(err, message), "got '%s', want '%s'", err, message);
+    CHECK(strstr(ax_error_detail(), path) && strstr(ax_error_detail(), message),
+          "got '%s', want '%s'", ax_error_detail(), message);
     remove(path);
 }
 
@@ -315,7 +334,7 @@ static void test_max_dw_mode(void)
 {
     const char *modes[2] = {"", "max_dw_mode = \"skip\"\n"};
     for (int m = 0; m < 2; m++) {
-        char path[128], text[256], err[512] = "";
+        char path[128], text[256];
         snprintf(path, sizeof path, "%s/dw.cfg", tmpdir);
         snprintf(text, sizeof text,
                  "[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 3]\n[train]\n"
@@ -326,8 +345,8 @@ static void test_max_dw_mode(void)
         fclose(f);
         struct ax_ttfs_config cfg;
         struct ax_ttfs_net net;
-        int rc = ax_ttfs_config_load(&cfg, path, err, sizeof err);
-        CHECK(rc == 0, "%s", err);
+        int rc = ax_ttfs_config_load(&cfg, path);
+        CHECK(rc == 0, "%s", ax_error_detail());
         remove(path);
         if (rc || ax_ttfs_net_create(&net, &cfg, 4))
             continue;
@@ -564,6 +583,73 @@ static void test_backend_training(void)
     }
 }
 
+/* The library's failures below its parsers (files it cannot write, memory it
+ * cannot get, a run that stops early) leave a message in the thread's error
+ * detail, as the parse errors do. */
+static void test_error_paths(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-delgrad-h30ws"))
+        return;
+    struct ax_ttfs_trainer tr;
+    ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set);
+    ax_error_clear();
+    int rc = ax_ttfs_checkpoint_save(&tr, "/nonexistent-dir/run.ckpt");
+    CHECK(rc == AX_E_IO &&
+              strstr(ax_error_detail(), "/nonexistent-dir/run.ckpt: cannot write checkpoint: "),
+          "save: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_trainer_free(&tr);
+
+    /* A network whose buffers no address space holds: out of memory, said so. */
+    struct ax_ttfs_eval ev = {
+        .n_layers = 1, .sizes = {1 << 24, 1 << 24}, .tau_ratio = 1, .threshold = 1.0};
+    struct ax_ttfs_eval_out out;
+    ax_error_clear();
+    rc = ax_ttfs_eval_out_create(&out, &ev);
+    CHECK(rc == AX_E_NOMEM && !strcmp(ax_error_detail(), "out of memory"), "eval out: %d '%s'", rc,
+          ax_error_detail());
+    if (!rc)
+        ax_ttfs_eval_out_free(&out);
+
+    /* ax_ttfs_run: each stage's failure is the run's detail. */
+    struct ax_ttfs_run_opts o;
+    ax_ttfs_run_opts_init(&o, "yinyang-delgrad-h30ws");
+    o.epochs = 0;
+    o.metrics_path = "/nonexistent-dir/m.jsonl";
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_IO &&
+              !strcmp(ax_error_detail(), "/nonexistent-dir/m.jsonl: cannot write metrics"),
+          "run metrics: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_run_opts_init(&o, "mnist-16x16");
+    o.data_dir = "/nonexistent-data";
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "MNIST not found: looked in --data "
+                                                           "/nonexistent-data"),
+          "run data: %d '%s'", rc, ax_error_detail());
+    ax_ttfs_run_opts_init(&o, "no-such-config");
+    ax_error_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    CHECK(rc == AX_E_NOTFOUND && strstr(ax_error_detail(), "no-such-config.cfg: cannot open"),
+          "run config: %d '%s'", rc, ax_error_detail());
+
+    /* The eval reader's "name:line: field: message", whole even with a long name. */
+    char name[401];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    FILE *f = tmpfile();
+    fputs("ttfs-eval 1\nsizes 2 1\nweights 1 0.5\n", f);
+    rewind(f);
+    ax_error_clear();
+    rc = ax_ttfs_eval_read(&ev, f, name);
+    fclose(f);
+    const char *d = ax_error_detail();
+    CHECK(rc == AX_E_TRUNC && !strncmp(d, name, sizeof name - 1) &&
+              !strcmp(d + sizeof name - 1, ":3: weights: expected 2 values, file ended after 1"),
+          "eval read: %d '%s'", rc, d);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -585,6 +671,7 @@ int main(void)
     test_backend_times_used();
     test_backend_training();
     test_learns_yinyang();
+    test_error_paths();
     ax_ttfs_dataset_free(&train_set);
     ax_ttfs_dataset_free(&val_set);
     remove(tmpdir);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/status.h"
 #include "axon/ttfs_run.h"
 #include "commands.h"
 
@@ -158,11 +159,10 @@ int axon_cmd_train(int argc, char **argv)
     o.progress = axon_progress_wanted() ? progress_bar : NULL;
     o.log = print_line;
     o.ctx = &sh;
-    char err[1200];
-    if ((rc = ax_ttfs_run(&o, NULL, err, sizeof err))) {
+    if ((rc = ax_ttfs_run(&o, NULL))) {
         if (sh.bar_open)
             axon_progress_clear();
-        axon_err("train: %s", err);
+        axon_err("train: %s", ax_error_detail());
         return 1;
     }
     return 0;

@@ -41,16 +41,15 @@ static void print_sample(const struct ax_ttfs_eval_out *o, const struct ax_ttfs_
 static int eval_file(const char *path)
 {
     struct ax_ttfs_eval ev;
-    char err[1200];
-    int rc = ax_ttfs_eval_load(&ev, path, err, sizeof err);
+    int rc = ax_ttfs_eval_load(&ev, path);
     if (rc) {
-        axon_err("ttfs eval: %s", err);
+        axon_err("ttfs eval: %s", ax_error_detail());
         return 1;
     }
     struct ax_ttfs_eval_out out;
     rc = ax_ttfs_eval_out_create(&out, &ev);
     if (rc) {
-        axon_err("ttfs eval: %s: %s", path, ax_strerror(rc));
+        axon_err("ttfs eval: %s: %s", path, ax_error_detail());
         ax_ttfs_eval_free(&ev);
         return 1;
     }

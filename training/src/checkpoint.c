@@ -66,8 +66,7 @@ static void put_f64s(struct wbuf *b, const double *v, size_t n)
     }
 }
 
-int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, char *err,
-                            size_t err_size)
+int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path)
 {
     const struct ax_ttfs_net *net = &tr->net;
     struct wbuf b = {0};
@@ -100,8 +99,7 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, 
     put_bytes(&b, sum, 32);
     if (b.failed) {
         free(b.p);
-        snprintf(err, err_size, "%s: %s", path, ax_strerror(AX_E_NOMEM));
-        return AX_E_NOMEM;
+        return ax_fail(AX_E_NOMEM, "%s: %s", path, ax_strerror(AX_E_NOMEM));
     }
     /* Write a temporary file and rename it, so a crash never leaves half a checkpoint. */
     char tmp[1100];
@@ -115,7 +113,7 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, 
     if (!rc && rename(tmp, path) != 0)
         rc = AX_E_IO;
     if (rc) {
-        snprintf(err, err_size, "%s: cannot write checkpoint: %s", path, strerror(errno));
+        ax_fail(rc, "%s: cannot write checkpoint: %s", path, strerror(errno));
         remove(tmp);
     }
     free(b.p);
@@ -206,40 +204,36 @@ static int read_file(const char *path, size_t max, uint8_t **data, size_t *n)
     return 0;
 }
 
-/* Checks the header against the running trainer; err gets the reason. */
-static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32_t *epoch,
-                        char *why, size_t why_size)
+/* Checks the header against the running trainer; the detail gets the reason
+ * (the caller puts "path: bad checkpoint: " before it). */
+static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32_t *epoch)
 {
     char magic[8];
     uint32_t version, flags, n_layers, size;
     uint64_t hash, seed;
     int rc = get_bytes(r, magic, 8);
     if (rc || memcmp(magic, MAGIC, 8))
-        return snprintf(why, why_size, "not an axon TTFS checkpoint"), AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT, "not an axon TTFS checkpoint");
     if ((rc = get_u32(r, &version)) || version != AX_TTFS_CHECKPOINT_VERSION)
-        return snprintf(why, why_size, "version %u, expected %d", version,
-                        AX_TTFS_CHECKPOINT_VERSION),
-               AX_E_VERSION;
+        return ax_fail(AX_E_VERSION, "version %u, expected %d", version,
+                       AX_TTFS_CHECKPOINT_VERSION);
     if ((rc = get_u32(r, &flags)) || (rc = get_u64(r, &hash)) || (rc = get_u64(r, &seed)) ||
         (rc = get_u32(r, epoch)) || (rc = get_u32(r, &n_layers)))
-        return snprintf(why, why_size, "truncated header"), AX_E_TRUNC;
+        return ax_fail(AX_E_TRUNC, "truncated header");
     if (hash != tr->cfg.hash)
-        return snprintf(why, why_size, "made with a different config (hash %016llx)",
-                        (unsigned long long)hash),
-               AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT, "made with a different config (hash %016llx)",
+                       (unsigned long long)hash);
     if (seed != tr->cfg.seed)
-        return snprintf(why, why_size, "made with seed %llu, not %llu", (unsigned long long)seed,
-                        (unsigned long long)tr->cfg.seed),
-               AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT, "made with seed %llu, not %llu", (unsigned long long)seed,
+                       (unsigned long long)tr->cfg.seed);
     if ((int)n_layers != tr->net.n_layers)
-        return snprintf(why, why_size, "layer count differs"), AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT, "layer count differs");
     for (uint32_t l = 0; l <= n_layers; l++)
         if ((rc = get_u32(r, &size)) || (int)size != tr->cfg.sizes[l])
-            return snprintf(why, why_size, "network sizes differ"), AX_E_FORMAT;
+            return ax_fail(AX_E_FORMAT, "network sizes differ");
     if (*epoch > (uint32_t)(tr->cfg.epochs > 0 ? tr->cfg.epochs : 1))
-        return snprintf(why, why_size, "already has %u epochs, more than the %d asked for", *epoch,
-                        tr->cfg.epochs),
-               AX_E_RANGE;
+        return ax_fail(AX_E_RANGE, "already has %u epochs, more than the %d asked for", *epoch,
+                       tr->cfg.epochs);
     return 0;
 }
 
@@ -289,8 +283,7 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
     return rc;
 }
 
-int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *err,
-                            size_t err_size)
+int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path)
 {
     uint8_t *data = NULL;
     size_t n = 0;
@@ -298,35 +291,27 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *
      * to a million epochs: far above any real checkpoint of this network. */
     size_t max = (size_t)tr->net.n_params * 8 * 4 + (size_t)3 * 8 * 1000000 + 65536;
     int rc = read_file(path, max, &data, &n);
-    if (rc == AX_E_RANGE) {
-        snprintf(err, err_size, "%s: larger than %zu bytes, not a checkpoint of this network", path,
-                 max);
-        return rc;
-    }
-    if (rc) {
-        snprintf(err, err_size, "%s: cannot read checkpoint: %s", path, ax_strerror(rc));
-        return rc;
-    }
-    char why[200] = "";
+    if (rc == AX_E_RANGE)
+        return ax_fail(rc, "%s: larger than %zu bytes, not a checkpoint of this network", path,
+                       max);
+    if (rc)
+        return ax_fail(rc, "%s: cannot read checkpoint: %s", path, ax_strerror(rc));
     uint8_t sum[32];
     if (n < 8 + 32) {
-        snprintf(why, sizeof why, "too short (%zu bytes)", n);
-        rc = AX_E_TRUNC;
+        rc = ax_fail(AX_E_TRUNC, "too short (%zu bytes)", n);
     } else {
         ax_sha256(data, n - 32, sum);
-        if (memcmp(sum, data + n - 32, 32)) {
-            snprintf(why, sizeof why, "checksum mismatch (corrupt or truncated)");
-            rc = AX_E_CRC;
-        }
+        if (memcmp(sum, data + n - 32, 32))
+            rc = ax_fail(AX_E_CRC, "checksum mismatch (corrupt or truncated)");
     }
     struct rbuf r = {data, n - 32, 0};
     uint32_t epoch = 0;
     if (!rc)
-        rc = check_header(&r, tr, &epoch, why, sizeof why);
+        rc = check_header(&r, tr, &epoch);
     if (!rc && (rc = read_state(&r, tr, epoch)))
-        snprintf(why, sizeof why, "parameter block does not match the network");
-    if (rc)
-        snprintf(err, err_size, "%s: bad checkpoint: %s", path, why);
+        ax_fail(rc, "parameter block does not match the network");
+    if (rc) /* the reason set above */
+        ax_fail(rc, "%s: bad checkpoint: %s", path, ax_error_detail());
     free(data);
     return rc;
 }

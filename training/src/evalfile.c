@@ -20,25 +20,23 @@ struct reader {
     int sizes_line;    /* line of the 'sizes' keyword, 0 before it */
     bool put_back;     /* tok is to be returned again by the next next_token */
     char tok[128];
-    char *err;
-    size_t err_size;
 };
 
 static int fail(struct reader *r, int line, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Writes "name:line: message" (line 0: "name: message") and returns code. */
+/* Sets the thread's error detail to "name:line: message" (line 0: "name:
+ * message") and returns code. */
 static int fail(struct reader *r, int line, int code, const char *fmt, ...)
 {
-    int n = line ? snprintf(r->err, r->err_size, "%s:%d: ", r->name, line)
-                 : snprintf(r->err, r->err_size, "%s: ", r->name);
-    if (n < 0 || (size_t)n >= r->err_size)
-        return code;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->err + n, r->err_size - (size_t)n, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return code;
+    if (line)
+        return ax_fail(code, "%s:%d: %s", r->name, line, msg);
+    return ax_fail(code, "%s: %s", r->name, msg);
 }
 
 static bool is_space(int c)
@@ -258,14 +256,12 @@ static int check_complete(struct reader *r, const struct ax_ttfs_eval *ev)
     return 0;
 }
 
-int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name, char *err,
-                      size_t err_size)
+int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name)
 {
     memset(ev, 0, sizeof *ev);
     ev->tau_ratio = 1;
     ev->threshold = 1.0;
-    struct reader r = {
-        .f = f, .name = name, .line = 1, .kw_line = 1, .err = err, .err_size = err_size};
+    struct reader r = {.f = f, .name = name, .line = 1, .kw_line = 1};
     int rc = 0;
     if (!next_token(&r) || strcmp(r.tok, "ttfs-eval") || !next_token(&r) || strcmp(r.tok, "1"))
         rc = fail(&r, r.line, AX_E_FORMAT, "expected the header 'ttfs-eval 1'");
@@ -278,16 +274,15 @@ int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name, char *
     return rc;
 }
 
-int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path, char *err, size_t err_size)
+int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path)
 {
     bool std_in = !strcmp(path, "-");
     FILE *f = std_in ? stdin : fopen(path, "r");
     if (!f) {
         memset(ev, 0, sizeof *ev);
-        snprintf(err, err_size, "%s: cannot open", path);
-        return AX_E_NOTFOUND;
+        return ax_fail(AX_E_NOTFOUND, "%s: cannot open", path);
     }
-    int rc = ax_ttfs_eval_read(ev, f, std_in ? "<stdin>" : path, err, err_size);
+    int rc = ax_ttfs_eval_read(ev, f, std_in ? "<stdin>" : path);
     if (!std_in)
         fclose(f);
     return rc;
@@ -346,7 +341,7 @@ int ax_ttfs_eval_out_create(struct ax_ttfs_eval_out *o, const struct ax_ttfs_eva
     o->work = o->mem ? ax_ttfs_work_create_stack(s) : NULL;
     if (!o->work) {
         ax_ttfs_eval_out_free(o);
-        return AX_E_NOMEM;
+        return ax_fail(AX_E_NOMEM, "%s", ax_strerror(AX_E_NOMEM));
     }
     return 0;
 }

@@ -13,35 +13,27 @@
 /* The decompressed content of a gzip file that must hold exactly `want`
  * bytes: at most want + 1 bytes are ever decompressed, so a gzip bomb costs
  * no more memory than a real file. */
-static int read_gz(const char *path, size_t want, uint8_t **out, char *err, size_t err_size)
+static int read_gz(const char *path, size_t want, uint8_t **out)
 {
     gzFile f = gzopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
-        return AX_E_NOTFOUND;
-    }
+    if (!f)
+        return ax_fail(AX_E_NOTFOUND, "%s: cannot open: %s", path, strerror(errno));
     uint8_t *buf = malloc(want + 1);
     size_t len = 0;
     int rc = 0, got = 1;
-    if (!buf) {
-        snprintf(err, err_size, "%s: out of memory for %zu bytes", path, want + 1);
-        rc = AX_E_NOMEM;
-    }
+    if (!buf)
+        rc = ax_fail(AX_E_NOMEM, "%s: out of memory for %zu bytes", path, want + 1);
     while (!rc && len <= want && got > 0) {
         size_t ask = want + 1 - len;
         got = gzread(f, buf + len, (unsigned)(ask > (1u << 30) ? (1u << 30) : ask));
-        if (got < 0) {
-            snprintf(err, err_size, "%s: not a valid gzip file", path);
-            rc = AX_E_FORMAT;
-        }
+        if (got < 0)
+            rc = ax_fail(AX_E_FORMAT, "%s: not a valid gzip file", path);
         len += got > 0 ? (size_t)got : 0;
     }
     gzclose(f);
-    if (!rc && len != want) {
-        snprintf(err, err_size, "%s: %s than the %zu bytes this MNIST file has", path,
-                 len > want ? "decompresses to more" : "decompresses to fewer", want);
-        rc = AX_E_FORMAT;
-    }
+    if (!rc && len != want)
+        rc = ax_fail(AX_E_FORMAT, "%s: %s than the %zu bytes this MNIST file has", path,
+                     len > want ? "decompresses to more" : "decompresses to fewer", want);
     if (rc) {
         free(buf);
         return rc;
@@ -51,16 +43,13 @@ static int read_gz(const char *path, size_t want, uint8_t **out, char *err, size
 }
 
 /* Looks up `name` in dir/SHA256SUMS.uncompressed and compares. */
-static int check_sum(const char *dir, const char *name, const uint8_t *data, size_t n, char *err,
-                     size_t err_size)
+static int check_sum(const char *dir, const char *name, const uint8_t *data, size_t n)
 {
     char path[1024], line[512], hex[65];
     snprintf(path, sizeof path, "%s/SHA256SUMS.uncompressed", dir);
     FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
-        return AX_E_NOTFOUND;
-    }
+    if (!f)
+        return ax_fail(AX_E_NOTFOUND, "%s: cannot open: %s", path, strerror(errno));
     int rc = AX_E_NOTFOUND;
     ax_sha256_hex(data, n, hex);
     while (fgets(line, sizeof line, f)) {
@@ -72,10 +61,10 @@ static int check_sum(const char *dir, const char *name, const uint8_t *data, siz
     }
     fclose(f);
     if (rc == AX_E_NOTFOUND)
-        snprintf(err, err_size, "%s: no checksum for %s", path, name);
-    else if (rc)
-        snprintf(err, err_size, "%s/%s.gz: SHA-256 mismatch (got %s)", dir, name, hex);
-    return rc;
+        return ax_fail(rc, "%s: no checksum for %s", path, name);
+    if (rc)
+        return ax_fail(rc, "%s/%s.gz: SHA-256 mismatch (got %s)", dir, name, hex);
+    return 0;
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -85,29 +74,23 @@ static uint32_t be32(const uint8_t *p)
 
 /* Reads and verifies one IDX file; checks magic and sizes. */
 static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t count,
-                    uint8_t **data, size_t *header, char *err, size_t err_size)
+                    uint8_t **data, size_t *header)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.gz", dir, name);
     size_t hdr = magic == 2051 ? 16 : 8;
     size_t n = hdr + (size_t)count * (magic == 2051 ? 784 : 1);
-    int rc = read_gz(path, n, data, err, err_size);
+    int rc = read_gz(path, n, data);
     if (rc)
         return rc;
-    rc = check_sum(dir, name, *data, n, err, err_size);
-    if (!rc && (n < hdr || be32(*data) != magic || be32(*data + 4) != count)) {
-        snprintf(err, err_size, "%s: bad IDX header (magic or count)", path);
-        rc = AX_E_FORMAT;
-    }
+    rc = check_sum(dir, name, *data, n);
+    if (!rc && (n < hdr || be32(*data) != magic || be32(*data + 4) != count))
+        rc = ax_fail(AX_E_FORMAT, "%s: bad IDX header (magic or count)", path);
     if (!rc && magic == 2051 &&
-        (be32(*data + 8) != 28 || be32(*data + 12) != 28 || n != hdr + (size_t)count * 784)) {
-        snprintf(err, err_size, "%s: expected %u images of 28x28", path, count);
-        rc = AX_E_FORMAT;
-    }
-    if (!rc && magic == 2049 && n != hdr + count) {
-        snprintf(err, err_size, "%s: expected %u labels", path, count);
-        rc = AX_E_FORMAT;
-    }
+        (be32(*data + 8) != 28 || be32(*data + 12) != 28 || n != hdr + (size_t)count * 784))
+        rc = ax_fail(AX_E_FORMAT, "%s: expected %u images of 28x28", path, count);
+    if (!rc && magic == 2049 && n != hdr + count)
+        rc = ax_fail(AX_E_FORMAT, "%s: expected %u labels", path, count);
     if (rc) {
         free(*data);
         *data = NULL;
@@ -173,24 +156,22 @@ static void resolve_dir(const char *dir, char *out, size_t n)
 }
 
 int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum ax_mnist_part part,
-                          int size, double t_early, double t_late, char *err, size_t err_size)
+                          int size, double t_early, double t_late)
 {
     char dir[1024];
     memset(ds, 0, sizeof *ds);
-    if (size != 28 && size != 16) {
-        snprintf(err, err_size, "mnist: size must be 28 or 16");
-        return AX_E_INVAL;
-    }
+    if (size != 28 && size != 16)
+        return ax_fail(AX_E_INVAL, "mnist: size must be 28 or 16");
     resolve_dir(dir_in, dir, sizeof dir);
     int test = part == AX_MNIST_TEST;
     uint32_t count = test ? 10000 : 60000;
     uint8_t *img = NULL, *lab = NULL;
     size_t hi, hl;
     int rc = load_idx(dir, test ? "t10k-images-idx3-ubyte" : "train-images-idx3-ubyte", 2051, count,
-                      &img, &hi, err, err_size);
+                      &img, &hi);
     if (!rc)
         rc = load_idx(dir, test ? "t10k-labels-idx1-ubyte" : "train-labels-idx1-ubyte", 2049, count,
-                      &lab, &hl, err, err_size);
+                      &lab, &hl);
     int first = part == AX_MNIST_VALIDATION ? 50000 : 0;
     int n = part == AX_MNIST_TRAIN ? 50000 : 10000;
     int nf = size * size;
@@ -202,19 +183,15 @@ int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir_in, enum a
         ds->t = malloc((size_t)n * nf * sizeof *ds->t);
         ds->raw = malloc((size_t)n * nf * sizeof *ds->raw);
         ds->labels = malloc((size_t)n * sizeof *ds->labels);
-        if (!ds->t || !ds->raw || !ds->labels) {
-            snprintf(err, err_size, "%s: out of memory for %d samples", dir, n);
-            rc = AX_E_NOMEM;
-        }
+        if (!ds->t || !ds->raw || !ds->labels)
+            rc = ax_fail(AX_E_NOMEM, "%s: out of memory for %d samples", dir, n);
     }
     for (int s = 0; s < n && !rc; s++) {
         const uint8_t *im = img + hi + (size_t)(first + s) * 784;
         encode_image(im, size, ds->raw + (size_t)s * nf, ds->t + (size_t)s * nf, t_early, t_late);
         ds->labels[s] = lab[hl + first + s];
-        if (ds->labels[s] > 9) {
-            snprintf(err, err_size, "%s: label %d out of range", dir, ds->labels[s]);
-            rc = AX_E_FORMAT;
-        }
+        if (ds->labels[s] > 9)
+            rc = ax_fail(AX_E_FORMAT, "%s: label %d out of range", dir, ds->labels[s]);
     }
     free(img);
     free(lab);

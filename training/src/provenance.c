@@ -21,16 +21,15 @@ static int has_mnist(const char *dir)
     return stat(p, &st) == 0;
 }
 
-int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, size_t err_size)
+int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n)
 {
     if (cli_dir) {
         if (has_mnist(cli_dir)) {
             snprintf(out, n, "%s", cli_dir);
             return 0;
         }
-        snprintf(err, err_size, "MNIST not found: looked in --data %s (and %s/mnist)", cli_dir,
-                 cli_dir);
-        return AX_E_NOTFOUND;
+        return ax_fail(AX_E_NOTFOUND, "MNIST not found: looked in --data %s (and %s/mnist)",
+                       cli_dir, cli_dir);
     }
     const char *env = getenv("AXON_DATA_DIR");
     char beside[1100];
@@ -43,11 +42,10 @@ int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, s
         snprintf(out, n, "%s", beside);
         return 0;
     }
-    snprintf(err, err_size,
-             "MNIST not found: looked in $AXON_DATA_DIR (%s) and %s (each also with /mnist); "
-             "pass --data DIR",
-             env && *env ? env : "unset", beside);
-    return AX_E_NOTFOUND;
+    return ax_fail(AX_E_NOTFOUND,
+                   "MNIST not found: looked in $AXON_DATA_DIR (%s) and %s (each also with /mnist); "
+                   "pass --data DIR",
+                   env && *env ? env : "unset", beside);
 }
 
 /* JSON numbers: non-finite values become null. */

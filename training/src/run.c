@@ -1,7 +1,6 @@
 /* A training run as `axon train` does it: config, data, trainer, epochs with
  * metrics and checkpoints, the test of the selected parameters, plots. */
 #define _POSIX_C_SOURCE 200809L /* stat */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,32 +34,32 @@ static int load_yinyang(struct ax_ttfs_splits *d, const struct ax_ttfs_config *c
 }
 
 static int load_mnist(struct ax_ttfs_splits *d, const struct ax_ttfs_config *cfg,
-                      const char *data_dir, char *err, size_t err_size)
+                      const char *data_dir)
 {
     char dir[1024];
     int size = cfg->data == AX_TTFS_DATA_MNIST ? 28 : 16;
     double t0 = cfg->t_early, t1 = cfg->t_late;
-    int rc = ax_ttfs_find_data_dir(data_dir, dir, sizeof dir, err, err_size);
+    int rc = ax_ttfs_find_data_dir(data_dir, dir, sizeof dir);
     if (!rc)
-        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, t0, t1, err, err_size);
+        rc = ax_ttfs_dataset_mnist(&d->train, dir, AX_MNIST_TRAIN, size, t0, t1);
     if (!rc)
-        rc = ax_ttfs_dataset_mnist(&d->val, dir, AX_MNIST_VALIDATION, size, t0, t1, err, err_size);
+        rc = ax_ttfs_dataset_mnist(&d->val, dir, AX_MNIST_VALIDATION, size, t0, t1);
     if (!rc)
-        rc = ax_ttfs_dataset_mnist(&d->test, dir, AX_MNIST_TEST, size, t0, t1, err, err_size);
+        rc = ax_ttfs_dataset_mnist(&d->test, dir, AX_MNIST_TEST, size, t0, t1);
     return rc;
 }
 
 int ax_ttfs_splits_load(struct ax_ttfs_splits *d, const struct ax_ttfs_config *cfg,
-                        const char *data_dir, char *err, size_t err_size)
+                        const char *data_dir)
 {
     memset(d, 0, sizeof *d);
     int rc;
     if (cfg->data == AX_TTFS_DATA_YINYANG) {
         rc = load_yinyang(d, cfg);
         if (rc)
-            snprintf(err, err_size, "yinyang: %s", ax_strerror(rc));
+            ax_fail(rc, "yinyang: %s", ax_strerror(rc));
     } else {
-        rc = load_mnist(d, cfg, data_dir, err, err_size);
+        rc = load_mnist(d, cfg, data_dir);
     }
     if (rc)
         ax_ttfs_splits_free(d);
@@ -93,21 +92,7 @@ struct run {
     struct ax_ttfs_trainer tr;
     FILE *metrics;
     int epoch_shown; /* the epoch the progress callback reports */
-    char *err;
-    size_t err_size;
 };
-
-static int fail(struct run *r, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct run *r, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->err, r->err_size, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static void report(const struct run *r, const char *line)
 {
@@ -119,7 +104,7 @@ static int load_config(struct run *r)
 {
     const struct ax_ttfs_run_opts *o = r->o;
     ax_ttfs_config_path(o->config, r->path, sizeof r->path);
-    int rc = ax_ttfs_config_load(&r->cfg, r->path, r->err, r->err_size);
+    int rc = ax_ttfs_config_load(&r->cfg, r->path);
     if (rc)
         return rc;
     if (o->epochs >= 0)
@@ -137,14 +122,14 @@ static int start(struct run *r)
     const struct ax_ttfs_run_opts *o = r->o;
     int rc = ax_ttfs_trainer_create(&r->tr, &r->cfg, &r->data.train, &r->data.val);
     if (rc)
-        return fail(r, rc, "%s", ax_strerror(rc));
+        return ax_fail(rc, "%s", ax_strerror(rc));
     if (o->backend)
         ax_ttfs_trainer_set_backend(&r->tr, o->backend);
-    if (o->resume && (rc = ax_ttfs_checkpoint_load(&r->tr, o->resume, r->err, r->err_size)))
+    if (o->resume && (rc = ax_ttfs_checkpoint_load(&r->tr, o->resume)))
         return rc;
     r->metrics = o->metrics;
     if (!r->metrics && o->metrics_path && !(r->metrics = fopen(o->metrics_path, "w")))
-        return fail(r, AX_E_IO, "%s: cannot write metrics", o->metrics_path);
+        return ax_fail(AX_E_IO, "%s: cannot write metrics", o->metrics_path);
     if (r->metrics)
         ax_ttfs_metrics_provenance(r->metrics, &r->cfg, r->path,
                                    o->backend ? o->backend->name : "software", r->tr.epoch);
@@ -178,14 +163,17 @@ static int run_epochs(struct run *r)
     while (tr->epoch < tr->cfg.epochs) {
         struct ax_ttfs_epoch_stats st;
         r->epoch_shown = tr->epoch + 1;
+        unsigned gen = ax_detail_gen();
         int rc = ax_ttfs_trainer_epoch(tr, &st, r->o->progress ? progress : NULL, r);
-        if (rc)
-            return fail(r, rc, "epoch %d: %s", tr->epoch + 1, ax_strerror(rc));
+        if (rc) { /* "epoch N: " and a backend's own detail, else the status text */
+            char what[32];
+            snprintf(what, sizeof what, "epoch %d", tr->epoch + 1);
+            return ax_fail_wrap(rc, gen, what);
+        }
         if (r->metrics)
             ax_ttfs_metrics_epoch(r->metrics, &st);
         report_epoch(r, &st);
-        if (r->o->checkpoint &&
-            (rc = ax_ttfs_checkpoint_save(tr, r->o->checkpoint, r->err, r->err_size)))
+        if (r->o->checkpoint && (rc = ax_ttfs_checkpoint_save(tr, r->o->checkpoint)))
             return rc;
     }
     return 0;
@@ -197,13 +185,14 @@ static int test_selected(struct run *r, struct ax_ttfs_final *f)
 {
     struct ax_ttfs_trainer *tr = &r->tr;
     const struct ax_ttfs_dataset *test = &r->data.test;
+    unsigned gen = ax_detail_gen();
     int rc = ax_ttfs_evaluate(&tr->net, test, tr->cfg.batch_size, &f->test_accuracy_last);
     f->selected_epoch = ax_ttfs_trainer_select(tr);
     f->test_accuracy = f->test_accuracy_last;
     if (!rc && f->selected_epoch != tr->epoch)
         rc = ax_ttfs_evaluate(&tr->net, test, tr->cfg.batch_size, &f->test_accuracy);
-    if (rc)
-        return fail(r, rc, "test: %s", ax_strerror(rc));
+    if (rc) /* a backend's own detail, else the status text */
+        return ax_fail_wrap(rc, gen, "test");
     char line[256];
     snprintf(line, sizeof line,
              "test_accuracy %.4f selected_epoch %d test_accuracy_last %.4f seconds %.2f "
@@ -227,7 +216,7 @@ static int write_plots(struct run *r, const char *dir)
         rc = ax_ttfs_plot_yinyang(path, &tr->net, &tr->cfg, &r->data.test);
     }
     if (rc)
-        return fail(r, rc, "%s: cannot write plot: %s", path, ax_strerror(rc));
+        return ax_fail(rc, "%s: cannot write plot: %s", path, ax_strerror(rc));
     return 0;
 }
 
@@ -247,14 +236,13 @@ static int train_and_test(struct run *r, struct ax_ttfs_final *f)
     return rc;
 }
 
-int ax_ttfs_run(const struct ax_ttfs_run_opts *o, struct ax_ttfs_final *result, char *err,
-                size_t err_size)
+int ax_ttfs_run(const struct ax_ttfs_run_opts *o, struct ax_ttfs_final *result)
 {
-    struct run r = {.o = o, .err = err, .err_size = err_size};
+    struct run r = {.o = o};
     struct ax_ttfs_final f = {0};
     int rc = load_config(&r);
     if (!rc)
-        rc = ax_ttfs_splits_load(&r.data, &r.cfg, o->data_dir, err, err_size);
+        rc = ax_ttfs_splits_load(&r.data, &r.cfg, o->data_dir);
     if (!rc)
         rc = start(&r);
     if (!rc)

@@ -199,52 +199,42 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
 }
 
 /* Checks that need several fields at once. */
-static int check_consistency(const struct ax_ttfs_config *c, const char *path, char *err,
-                             size_t err_size)
+static int check_consistency(const struct ax_ttfs_config *c, const char *path)
 {
     int features = c->data == AX_TTFS_DATA_YINYANG ? 4 : c->data == AX_TTFS_DATA_MNIST ? 784 : 256;
     int classes = c->data == AX_TTFS_DATA_YINYANG ? 3 : 10;
-    if (c->sizes[0] != features || c->sizes[c->n_layers] != classes) {
-        snprintf(err, err_size, "%s: network.sizes: the data set needs %d inputs and %d outputs",
-                 path, features, classes);
-        return AX_E_RANGE;
-    }
-    if (c->train_shift > 0 && c->data == AX_TTFS_DATA_YINYANG) {
-        snprintf(err, err_size,
-                 "%s: data.train_shift: only image data sets (mnist, mnist16) can be shifted",
-                 path);
-        return AX_E_RANGE;
-    }
-    if (c->t_late <= c->t_early) {
-        snprintf(err, err_size, "%s: data.t_late must be greater than data.t_early", path);
-        return AX_E_RANGE;
-    }
+    if (c->sizes[0] != features || c->sizes[c->n_layers] != classes)
+        return ax_fail(AX_E_RANGE, "%s: network.sizes: the data set needs %d inputs and %d outputs",
+                       path, features, classes);
+    if (c->train_shift > 0 && c->data == AX_TTFS_DATA_YINYANG)
+        return ax_fail(AX_E_RANGE,
+                       "%s: data.train_shift: only image data sets (mnist, mnist16) can be shifted",
+                       path);
+    if (c->t_late <= c->t_early)
+        return ax_fail(AX_E_RANGE, "%s: data.t_late must be greater than data.t_early", path);
     return 0;
 }
 
-int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, size_t err_size)
+int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
 {
     ax_config *f;
     set_defaults(c);
-    int rc = ax_config_load_file(&f, path);
-    if (rc) {
-        snprintf(err, err_size, "%s", ax_error_detail());
+    int rc = ax_config_load_file(&f, path); /* its detail names file:line */
+    if (rc)
         return rc;
-    }
     c->hash = ax_config_hash(f);
     rc = read_data(f, c);
     if (rc == AX_E_NOTFOUND) {
-        snprintf(err, err_size,
-                 "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")", path);
         ax_config_free(f);
-        return AX_E_FORMAT;
+        return ax_fail(AX_E_FORMAT,
+                       "%s:1: data.set: missing (one of \"yinyang\", \"mnist\", \"mnist16\")",
+                       path);
     }
     if (!rc) {
         rc = read_network(f, c);
         if (rc == AX_E_NOTFOUND) {
-            snprintf(err, err_size, "%s:1: network.sizes: missing", path);
             ax_config_free(f);
-            return AX_E_FORMAT;
+            return ax_fail(AX_E_FORMAT, "%s:1: network.sizes: missing", path);
         }
     }
     if (!rc)
@@ -253,10 +243,10 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path, char *err, s
         rc = read_train(f, c);
     if (!rc)
         rc = ax_config_check_unknown(f);
-    if (rc)
-        snprintf(err, err_size, "%s", ax_config_error(f));
+    if (rc) /* the getter's "file:line: section.key: ..." */
+        ax_fail(rc, "%s", ax_config_error(f));
     else
-        rc = check_consistency(c, path, err, err_size);
+        rc = check_consistency(c, path);
     ax_config_free(f);
     return rc;
 }

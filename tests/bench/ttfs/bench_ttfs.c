@@ -10,6 +10,7 @@
 
 #include <time.h>
 
+#include "axon/status.h"
 #include "axon/ttfs_train.h"
 
 /* CPU seconds of this (single-threaded) process: on a machine shared with other
@@ -30,11 +31,11 @@ static int cmp_double(const void *a, const void *b)
 static int bench(const char *name, int epochs, const struct ax_ttfs_dataset *train,
                  const struct ax_ttfs_dataset *val)
 {
-    char path[512], err[512];
+    char path[512];
     snprintf(path, sizeof path, "%s/training/configs/%s.cfg", AX_SOURCE_DIR, name);
     struct ax_ttfs_config cfg;
-    if (ax_ttfs_config_load(&cfg, path, err, sizeof err)) {
-        fprintf(stderr, "bench-ttfs: %s\n", err);
+    if (ax_ttfs_config_load(&cfg, path)) {
+        fprintf(stderr, "bench-ttfs: %s\n", ax_error_detail());
         return 1;
     }
     cfg.epochs = epochs;

@@ -56,10 +56,10 @@ enum ax_mnist_part { AX_MNIST_TRAIN, AX_MNIST_VALIDATION, AX_MNIST_TEST };
  * SHA-256 sums in SHA256SUMS.uncompressed there. Train: first 50k training
  * images; validation: the last 10k; test: t10k. size 28 (full) or 16 (centre
  * crop 24, area-averaged to 16x16). Ink spikes early:
- * t = t_early + (1 - p)(t_late - t_early); p = 0 never spikes. On error err
- * holds one line naming the file. */
+ * t = t_early + (1 - p)(t_late - t_early); p = 0 never spikes. Errors are
+ * negative ax_status codes with one line naming the file in ax_error_detail(). */
 int ax_ttfs_dataset_mnist(struct ax_ttfs_dataset *ds, const char *dir, enum ax_mnist_part part,
-                          int size, double t_early, double t_late, char *err, size_t err_size);
+                          int size, double t_early, double t_late);
 
 #ifdef __cplusplus
 }

@@ -46,11 +46,10 @@ struct ax_ttfs_eval {
 
 /* Reads an eval file from f without seeking (pipes work); name is used in
  * messages. Errors are negative ax_status codes with "name:line: field:
- * message" in err; ev is then empty. */
-int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name, char *err,
-                      size_t err_size);
+ * message" in ax_error_detail(); ev is then empty. */
+int ax_ttfs_eval_read(struct ax_ttfs_eval *ev, FILE *f, const char *name);
 /* Opens path ("-": standard input, called "<stdin>" in messages) and reads it. */
-int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path, char *err, size_t err_size);
+int ax_ttfs_eval_load(struct ax_ttfs_eval *ev, const char *path);
 void ax_ttfs_eval_free(struct ax_ttfs_eval *ev);
 
 /* The results for one sample, with J = sum_k grad_k T_k over the output layer. */
@@ -66,7 +65,8 @@ struct ax_ttfs_eval_out {
     ax_ttfs_work *work;
 };
 
-/* Buffers and workspace for ev's network; 0 or AX_E_NOMEM. */
+/* Buffers and workspace for ev's network; 0 or AX_E_NOMEM ("out of memory"
+ * in ax_error_detail()). */
 int ax_ttfs_eval_out_create(struct ax_ttfs_eval_out *out, const struct ax_ttfs_eval *ev);
 void ax_ttfs_eval_out_free(struct ax_ttfs_eval_out *out);
 /* Spike times and gradients of sample s (0-based), computed with the same

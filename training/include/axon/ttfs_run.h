@@ -22,12 +22,12 @@ void ax_ttfs_config_path(const char *name, char *path, size_t n);
 
 /* The three splits of the data set a config names, encoded as its [data]
  * section says: Yin-Yang generated, MNIST read from data_dir (NULL: looked up
- * as ax_ttfs_find_data_dir says). On error err holds one line. */
+ * as ax_ttfs_find_data_dir says). On error ax_error_detail() holds one line. */
 struct ax_ttfs_splits {
     struct ax_ttfs_dataset train, val, test;
 };
 int ax_ttfs_splits_load(struct ax_ttfs_splits *d, const struct ax_ttfs_config *cfg,
-                        const char *data_dir, char *err, size_t err_size);
+                        const char *data_dir);
 void ax_ttfs_splits_free(struct ax_ttfs_splits *d);
 
 /* What to run. Start from ax_ttfs_run_opts_init; NULL pointers mean "none". */
@@ -56,9 +56,9 @@ void ax_ttfs_run_opts_init(struct ax_ttfs_run_opts *o, const char *config);
 
 /* Trains as o says and tests the parameters train.select picks and the last
  * epoch's. Returns 0 with the test result in *result, or a negative ax_status
- * with one line in err (no "file:" prefix when no file is involved). */
-int ax_ttfs_run(const struct ax_ttfs_run_opts *o, struct ax_ttfs_final *result, char *err,
-                size_t err_size);
+ * with one line in ax_error_detail() (no "file:" prefix when no file is
+ * involved). */
+int ax_ttfs_run(const struct ax_ttfs_run_opts *o, struct ax_ttfs_final *result);
 
 #ifdef __cplusplus
 }

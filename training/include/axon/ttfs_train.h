@@ -70,8 +70,9 @@ struct ax_ttfs_config {
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
- * errors with "file:line: section.key: ..." in err. */
-int ax_ttfs_config_load(struct ax_ttfs_config *cfg, const char *path, char *err, size_t err_size);
+ * errors (negative ax_status) with "file:line: section.key: ..." in
+ * ax_error_detail(). */
+int ax_ttfs_config_load(struct ax_ttfs_config *cfg, const char *path);
 
 /* xoshiro256**: the trainer's random numbers (init, shuffling). */
 struct ax_rng {
@@ -191,18 +192,19 @@ int ax_ttfs_evaluate(struct ax_ttfs_net *net, const struct ax_ttfs_dataset *ds, 
 int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, int *classes);
 
 /* Checkpoints: "AXTTFSCK", version, config hash, seed, state, parameters, Adam
- * moments, history; SHA-256 of everything before it at the end. */
+ * moments, history; SHA-256 of everything before it at the end. Errors are
+ * negative ax_status codes with "path: ..." in ax_error_detail() ("path: bad
+ * checkpoint: reason" for a file that does not fit the trainer). */
 #define AX_TTFS_CHECKPOINT_VERSION 2
-int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path, char *err,
-                            size_t err_size);
-int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path, char *err,
-                            size_t err_size);
+int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path);
+int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path);
 
 /* ---------------------------------------------------------------------------
  * Provenance and metrics (JSON lines; times in tau_s) */
 /* The data folder: cli_dir (--data) if given, else $AXON_DATA_DIR, else
- * ../shared/data beside the checkout; err says where it looked. */
-int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n, char *err, size_t err_size);
+ * ../shared/data beside the checkout; AX_E_NOTFOUND with where it looked in
+ * ax_error_detail(). */
+int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n);
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
                                 const char *backend, int resumed_epoch);
 void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
