@@ -58,15 +58,24 @@ int main(int argc, char **argv)
     ax_result r = {.spikes = sp, .nspikes = 2};
 
     snprintf(out, sizeof out, "%s/ok.csv", argv[1]);
-    expect(write_csv(out, &r, 0) == 0, "complete run written");
+    expect(write_outputs(out, NULL, &r) == 0, "complete run written");
     last_line(out, line, sizeof line);
     expect(line[0] != '#' && line[0], "complete run: last line is data");
+
+    /* The second output fails: the first must not be left looking complete. */
+    char madc[600];
+    snprintf(out, sizeof out, "%s/first.csv", argv[1]);
+    expect(write_outputs(out, "/dev/full", &r) == 1 && access(out, F_OK) != 0,
+           "second output fails: the first is not written either");
+    snprintf(madc, sizeof madc, "%s/madc.csv", argv[1]);
+    expect(write_outputs(out, madc, &r) == 0 && access(out, F_OK) == 0 && access(madc, F_OK) == 0,
+           "both outputs written");
 
     r.overflow = true;
     r.lost_spikes = 7;
     snprintf(out, sizeof out, "%s/lost.csv", argv[1]);
     snprintf(inc, sizeof inc, "%s.incomplete", out);
-    write_csv(out, &r, 0);
+    write_outputs(out, NULL, &r);
     expect(access(out, F_OK) != 0, "overflow: no OUT.csv that looks complete");
     last_line(inc, line, sizeof line);
     expect(!strncmp(line, "# incomplete: records lost (overflow)", 37),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "axon/axon.h"
+#include "axon/outfile.h"
 #include "axon/program.h"
 #include "commands.h"
 
@@ -188,26 +189,9 @@ static int build(ax_program *p, const rec_args *a, const inj *in, size_t n)
     return 0;
 }
 
-/* Writes path through a temporary file, so a failed write leaves nothing
- * half-written; "-" is stdout. A run that lost records (overflow) never
- * leaves a file that looks complete: it goes to PATH.incomplete (PATH is not
- * written) and its last line is "# incomplete: records lost (overflow): ...". */
-static int write_csv(const char *path, const ax_result *r, int madc)
+/* The records as CSV; a run that lost records says so in its last line. */
+static void print_csv(FILE *f, const ax_result *r, int madc)
 {
-    char final[4096], tmp[sizeof final + 8];
-    FILE *f = stdout;
-    if (strlen(path) + sizeof ".incomplete" > sizeof final) {
-        axon_err("record: output path too long: %.60s...", path);
-        return 1;
-    }
-    if (strcmp(path, "-")) {
-        snprintf(final, sizeof final, "%s%s", path, r->overflow ? ".incomplete" : "");
-        snprintf(tmp, sizeof tmp, "%s.tmp", final);
-        if (!(f = fopen(tmp, "w"))) {
-            axon_err("record: cannot write '%s': %s", tmp, strerror(errno));
-            return 1;
-        }
-    }
     if (madc) {
         fputs("time_us,value\n", f);
         for (size_t i = 0; i < r->nsamples; i++)
@@ -223,15 +207,56 @@ static int write_csv(const char *path, const ax_result *r, int madc)
     if (r->overflow)
         fprintf(f, "# incomplete: records lost (overflow): %llu spikes, %llu MADC samples\n",
                 (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc);
-    if (f == stdout)
-        return fflush(f) ? 1 : 0;
-    int bad = ferror(f) | fclose(f);
-    if (bad || rename(tmp, final)) {
-        axon_err("record: cannot write '%s': %s", final, strerror(errno));
-        remove(tmp);
-        return 1;
+}
+
+/* Both outputs are written in full before either is put in place (through
+ * ax_outfile: a temporary beside it, renamed when complete; "-" is stdout),
+ * so a failed second output never leaves a first one that looks like the
+ * whole result. A run that lost records (overflow) goes to PATH.incomplete
+ * (PATH is not written). */
+static int write_outputs(const char *spikes, const char *madc, const ax_result *r)
+{
+    const char *paths[2] = {spikes, madc};
+    ax_outfile *o[2] = {NULL, NULL};
+    int rc = 0, i;
+    for (i = 0; i < 2 && !rc; i++) {
+        if (!paths[i])
+            continue;
+        char final[4096];
+        if (snprintf(final, sizeof final, "%s%s", paths[i],
+                     r->overflow && strcmp(paths[i], "-") ? ".incomplete" : "") >=
+            (int)sizeof final)
+            rc = ax_fail(AX_E_INVAL, "output path too long: %.60s...", paths[i]);
+        if (!rc && !(rc = ax_outfile_open(&o[i], final))) {
+            FILE *f = ax_outfile_stream(o[i]);
+            print_csv(f, r, i);
+            if (fflush(f) != 0 || ferror(f)) /* a device or pipe fails here, before any commit */
+                rc = ax_fail(AX_E_IO, "cannot write to %s: %s", final, strerror(errno));
+        }
     }
-    return 0;
+    for (i = 0; i < 2; i++) {
+        if (o[i] && rc)
+            ax_outfile_abort(o[i]);
+        else if (o[i])
+            rc = ax_outfile_commit(o[i]);
+    }
+    if (rc)
+        axon_err("record: %s", ax_error_detail());
+    return rc ? 1 : 0;
+}
+
+/* The outputs are checked before the run: a missing folder or the same file
+ * named twice is found before the board is touched. */
+static int check_outputs(const rec_args *a)
+{
+    int rc = ax_outfile_check(a->spikes);
+    if (!rc && a->madc)
+        rc = ax_outfile_check(a->madc);
+    if (!rc && a->madc && ax_outfile_same(a->spikes, a->madc))
+        rc = ax_fail(AX_E_INVAL, "--spikes and --madc name the same file (%s)", a->madc);
+    if (rc)
+        axon_err("record: %s", ax_error_detail());
+    return rc ? 2 : 0;
 }
 
 static int report(const ax_result *r)
@@ -266,6 +291,8 @@ int axon_cmd_record(int argc, char **argv)
         return ret == 1 ? 0 : 2;
     inj *in = NULL;
     size_t n = 0;
+    if ((ret = check_outputs(&a)))
+        return ret;
     if (a.input && (ret = read_input(a.input, &in, &n)))
         return ret;
     ax_program *p = NULL;
@@ -290,9 +317,7 @@ int axon_cmd_record(int argc, char **argv)
         ret = 1;
         goto out;
     }
-    ret = write_csv(a.spikes, &r, 0);
-    if (!ret && a.madc)
-        ret = write_csv(a.madc, &r, 1);
+    ret = write_outputs(a.spikes, a.madc, &r);
     if (!ret)
         ret = report(&r);
 out:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/outfile.h"
 #include "axon/sha256.h"
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
@@ -101,21 +102,18 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path)
         free(b.p);
         return ax_fail(AX_E_NOMEM, "%s: %s", path, ax_strerror(AX_E_NOMEM));
     }
-    /* Write a temporary file and rename it, so a crash never leaves half a checkpoint. */
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = 0;
-    if (!f || fwrite(b.p, 1, b.n, f) != b.n)
-        rc = AX_E_IO;
-    if (f && fclose(f) != 0)
-        rc = AX_E_IO;
-    if (!rc && rename(tmp, path) != 0)
-        rc = AX_E_IO;
-    if (rc) {
-        ax_fail(rc, "%s: cannot write checkpoint: %s", path, strerror(errno));
-        remove(tmp);
+    /* Through a temporary beside it, renamed when complete: a crash or a full
+     * disk never leaves half a checkpoint, and a user's PATH.tmp is untouched. */
+    ax_outfile *o;
+    int rc = ax_outfile_open(&o, path);
+    if (!rc && fwrite(b.p, 1, b.n, ax_outfile_stream(o)) != b.n) {
+        ax_outfile_abort(o);
+        rc = ax_fail(AX_E_IO, "cannot write to %s", path);
+    } else if (!rc) {
+        rc = ax_outfile_commit(o);
     }
+    if (rc)
+        ax_fail(rc, "%s: cannot write checkpoint: %s", path, ax_error_detail());
     free(b.p);
     return rc;
 }

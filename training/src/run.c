@@ -1,12 +1,15 @@
 /* A training run as `axon train` does it: config, data, trainer, epochs with
  * metrics and checkpoints, the test of the selected parameters, plots. */
 #define _POSIX_C_SOURCE 200809L /* stat */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "axon/clock.h"
+#include "axon/outfile.h"
 #include "axon/provenance.h"
 #include "axon/status.h"
 #include "axon/ttfs_run.h"
@@ -116,6 +119,32 @@ static int load_config(struct run *r)
     return 0;
 }
 
+/* Every output is checked before any work (hours of MNIST must not end in
+ * "cannot write"): the folders exist, the plots folder is made when missing,
+ * and no two outputs name the same file. */
+static int check_outputs(const struct ax_ttfs_run_opts *o)
+{
+    const char *ck = o->checkpoint, *mt = o->metrics ? NULL : o->metrics_path;
+    int rc = 0;
+    if (ck && (rc = ax_outfile_check(ck)))
+        return ax_fail(rc, "--checkpoint %s", ax_error_detail());
+    if (mt && (rc = ax_outfile_check(mt)))
+        return ax_fail(rc, "--metrics %s", ax_error_detail());
+    if (ck && mt && ax_outfile_same(ck, mt))
+        return ax_fail(AX_E_INVAL, "--checkpoint and --metrics name the same file (%s)", ck);
+    if (mt && o->resume && ax_outfile_same(mt, o->resume))
+        return ax_fail(AX_E_INVAL, "--metrics would overwrite the checkpoint to resume (%s)", mt);
+    const char *pd = o->plots_dir;
+    struct stat st;
+    if (pd && stat(pd, &st) != 0 && mkdir(pd, 0777) != 0)
+        return ax_fail(AX_E_IO, "--plots %s: cannot make the folder: %s", pd, strerror(errno));
+    if (pd && (stat(pd, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return ax_fail(AX_E_INVAL, "--plots %s: not a folder", pd);
+    if (pd && access(pd, W_OK) != 0)
+        return ax_fail(AX_E_IO, "--plots %s: cannot write there: %s", pd, strerror(errno));
+    return 0;
+}
+
 /* The trainer, resumed from a checkpoint when asked, and its metrics stream. */
 static int start(struct run *r)
 {
@@ -127,9 +156,12 @@ static int start(struct run *r)
         ax_ttfs_trainer_set_backend(&r->tr, o->backend);
     if (o->resume && (rc = ax_ttfs_checkpoint_load(&r->tr, o->resume)))
         return rc;
+    /* Metrics are written as they happen (a run can be followed with tail -f). */
     r->metrics = o->metrics;
+    if (!r->metrics && o->metrics_path && !strcmp(o->metrics_path, "-"))
+        r->metrics = stdout;
     if (!r->metrics && o->metrics_path && !(r->metrics = fopen(o->metrics_path, "w")))
-        return ax_fail(AX_E_IO, "%s: cannot write metrics", o->metrics_path);
+        return ax_fail(AX_E_IO, "%s: cannot write metrics: %s", o->metrics_path, strerror(errno));
     if (r->metrics)
         ax_ttfs_metrics_provenance(r->metrics, &r->cfg, r->path,
                                    o->backend ? o->backend->name : "software", r->tr.epoch);
@@ -220,6 +252,26 @@ static int write_plots(struct run *r, const char *dir)
     return 0;
 }
 
+/* A metrics file that could not be written fails the run (a full disk must
+ * not leave a log that looks complete). */
+static int close_metrics(struct run *r, int rc)
+{
+    FILE *m = r->metrics;
+    if (!m)
+        return rc;
+    errno = 0;
+    int bad = fflush(m) != 0 || ferror(m), e = errno;
+    if (m != r->o->metrics && m != stdout && fclose(m) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad && !rc)
+        rc = ax_fail(AX_E_IO, "cannot write to %s: %s",
+                     r->o->metrics_path ? r->o->metrics_path : "the metrics stream",
+                     e ? strerror(e) : "write error");
+    return rc;
+}
+
 /* Trains and tests; the final record's times cover the epoch loop. */
 static int train_and_test(struct run *r, struct ax_ttfs_final *f)
 {
@@ -240,15 +292,16 @@ int ax_ttfs_run(const struct ax_ttfs_run_opts *o, struct ax_ttfs_final *result)
 {
     struct run r = {.o = o};
     struct ax_ttfs_final f = {0};
-    int rc = load_config(&r);
+    int rc = check_outputs(o);
+    if (!rc)
+        rc = load_config(&r);
     if (!rc)
         rc = ax_ttfs_splits_load(&r.data, &r.cfg, o->data_dir);
     if (!rc)
         rc = start(&r);
     if (!rc)
         rc = train_and_test(&r, &f);
-    if (r.metrics && r.metrics != o->metrics)
-        fclose(r.metrics);
+    rc = close_metrics(&r, rc);
     ax_ttfs_trainer_free(&r.tr); /* both are safe on the zeroed structs */
     ax_ttfs_splits_free(&r.data);
     if (!rc && result)
