@@ -22,7 +22,9 @@
 #include <cmocka.h>
 
 #include "axon/axon.h"
+#include "axon/chip.h"
 #include "axon/codec.h"
+#include "axon/program.h"
 
 static const char *server_bin;
 static char sock[128], uri[160];
@@ -194,6 +196,76 @@ static void test_tcp_nodelay(void **state)
     assert_int_equal(s.cmd_resent, 0);
 }
 
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* A 25 ms recording over socket: to the simulated board, which runs about 100
+ * times slower than real time: the run deadline counts the board's time (the
+ * server stamps it on what it relays), so the run is not cut off as stalled. */
+static void test_long_run_counts_board_time(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(uri, &d), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_timer_reset(p);
+    ax_program_record(p, AX_RECORD_SPIKES);
+    for (uint64_t t = 1000; t < 3125000; t += 125000) {
+        ax_program_wait_until(p, t);
+        ax_program_inject(p, 3);
+    }
+    ax_program_wait_until(p, 3125000); /* 25 ms */
+    ax_program_record(p, 0);
+    ax_result res;
+    ax_result_init(&res);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int r = ax_run(d, p, &res);
+    printf("25 ms of board time over socket: %s (%s) in %.0f ms wall\n", ax_strerror(r),
+           r < 0 ? ax_error_detail() : "ok", ms_since(&t0));
+    assert_int_equal(r, AX_OK);
+    assert_true(res.end_time >= 3125000);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+}
+
+/* A program that truly stalls (a BARRIER while background sources keep the
+ * event paths busy every cycle) still fails, in bounded wall time. */
+static void test_stalled_program_fails(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(uri, &d), AX_OK);
+    ax_background bg = {.enable = true, .label = 5, .period = 1, .seed = 1};
+    for (unsigned s = 0; s < AX_NUM_BG; s++)
+        assert_int_equal(ax_chip_set_background(d, s, &bg), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_barrier(p);
+    ax_result res;
+    ax_result_init(&res);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int r = ax_run(d, p, &res);
+    double ms = ms_since(&t0);
+    printf("stalled program: %s (%s) after %.0f ms wall\n", ax_strerror(r), ax_error_detail(), ms);
+    assert_int_equal(r, AX_E_TIMEOUT);
+    assert_true(ms < 30000);
+    assert_int_equal(ax_hello(d), AX_OK);
+    bg.enable = false;
+    for (unsigned s = 0; s < AX_NUM_BG; s++)
+        assert_int_equal(ax_chip_set_background(d, s, &bg), AX_OK);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -201,6 +273,8 @@ int main(int argc, char **argv)
     server_bin = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_client_at_a_time),
+        cmocka_unit_test(test_long_run_counts_board_time),
+        cmocka_unit_test(test_stalled_program_fails),
         cmocka_unit_test(test_client_dies_mid_frame),
         cmocka_unit_test(test_idle_client_dropped),
         cmocka_unit_test(test_tcp_nodelay),
