@@ -5,6 +5,7 @@
  * TCP without the Nagle delay.
  * usage: test_socket AXON_BOARD_BINARY */
 #define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #include "axon/chip.h"
 #include "axon/codec.h"
 #include "axon/program.h"
+#include "streamprog.h"
 
 static const char *server_bin;
 static char sock[128], uri[160];
@@ -266,6 +268,75 @@ static void test_stalled_program_fails(void **state)
     ax_close(d);
 }
 
+/* axon-board on path serving the simulated small chip without temporal noise;
+ * returns once a client is served, with *d open on it. */
+static pid_t spawn_quiet_board(const char *path, const char *curi, ax_device **d)
+{
+    pid_t b = fork();
+    if (b == 0) {
+        execl(server_bin, server_bin, "--listen", path, "--board", "sim:?size=small&noise=0",
+              (char *)NULL);
+        _exit(127);
+    }
+    int r = AX_E_NODEV;
+    for (int i = 0; i < 250 && (r = ax_open(curi, d)) != AX_OK; i++)
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
+    assert_int_equal(r, AX_OK);
+    assert_int_equal(stream_setup(*d), AX_OK);
+    return b;
+}
+
+/* The server killed in the middle of record streams: every run before
+ * returns the fault-free run's spikes and samples, the run it hits fails with
+ * AX_E_DISCONNECTED and returns nothing, the device stays failed; a restarted
+ * server serves the same records again. */
+static void test_server_killed_mid_stream(void **state)
+{
+    (void)state;
+    ax_device *d;
+    ax_program *p;
+    ax_result gold, res;
+    ax_result_init(&gold);
+    ax_result_init(&res);
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    stream_program(p);
+    assert_int_equal(ax_open("sim:?size=small&noise=0", &d), AX_OK);
+    assert_int_equal(stream_setup(d), AX_OK);
+    assert_int_equal(ax_run(d, p, &gold), AX_OK);
+    ax_close(d);
+    char dir[] = "/tmp/axon-kill-XXXXXX", path[64], curi[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/b.sock", dir);
+    snprintf(curi, sizeof curi, "socket:%s", path);
+    pid_t b = spawn_quiet_board(path, curi, &d), killer = fork();
+    if (killer == 0) {
+        nanosleep(&(struct timespec){0, 300000000}, NULL);
+        kill(b, SIGKILL);
+        _exit(0);
+    }
+    int r = AX_OK, ok = 0;
+    for (int i = 0; i < 2000 && r == AX_OK; i++)
+        if ((r = ax_run(d, p, &res)) == AX_OK)
+            ok += same_records(&res, &gold) ? 1 : -10000;
+    printf("server killed after %d correct runs: %s (%s)\n", ok, ax_strerror(r), ax_error_detail());
+    assert_true(ok >= 0);
+    assert_int_equal(r, AX_E_DISCONNECTED);
+    assert_int_equal(ax_run(d, p, &res), AX_E_DISCONNECTED);
+    ax_close(d);
+    waitpid(killer, NULL, 0);
+    waitpid(b, NULL, 0);
+    b = spawn_quiet_board(path, curi, &d);
+    assert_int_equal(ax_run(d, p, &res), AX_OK);
+    assert_true(same_records(&res, &gold));
+    ax_close(d);
+    kill(b, SIGTERM);
+    waitpid(b, NULL, 0);
+    rmdir(dir);
+    ax_result_free(&res);
+    ax_result_free(&gold);
+    ax_program_free(p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -275,6 +346,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_one_client_at_a_time),
         cmocka_unit_test(test_long_run_counts_board_time),
         cmocka_unit_test(test_stalled_program_fails),
+        cmocka_unit_test(test_server_killed_mid_stream),
         cmocka_unit_test(test_client_dies_mid_frame),
         cmocka_unit_test(test_idle_client_dropped),
         cmocka_unit_test(test_tcp_nodelay),
