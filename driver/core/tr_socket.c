@@ -257,10 +257,12 @@ static int socket_open(ax_transport *t, const ax_uri *uri)
     if (r < 0)
         return r;
     r = send_token(fd, uri);
-    if (r == AX_OK && send(fd, "AXCLOCK\n", 8, MSG_NOSIGNAL) != 8)
-        r = ax_fail(AX_E_DISCONNECTED, "socket: %s closed the connection", where);
+    /* A busy server may have closed already: its greeting says why. */
+    bool asked = r == AX_OK && send(fd, "AXCLOCK\n", 8, MSG_NOSIGNAL) == 8;
     if (r == AX_OK)
         r = read_greeting(fd, where);
+    if (r == AX_OK && !asked)
+        r = ax_fail(AX_E_DISCONNECTED, "socket: %s closed the connection", where);
     if (r == AX_OK)
         r = read_clock_ok(fd, where);
     if (r < 0) {
