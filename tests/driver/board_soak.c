@@ -228,8 +228,8 @@ int main(int argc, char **argv)
            secs, GOOD, HOSTILE, good.sessions, good.runs, good.wrong, good.failed, good.busy,
            good.opens_failed, starved, bad.sessions, rss0, rss1, hwm0, hwm1);
     ax_result_free(&gold);
-    return good.wrong || good.failed || good.opens_failed || starved || got != GOOD + HOSTILE || good.runs == 0 ||
-                   rss1 - rss0 > 32768
+    return good.wrong || good.failed || good.opens_failed || starved || got != GOOD + HOSTILE ||
+                   good.runs == 0 || rss1 - rss0 > 32768
                ? 1
                : 0;
 }

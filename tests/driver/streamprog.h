@@ -14,13 +14,13 @@
 #define STREAM_CYCLES 3000u
 
 /* A chip call through a faulty link: retried (with HELLO) until it works. */
-#define RETRY(d, call)                                                                            \
-    do {                                                                                          \
-        int r_, n_ = 0;                                                                           \
-        while ((r_ = (call)) != AX_OK && n_++ < 50)                                               \
-            ax_hello(d);                                                                          \
-        if (r_ != AX_OK)                                                                          \
-            return r_;                                                                            \
+#define RETRY(d, call)                                                                             \
+    do {                                                                                           \
+        int r_, n_ = 0;                                                                            \
+        while ((r_ = (call)) != AX_OK && n_++ < 50)                                                \
+            ax_hello(d);                                                                           \
+        if (r_ != AX_OK)                                                                           \
+            return r_;                                                                             \
     } while (0)
 
 /* Neuron 0 spikes from events on row 0 (label 1, driver 0). */
@@ -74,7 +74,8 @@ static inline bool same_records(const ax_result *a, const ax_result *b)
             return false;
     for (size_t i = 0; i < a->nsamples; i++)
         if (a->samples[i].time != b->samples[i].time ||
-            a->samples[i].value != b->samples[i].value || a->samples[i].trial != b->samples[i].trial)
+            a->samples[i].value != b->samples[i].value ||
+            a->samples[i].trial != b->samples[i].trial)
             return false;
     return true;
 }
