@@ -41,8 +41,11 @@ typedef struct ax_link {
     /* policy */
     uint32_t timeout_us;
     unsigned retries;
-    uint64_t deadline_us; /* every wait fails with AX_E_TIMEOUT after this device time (0: none) */
-    int failed;           /* sticky link error until HELLO */
+    /* Run deadline (0: none): every wait fails with AX_E_TIMEOUT once the
+     * board's clock is past deadline_us and the link's clock past
+     * patience_until (the board's clock can run slower than the link's). */
+    uint64_t deadline_us, patience_until;
+    int failed; /* sticky link error until HELLO */
     ax_link_stats st;
 } ax_link;
 

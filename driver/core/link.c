@@ -282,7 +282,8 @@ static int wait_step(ax_link *l, uint32_t timeout_us)
 {
     if (l->failed)
         return l->failed;
-    if (l->deadline_us && link_now(l) > l->deadline_us)
+    if (l->deadline_us && ax_transport_board_us(l->tr) > l->deadline_us &&
+        link_now(l) > l->patience_until)
         return link_fail(l, ax_fail(AX_E_TIMEOUT, "the board did not finish the program in time "
                                                   "(stalled at an instruction?)"));
     int r = pump(l, timeout_us);

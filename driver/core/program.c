@@ -430,10 +430,12 @@ int ax_run(ax_device *d, const ax_program *p, ax_result *r)
         return ret;
     run_ctx c = {.d = d, .r = r, .p = p, .end_seq = -1, .total = program_cycles(p)};
     d->run = &c;
-    /* Twice the bound, plus the link's own patience, in device time. */
-    d->link.deadline_us = ax_transport_now_us(d->link.tr) +
-                          2 * program_cycles_bound(p) / AX_CYCLES_PER_US +
-                          (uint64_t)d->link.timeout_us * d->link.retries;
+    /* Twice the bound in the board's time (model time on a simulated board,
+     * also behind a socket), and the link's own patience in its clock. */
+    d->link.deadline_us =
+        ax_transport_board_us(d->link.tr) + 2 * program_cycles_bound(p) / AX_CYCLES_PER_US;
+    d->link.patience_until =
+        ax_transport_now_us(d->link.tr) + (uint64_t)d->link.timeout_us * d->link.retries;
     ret = send_program(&d->link, p);
     if (ret >= 0) {
         c.end_seq = ret;

@@ -239,6 +239,11 @@ static uint64_t fault_now(ax_transport *t)
     return ax_transport_now_us(fp(t)->inner);
 }
 
+static uint64_t fault_board(ax_transport *t)
+{
+    return ax_transport_board_us(fp(t)->inner);
+}
+
 static const ax_transport_ops fault_ops = {
     .scheme = "fault",
     .help = "fault injector around another transport (tests only)",
@@ -249,6 +254,7 @@ static const ax_transport_ops fault_ops = {
     .read = fault_read,
     .reset = fault_reset,
     .now_us = fault_now,
+    .board_us = fault_board,
 };
 
 int ax_fault_wrap(ax_transport *inner, const ax_fault_config *cfg, ax_transport **out)

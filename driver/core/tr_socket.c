@@ -5,6 +5,13 @@
  * sends an 8-byte greeting before any frame: "AXBRD-OK" or "AXBRD-BZ" when it
  * already serves another client (followed by "held by WHO\n"). Then the socket carries the wire
  * protocol's bytes unchanged. Timeouts are wall time.
+ *
+ * The board's clock: the client sends "AXCLOCK\n" first; the server answers
+ * "AXCLK-OK" after its greeting and from then on relays the board's bytes in
+ * chunks, each a 12-byte header (byte count, u32 LE; the board's time in us
+ * when the bytes left it, u64 LE) and the bytes, unchanged. The run deadline
+ * counts that time (model time when the server serves a simulated board, the
+ * server's monotonic clock for hardware); the link's waits stay wall time.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -21,13 +28,21 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "axon/clock.h"
+#include "axon/le.h"
 #include "device.h"
 
 #define GREETING_BYTES 8
 #define CONNECT_MS     2000
+#define CHUNK_HDR      12
+#define CHUNK_MAX      (1u << 21) /* longest chunk a server sends (it queues 1 MiB) */
 
 typedef struct socket_priv {
     int fd;
+    uint32_t chunk_left;    /* board bytes left in the current chunk */
+    unsigned hdr_have;      /* header bytes gathered */
+    uint8_t hdr[CHUNK_HDR]; /* the chunk header being read */
+    uint64_t board_us;      /* the board's time last stamped */
 } socket_priv;
 
 static socket_priv *skp(ax_transport *t)
@@ -206,6 +221,26 @@ static int read_greeting(int fd, const char *where)
     return AX_OK;
 }
 
+/* After the greeting: the server agrees to stamp the board's clock. */
+static int read_clock_ok(int fd, const char *where)
+{
+    char g[GREETING_BYTES];
+    size_t have = 0;
+    while (have < GREETING_BYTES) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        ssize_t n = poll(&p, 1, CONNECT_MS) > 0 ? recv(fd, g + have, GREETING_BYTES - have, 0) : 0;
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+    }
+    if (have < GREETING_BYTES || memcmp(g, "AXCLK-OK", GREETING_BYTES))
+        return ax_fail(AX_E_PROTO,
+                       "socket: %s does not report the board's clock "
+                       "(an older axon-board? update it)",
+                       where);
+    return AX_OK;
+}
+
 static int socket_open(ax_transport *t, const ax_uri *uri)
 {
     static const char *const keys[] = {"token", NULL};
@@ -222,8 +257,14 @@ static int socket_open(ax_transport *t, const ax_uri *uri)
     if (r < 0)
         return r;
     r = send_token(fd, uri);
+    /* A busy server may have closed already: its greeting says why. */
+    bool asked = r == AX_OK && send(fd, "AXCLOCK\n", 8, MSG_NOSIGNAL) == 8;
     if (r == AX_OK)
         r = read_greeting(fd, where);
+    if (r == AX_OK && !asked)
+        r = ax_fail(AX_E_DISCONNECTED, "socket: %s closed the connection", where);
+    if (r == AX_OK)
+        r = read_clock_ok(fd, where);
     if (r < 0) {
         close(fd);
         return r;
@@ -252,9 +293,8 @@ static int socket_write(ax_transport *t, const uint8_t *data, size_t len)
     return AX_OK;
 }
 
-static int socket_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeout_us)
+static int recv_some(int fd, uint8_t *buf, size_t cap, uint32_t timeout_us)
 {
-    int fd = skp(t)->fd;
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int ms = (int)((timeout_us + 999u) / 1000u);
     int r = poll(&p, 1, ms);
@@ -270,6 +310,54 @@ static int socket_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeo
                : errno == ECONNRESET             ? AX_E_DISCONNECTED
                                                  : AX_E_IO;
     return (int)n;
+}
+
+/* Strips the chunk headers from n received bytes in place; returns the board
+ * bytes left, or AX_E_PROTO for a chunk longer than any server sends. */
+static int dechunk(socket_priv *s, uint8_t *buf, size_t n)
+{
+    size_t in = 0, out = 0;
+    while (in < n) {
+        if (s->chunk_left == 0) {
+            s->hdr[s->hdr_have++] = buf[in++];
+            if (s->hdr_have < CHUNK_HDR)
+                continue;
+            s->hdr_have = 0;
+            s->chunk_left = ax_get_le32(s->hdr);
+            s->board_us = ax_get_le64(s->hdr + 4);
+            if (s->chunk_left > CHUNK_MAX)
+                return ax_fail(AX_E_PROTO, "socket: a chunk of %u bytes from the server",
+                               (unsigned)s->chunk_left);
+            continue;
+        }
+        size_t k = n - in < s->chunk_left ? n - in : s->chunk_left;
+        memmove(buf + out, buf + in, k);
+        in += k;
+        out += k;
+        s->chunk_left -= (uint32_t)k;
+    }
+    return (int)out;
+}
+
+/* Waits (wall time) until board bytes arrive or timeout_us has passed. */
+static int socket_read(ax_transport *t, uint8_t *buf, size_t cap, uint32_t timeout_us)
+{
+    socket_priv *s = skp(t);
+    uint64_t start = ax_mono_us();
+    for (;;) {
+        uint64_t spent = ax_mono_us() - start;
+        int n = recv_some(s->fd, buf, cap, spent >= timeout_us ? 0 : timeout_us - (uint32_t)spent);
+        if (n <= 0)
+            return n;
+        if ((n = dechunk(s, buf, (size_t)n)) != 0 || ax_mono_us() - start >= timeout_us)
+            return n;
+    }
+}
+
+/* The board's time: the last stamp (it advances with every chunk). */
+static uint64_t socket_board(ax_transport *t)
+{
+    return skp(t)->board_us;
 }
 
 static int socket_reset(ax_transport *t)
@@ -300,5 +388,6 @@ const ax_transport_ops ax_tr_socket_ops = {
     .write = socket_write,
     .read = socket_read,
     .reset = socket_reset,
+    .board_us = socket_board,
     .list = socket_list,
 };

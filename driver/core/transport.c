@@ -102,6 +102,13 @@ uint64_t ax_transport_now_us(ax_transport *t)
     return ax_mono_us();
 }
 
+uint64_t ax_transport_board_us(ax_transport *t)
+{
+    if (t->ops->board_us)
+        return t->ops->board_us(t);
+    return ax_transport_now_us(t);
+}
+
 struct list_ctx {
     void (*found)(void *, const char *, const char *);
     void *ctx;

@@ -66,6 +66,13 @@ typedef struct ax_transport_ops {
      * means the core uses CLOCK_MONOTONIC. */
     uint64_t (*now_us)(ax_transport *t);
 
+    /* The board's own clock in microseconds, for the run deadline: the time
+     * the board has lived through. It differs from now_us when a simulated
+     * board is reached through a transport whose waits are wall time
+     * (socket: to axon-board serving sim:, which stamps the model time on
+     * what it relays). Optional: NULL means now_us. */
+    uint64_t (*board_us)(ax_transport *t);
+
     /* Discovery: calls found(ctx, uri, description) once per device this
      * transport can reach right now. Optional: NULL lists nothing. */
     void (*list)(void (*found)(void *ctx, const char *uri, const char *desc), void *ctx);
@@ -89,6 +96,8 @@ int ax_transport_open(const ax_uri *uri, ax_transport **out);
 void ax_transport_close(ax_transport *t);
 /* Monotonic time in the transport's clock (microseconds). */
 uint64_t ax_transport_now_us(ax_transport *t);
+/* The board's clock (microseconds): board_us, else now_us. */
+uint64_t ax_transport_board_us(ax_transport *t);
 
 /* The built-in transports (NULL entries are compiled out). */
 extern const ax_transport_ops ax_tr_sim_ops;

@@ -12,14 +12,25 @@
  * link and reads SCRATCH back: it must lie between the values before and
  * after the failed program (a program runs partly, never twice). Prints one
  * JSON line; exit 0 only when nothing wrong was seen and N faults happened.
+ *
+ * test_faults --streams N [--board URI]: spike and MADC record streams under
+ * each fault kind alone (flip, drop, dup, trunc, reorder), N runs per kind of
+ * one program (neuron reset, timer reset, injected events that make a neuron
+ * spike, the MADC sampling its membrane) on a board of its own; every run
+ * that succeeds must return the same spikes and samples, bit for bit and in
+ * order, as the run on a fault-free board; a run that fails must say so with
+ * an error (then HELLO). One JSON line with ok/failed/wrong per kind.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/chip.h"
 #include "axon/program.h"
 #include "device.h"
 #include "fakeboard.h"
+#include "streamprog.h"
 
 #define RMW_PER_RUN 64
 #define RO_REGS     8 /* PROTOCOL .. GEOMETRY */
@@ -100,12 +111,113 @@ static void check(const ax_result *r, uint32_t v, const uint32_t *golden, fstats
     }
 }
 
+/* ---- record streams under each fault kind ---------------------------- */
+
+typedef struct kind_stats {
+    const char *name;
+    uint64_t faults, runs, ok, failed, wrong, spikes, samples;
+} kind_stats;
+
+/* A board with only one kind of fault (k: 0 flip .. 4 reorder), or none (k < 0). */
+static int open_kind(const char *board, int k, uint64_t seed, ax_device **d, ax_transport **tr)
+{
+    ax_fault_config c = {.seed = seed};
+    double *pk[5] = {&c.p_flip, &c.p_drop, &c.p_dup, &c.p_trunc, &c.p_reorder};
+    if (k >= 0)
+        *pk[k] = 0.08;
+    ax_uri u;
+    ax_transport *inner;
+    int r = ax_uri_parse(board, &u);
+    if (r == AX_OK)
+        r = ax_transport_open(&u, &inner);
+    if (r == AX_OK)
+        r = ax_fault_wrap(inner, &c, tr);
+    if (r == AX_OK)
+        r = ax_device_open_transport(*tr, board, d);
+    return r == AX_OK ? stream_setup(*d) : r;
+}
+
+static int run_kind(const char *board, int k, uint64_t runs, const ax_result *gold, kind_stats *ks)
+{
+    ax_device *d = NULL;
+    ax_transport *tr;
+    ax_program *p;
+    ax_result res;
+    ax_result_init(&res);
+    ax_program_new(&p);
+    stream_program(p);
+    int r = open_kind(board, k, 1000 + (uint64_t)k, &d, &tr);
+    for (uint64_t i = 0; r == AX_OK && i < runs; i++) {
+        ks->runs++;
+        if (ax_run(d, p, &res) == AX_OK) {
+            ks->ok++;
+            ks->wrong += !same_records(&res, gold);
+        } else {
+            ks->failed++;
+            for (int h = 0; h < 50 && ax_hello(d) != AX_OK; h++)
+                ;
+        }
+    }
+    ax_fault_counts fc = {0};
+    if (d)
+        ax_fault_get_counts(tr, &fc);
+    ks->faults = ax_fault_total(&fc);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+    return r;
+}
+
+static int streams_main(const char *board, uint64_t runs)
+{
+    ax_device *d = NULL;
+    ax_transport *tr;
+    ax_program *p;
+    ax_result gold;
+    ax_result_init(&gold);
+    ax_program_new(&p);
+    stream_program(p);
+    int r = open_kind(board, -1, 1, &d, &tr);
+    if (r == AX_OK)
+        r = ax_run(d, p, &gold);
+    ax_close(d);
+    if (r < 0 || gold.nspikes == 0 || gold.nsamples == 0)
+        return fprintf(stderr,
+                       "test_faults: no fault-free reference on %s: %s (%s), %zu spikes, "
+                       "%zu samples\n",
+                       board, ax_strerror(r), ax_error_detail(), gold.nspikes, gold.nsamples),
+               1;
+    kind_stats ks[5] = {{.name = "flip"},
+                        {.name = "drop"},
+                        {.name = "dup"},
+                        {.name = "trunc"},
+                        {.name = "reorder"}};
+    uint64_t wrong = 0, bad = 0;
+    printf("{\"test\":\"faults_streams\",\"board\":\"%s\",\"runs_per_kind\":%llu,"
+           "\"spikes_per_run\":%zu,\"samples_per_run\":%zu",
+           board, (unsigned long long)runs, gold.nspikes, gold.nsamples);
+    for (int k = 0; k < 5; k++) {
+        if (run_kind(board, k, runs, &gold, &ks[k]) < 0)
+            return fprintf(stderr, "test_faults: %s: %s\n", ks[k].name, ax_error_detail()), 1;
+        wrong += ks[k].wrong;
+        bad += ks[k].ok == 0 || ks[k].faults == 0;
+        printf(",\"%s\":{\"faults\":%llu,\"ok\":%llu,\"failed\":%llu,\"wrong\":%llu}", ks[k].name,
+               (unsigned long long)ks[k].faults, (unsigned long long)ks[k].ok,
+               (unsigned long long)ks[k].failed, (unsigned long long)ks[k].wrong);
+    }
+    printf("}\n");
+    ax_result_free(&gold);
+    ax_program_free(p);
+    return wrong == 0 && bad == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *board = "fake";
     uint64_t target = getenv("AX_FAULTS") ? strtoull(getenv("AX_FAULTS"), NULL, 0) : 20000;
     uint64_t seed = 1;
     uint32_t timeout_us = 0;
+    uint64_t streams = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--board") && i + 1 < argc)
             board = argv[++i];
@@ -115,11 +227,15 @@ int main(int argc, char **argv)
             timeout_us = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "--streams") && i + 1 < argc)
+            streams = strtoull(argv[++i], NULL, 0);
         else
             return fprintf(stderr, "usage: test_faults [--board fake|URI] [--faults N] "
-                                   "[--seed S] [--timeout-us T]\n"),
+                                   "[--seed S] [--timeout-us T] [--streams RUNS]\n"),
                    2;
     }
+    if (streams)
+        return streams_main(board, streams);
     ax_transport *tr;
     ax_device *d = NULL;
     int r = open_board(board, seed, &tr);

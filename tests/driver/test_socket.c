@@ -5,6 +5,7 @@
  * TCP without the Nagle delay.
  * usage: test_socket AXON_BOARD_BINARY */
 #define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,7 +23,10 @@
 #include <cmocka.h>
 
 #include "axon/axon.h"
+#include "axon/chip.h"
 #include "axon/codec.h"
+#include "axon/program.h"
+#include "streamprog.h"
 
 static const char *server_bin;
 static char sock[128], uri[160];
@@ -194,6 +198,145 @@ static void test_tcp_nodelay(void **state)
     assert_int_equal(s.cmd_resent, 0);
 }
 
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* A 25 ms recording over socket: to the simulated board, which runs about 100
+ * times slower than real time: the run deadline counts the board's time (the
+ * server stamps it on what it relays), so the run is not cut off as stalled. */
+static void test_long_run_counts_board_time(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(uri, &d), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_timer_reset(p);
+    ax_program_record(p, AX_RECORD_SPIKES);
+    for (uint64_t t = 1000; t < 3125000; t += 125000) {
+        ax_program_wait_until(p, t);
+        ax_program_inject(p, 3);
+    }
+    ax_program_wait_until(p, 3125000); /* 25 ms */
+    ax_program_record(p, 0);
+    ax_result res;
+    ax_result_init(&res);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int r = ax_run(d, p, &res);
+    printf("25 ms of board time over socket: %s (%s) in %.0f ms wall\n", ax_strerror(r),
+           r < 0 ? ax_error_detail() : "ok", ms_since(&t0));
+    assert_int_equal(r, AX_OK);
+    assert_true(res.end_time >= 3125000);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+}
+
+/* A program that truly stalls (a BARRIER while background sources keep the
+ * event paths busy every cycle) still fails, in bounded wall time. */
+static void test_stalled_program_fails(void **state)
+{
+    (void)state;
+    ax_device *d;
+    assert_int_equal(ax_open(uri, &d), AX_OK);
+    ax_background bg = {.enable = true, .label = 5, .period = 1, .seed = 1};
+    for (unsigned s = 0; s < AX_NUM_BG; s++)
+        assert_int_equal(ax_chip_set_background(d, s, &bg), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    ax_program_barrier(p);
+    ax_result res;
+    ax_result_init(&res);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int r = ax_run(d, p, &res);
+    double ms = ms_since(&t0);
+    printf("stalled program: %s (%s) after %.0f ms wall\n", ax_strerror(r), ax_error_detail(), ms);
+    assert_int_equal(r, AX_E_TIMEOUT);
+    assert_true(ms < 30000);
+    assert_int_equal(ax_hello(d), AX_OK);
+    bg.enable = false;
+    for (unsigned s = 0; s < AX_NUM_BG; s++)
+        assert_int_equal(ax_chip_set_background(d, s, &bg), AX_OK);
+    ax_result_free(&res);
+    ax_program_free(p);
+    ax_close(d);
+}
+
+/* axon-board on path serving the simulated small chip without temporal noise;
+ * returns once a client is served, with *d open on it. */
+static pid_t spawn_quiet_board(const char *path, const char *curi, ax_device **d)
+{
+    pid_t b = fork();
+    if (b == 0) {
+        execl(server_bin, server_bin, "--listen", path, "--board", "sim:?size=small&noise=0",
+              (char *)NULL);
+        _exit(127);
+    }
+    int r = AX_E_NODEV;
+    for (int i = 0; i < 250 && (r = ax_open(curi, d)) != AX_OK; i++)
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
+    assert_int_equal(r, AX_OK);
+    assert_int_equal(stream_setup(*d), AX_OK);
+    return b;
+}
+
+/* The server killed in the middle of record streams: every run before
+ * returns the fault-free run's spikes and samples, the run it hits fails with
+ * AX_E_DISCONNECTED and returns nothing, the device stays failed; a restarted
+ * server serves the same records again. */
+static void test_server_killed_mid_stream(void **state)
+{
+    (void)state;
+    ax_device *d;
+    ax_program *p;
+    ax_result gold, res;
+    ax_result_init(&gold);
+    ax_result_init(&res);
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    stream_program(p);
+    assert_int_equal(ax_open("sim:?size=small&noise=0", &d), AX_OK);
+    assert_int_equal(stream_setup(d), AX_OK);
+    assert_int_equal(ax_run(d, p, &gold), AX_OK);
+    ax_close(d);
+    char dir[] = "/tmp/axon-kill-XXXXXX", path[64], curi[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/b.sock", dir);
+    snprintf(curi, sizeof curi, "socket:%s", path);
+    pid_t b = spawn_quiet_board(path, curi, &d), killer = fork();
+    if (killer == 0) {
+        nanosleep(&(struct timespec){0, 300000000}, NULL);
+        kill(b, SIGKILL);
+        _exit(0);
+    }
+    int r = AX_OK, ok = 0;
+    for (int i = 0; i < 2000 && r == AX_OK; i++)
+        if ((r = ax_run(d, p, &res)) == AX_OK)
+            ok += same_records(&res, &gold) ? 1 : -10000;
+    printf("server killed after %d correct runs: %s (%s)\n", ok, ax_strerror(r), ax_error_detail());
+    assert_true(ok >= 0);
+    assert_int_equal(r, AX_E_DISCONNECTED);
+    assert_int_equal(ax_run(d, p, &res), AX_E_DISCONNECTED);
+    ax_close(d);
+    waitpid(killer, NULL, 0);
+    waitpid(b, NULL, 0);
+    b = spawn_quiet_board(path, curi, &d);
+    assert_int_equal(ax_run(d, p, &res), AX_OK);
+    assert_true(same_records(&res, &gold));
+    ax_close(d);
+    kill(b, SIGTERM);
+    waitpid(b, NULL, 0);
+    rmdir(dir);
+    ax_result_free(&res);
+    ax_result_free(&gold);
+    ax_program_free(p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -201,6 +344,9 @@ int main(int argc, char **argv)
     server_bin = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_client_at_a_time),
+        cmocka_unit_test(test_long_run_counts_board_time),
+        cmocka_unit_test(test_stalled_program_fails),
+        cmocka_unit_test(test_server_killed_mid_stream),
         cmocka_unit_test(test_client_dies_mid_frame),
         cmocka_unit_test(test_idle_client_dropped),
         cmocka_unit_test(test_tcp_nodelay),

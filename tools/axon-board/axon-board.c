@@ -14,6 +14,10 @@
  * "AXBRD-BZheld by WHO\n". I/O with the client never blocks; its bytes
  * waiting to be sent are bounded (then the board waits). The simulated board advances while a
  * client talks to it (and 100 ms after), so an idle server costs no CPU.
+ * A client whose first bytes are "AXCLOCK\n" gets "AXCLK-OK" and then the
+ * board's bytes in chunks stamped with the board's time (12-byte header: byte
+ * count u32 LE, board time in us u64 LE; see tr_socket.c): model time for a
+ * simulated board, for the client's run deadline. Others get the raw bytes.
  */
 #define _GNU_SOURCE /* accept4, SO_PEERCRED */
 #include <arpa/inet.h>
@@ -34,6 +38,7 @@
 
 #include "axon/clock.h"
 #include "axon/axon.h"
+#include "axon/le.h"
 #include "axon/stream.h"
 
 #define ACTIVE_MS 100
@@ -205,12 +210,17 @@ static int listen_tcp(const char *hostport, int has_token)
     return fd;
 }
 
-#define OUT_CAP  (1u << 20) /* bytes for the client not yet sent: then the board waits */
-#define IN_CHUNK 4096u      /* client bytes handed to the board per loop */
-#define IDLE_S   60u
+#define OUT_CAP   (1u << 20) /* bytes for the client not yet sent: then the board waits */
+#define IN_CHUNK  4096u      /* client bytes handed to the board per loop */
+#define IDLE_S    60u
+#define CHUNK_HDR 12u /* byte count u32, board time u64 */
+
+static const char clock_req[] = "AXCLOCK\n";
 
 typedef struct server {
     int lfd, cfd, tcp, once, spoke;
+    int chunked;       /* -1 until the client's first bytes tell, 0 raw, 1 chunks */
+    unsigned req_have; /* bytes of clock_req seen so far */
     ax_stream *board;
     uint64_t active_until, last_heard;
     unsigned idle_ms;
@@ -260,8 +270,9 @@ static int same_token(const char *got, size_t n, const char *want)
     return d == 0;
 }
 
-/* Reads "AXTOKEN <token>\n" (within AUTH_MS) and checks it. */
-static int token_ok(const server *s, int fd)
+/* Reads "AXTOKEN <token>\n" (within AUTH_MS) and checks it. What came after
+ * the line (the client's first bytes) is kept in rest, *rest_n bytes. */
+static int token_ok(const server *s, int fd, uint8_t *rest, size_t *rest_n)
 {
     char line[AX_TOKEN_MAX + 16] = "";
     size_t have = 0;
@@ -279,15 +290,21 @@ static int token_ok(const server *s, int fd)
     char *nl = memchr(line, '\n', have);
     if (!nl || have < 8 || memcmp(line, "AXTOKEN ", 8))
         return 0;
+    *rest_n = have - (size_t)(nl + 1 - line);
+    memcpy(rest, nl + 1, *rest_n);
     return same_token(line + 8, (size_t)(nl - line - 8), s->token);
 }
+
+static void client_bytes(server *s, const uint8_t *buf, size_t n);
 
 static void accept_client(server *s)
 {
     int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), one = 1;
+    uint8_t rest[AX_TOKEN_MAX + 16];
+    size_t rest_n = 0;
     if (fd < 0)
         return;
-    if (s->token[0] && !token_ok(s, fd)) {
+    if (s->token[0] && !token_ok(s, fd, rest, &rest_n)) {
         (void)!send(fd, "AXBRD-NO", 8, MSG_NOSIGNAL | MSG_DONTWAIT);
         close(fd);
         fprintf(stderr, "axon-board: refused a client without the right token\n");
@@ -319,9 +336,36 @@ static void accept_client(server *s)
     name_peer(s, fd);
     s->cfd = fd;
     s->spoke = 0;
+    s->chunked = -1;
+    s->req_have = 0;
     s->out_len = 0;
     s->last_heard = now_ms();
     s->active_until = s->last_heard + ACTIVE_MS;
+    if (rest_n)
+        client_bytes(s, rest, rest_n);
+}
+
+/* The client's first bytes choose the relay: clock_req asks for chunks with
+ * the board's time, anything else is the wire protocol (the part of clock_req
+ * held back goes to the board first). Returns how many of buf's n bytes were
+ * taken here. */
+static size_t choose_relay(server *s, const uint8_t *buf, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s->req_have < 8 && buf[k] == (uint8_t)clock_req[s->req_have]) {
+        s->req_have++;
+        k++;
+    }
+    if (s->req_have == 8) {
+        s->chunked = 1;
+        memcpy(s->out + s->out_len, "AXCLK-OK", 8);
+        s->out_len += 8;
+    } else if (k < n) {
+        s->chunked = 0;
+        if (s->req_have && ax_stream_write(s->board, clock_req, s->req_have) < 0)
+            drop_client(s, "the board refused bytes");
+    }
+    return k;
 }
 
 /* Client bytes to the board, a chunk at a time (the loop stays responsive). */
@@ -335,10 +379,17 @@ static void from_client(server *s)
         drop_client(s, NULL);
         return;
     }
+    client_bytes(s, buf, (size_t)n);
+}
+
+/* Bytes the client sent: the relay's choice first, then the board's. */
+static void client_bytes(server *s, const uint8_t *buf, size_t n)
+{
     s->spoke = 1;
     s->last_heard = now_ms();
     s->active_until = s->last_heard + ACTIVE_MS;
-    if (ax_stream_write(s->board, buf, (size_t)n) < 0)
+    size_t k = s->chunked < 0 ? choose_relay(s, buf, n) : 0;
+    if (s->cfd >= 0 && n > k && ax_stream_write(s->board, buf + k, n - k) < 0)
         drop_client(s, "the board refused bytes");
 }
 
@@ -366,10 +417,11 @@ static void flush_out(server *s)
  * (a client that does not read) leaves the board waiting. */
 static int to_client(server *s)
 {
-    size_t room = OUT_CAP - s->out_len;
-    if (room < OUT_CAP / 2)
-        return 0;
-    uint8_t *buf = s->out + s->out_len;
+    size_t room = OUT_CAP - s->out_len, hdr = s->chunked == 1 ? CHUNK_HDR : 0;
+    if (room < OUT_CAP / 2 || s->chunked < 0)
+        return 0; /* the client is slow, or has not said which relay it wants */
+    uint8_t *buf = s->out + s->out_len + hdr;
+    room -= hdr;
     int n = ax_stream_read(s->board, buf, room / 2, STEP_US);
     /* A simulated bridge delivers a few bytes a cycle: gather the burst (until
      * the board is quiet for 1 us) so the client gets whole frames. */
@@ -384,6 +436,11 @@ static int to_client(server *s)
     if (n < 0) {
         fprintf(stderr, "axon-board: the board failed: %s\n", ax_strerror(n));
         return -1;
+    }
+    if (n > 0 && hdr) {
+        ax_put_le32(s->out + s->out_len, (uint32_t)n);
+        ax_put_le64(s->out + s->out_len + 4, ax_stream_now_us(s->board));
+        s->out_len += hdr;
     }
     s->out_len += (size_t)n;
     if (s->out_len)
