@@ -595,8 +595,9 @@ static void test_error_paths(void)
     ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set);
     ax_error_clear();
     int rc = ax_ttfs_checkpoint_save(&tr, "/nonexistent-dir/run.ckpt");
-    CHECK(rc == AX_E_IO &&
-              strstr(ax_error_detail(), "/nonexistent-dir/run.ckpt: cannot write checkpoint: "),
+    CHECK(rc == AX_E_NOTFOUND &&
+              !strcmp(ax_error_detail(), "cannot write checkpoint: /nonexistent-dir/run.ckpt: "
+                                         "folder /nonexistent-dir does not exist"),
           "save: %d '%s'", rc, ax_error_detail());
     ax_ttfs_trainer_free(&tr);
 
@@ -618,9 +619,10 @@ static void test_error_paths(void)
     o.metrics_path = "/nonexistent-dir/m.jsonl";
     ax_error_clear();
     rc = ax_ttfs_run(&o, NULL);
-    CHECK(rc == AX_E_IO &&
-              !strcmp(ax_error_detail(), "/nonexistent-dir/m.jsonl: cannot write metrics"),
-          "run metrics: %d '%s'", rc, ax_error_detail());
+    CHECK(rc == AX_E_NOTFOUND &&
+              !strcmp(ax_error_detail(), "--metrics /nonexistent-dir/m.jsonl: "
+                                         "folder /nonexistent-dir does not exist"),
+          "run metrics (checked before the run): %d '%s'", rc, ax_error_detail());
     ax_ttfs_run_opts_init(&o, "mnist-16x16");
     o.data_dir = "/nonexistent-data";
     ax_error_clear();

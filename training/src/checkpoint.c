@@ -113,7 +113,7 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path)
         rc = ax_outfile_commit(o);
     }
     if (rc)
-        ax_fail(rc, "%s: cannot write checkpoint: %s", path, ax_error_detail());
+        ax_fail(rc, "cannot write checkpoint: %s", ax_error_detail()); /* names the path */
     free(b.p);
     return rc;
 }
