@@ -7,7 +7,7 @@
 
 #include "cal.h"
 
-#define ADC_STEP 5u /* mV between reference levels: not a multiple of the 4 mV LSB */
+#define ADC_STEP   5u /* mV between reference levels: not a multiple of the 4 mV LSB */
 #define ADC_LEVELS (1020u / ADC_STEP)
 
 static int cadc_sweep(struct cal *c)

@@ -33,13 +33,13 @@ struct cal {
     unsigned nph, n;
     ax_program *p;
     ax_result r;
-    uint64_t t;      /* scheduled experiment time of the program being built */
-    uint64_t cycles; /* summed over runs */
+    uint64_t t;                        /* scheduled experiment time of the program being built */
+    uint64_t cycles;                   /* summed over runs */
     double cg[CAL_NMAX], co[CAL_NMAX]; /* CADC channel: code = cg * mV + co (floor centred) */
     double madc_g, madc_o;
     uint16_t code[AX_PARAM_COUNT][CAL_NMAX]; /* codes the chip holds */
-    struct cal_line line[3][CAL_NMAX];        /* leak, reset, threshold: wide-range lines */
-    double noise_mv;                          /* temporal noise step (mV a cycle) */
+    struct cal_line line[3][CAL_NMAX];       /* leak, reset, threshold: wide-range lines */
+    double noise_mv;                         /* temporal noise step (mV a cycle) */
     const struct ax_calib_targets *tg;
     struct ax_calib_result *res;
     ax_calib_progress_fn progress;
@@ -49,7 +49,7 @@ struct cal {
 
 /* Program building (meas.c). */
 void cal_begin(struct cal *c);
-void cal_wait(struct cal *c, uint64_t dt); /* advance the schedule by dt, WAIT_UNTIL it */
+void cal_wait(struct cal *c, uint64_t dt);    /* advance the schedule by dt, WAIT_UNTIL it */
 int cal_put_codes(struct cal *c, unsigned p); /* write c->code[p] of all neurons */
 int cal_settle(struct cal *c);                /* wait the CapMem settle time */
 int cal_cadc(struct cal *c, int tickets[2]);  /* both hemispheres, 3 cycles apart */

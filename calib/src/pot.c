@@ -162,7 +162,7 @@ static int onset(struct cal *c, const double *guess, double *theta)
         hi0[n] = hi[n] = cal_clamp_code(ceil(cal_line_code(c, 0, n, guess[n] + ONSET_SPAN)));
     }
     cal_set_all(c, AX_PARAM_TAU_M, AX_CAPMEM_MAX);
-    cal_set_all(c, AX_PARAM_REFRAC, 0);
+    cal_set_all(c, AX_PARAM_REFRAC, 100); /* < the window, slows the storm of spikes */
     for (int step = 0; step < 8; step++) {
         cal_begin(c);
         cal_put_codes(c, AX_PARAM_THRESHOLD);
@@ -195,8 +195,8 @@ static int onset(struct cal *c, const double *guess, double *theta)
     double excursion = sd * sqrt(2.0 * log(ONSET_WINDOW / tau));
     for (unsigned n = 0; n < c->n; n++) {
         bool ok = hi[n] - lo[n] == 1 && hi[n] != hi0[n] && lo[n] != lo0[n];
-        theta[n] = ok ? (cal_line_mv(c, 0, n, lo[n]) + cal_line_mv(c, 0, n, hi[n])) / 2 + excursion
-                      : NAN;
+        theta[n] =
+            ok ? (cal_line_mv(c, 0, n, lo[n]) + cal_line_mv(c, 0, n, hi[n])) / 2 + excursion : NAN;
     }
     return AX_OK;
 }

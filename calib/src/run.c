@@ -38,9 +38,9 @@ static int result_alloc(struct ax_calib_result *r, unsigned n)
 const char *ax_calib_flag_reason(const struct ax_calib_result *r, unsigned n)
 {
     static const char *const why[AX_PARAM_COUNT] = {
-        "leak potential out of reach",     "reset potential out of reach",
-        "threshold out of reach",          "membrane time constant out of reach",
-        "excitatory tau_s out of reach",   "inhibitory tau_s out of reach",
+        "leak potential out of reach",      "reset potential out of reach",
+        "threshold out of reach",           "membrane time constant out of reach",
+        "excitatory tau_s out of reach",    "inhibitory tau_s out of reach",
         "excitatory strength out of reach", "inhibitory strength out of reach",
         "refractory time out of reach",
     };

@@ -7,8 +7,8 @@
 #include "cal.h"
 
 static const char *const keys[AX_PARAM_COUNT] = {
-    "leak_mv",   "reset_mv",  "threshold_mv", "tau_m_us",      "tau_se_us",
-    "tau_si_us", "psp_e",     "psp_i",        "refractory_us",
+    "leak_mv",   "reset_mv", "threshold_mv", "tau_m_us",      "tau_se_us",
+    "tau_si_us", "psp_e",    "psp_i",        "refractory_us",
 };
 
 const char *ax_calib_param_key(unsigned p)
@@ -58,8 +58,9 @@ int ax_calib_targets_check(const struct ax_calib_targets *t)
         double lo, hi, v = t->value[p];
         ax_calib_param_range(p, t, &lo, &hi);
         if (!(v >= lo && v <= hi))
-            return ax_fail(AX_E_RANGE, "%s = %g is outside what every neuron reaches (%.4g .. %.4g)",
-                           keys[p], v, lo, hi);
+            return ax_fail(AX_E_RANGE,
+                           "%s = %g is outside what every neuron reaches (%.4g .. %.4g)", keys[p],
+                           v, lo, hi);
     }
     return AX_OK;
 }

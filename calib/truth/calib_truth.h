@@ -11,8 +11,8 @@
  * normalised weight of one step for the strengths: the gain times the mean
  * synapse step of the neuron's whole column). The fixed-pattern scale is read
  * from the board's NOISE register. */
-int ax_calib_truth(ax_device *d, const struct ax_calib_result *r,
-                   const struct ax_calib_targets *t, double *values);
+int ax_calib_truth(ax_device *d, const struct ax_calib_result *r, const struct ax_calib_targets *t,
+                   double *values);
 /* Mean and standard deviation over the neurons r did not flag. */
 void ax_calib_truth_stat(const struct ax_calib_result *r, const double *values, unsigned p,
                          double *mean, double *sd);

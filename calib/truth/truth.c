@@ -12,8 +12,8 @@ static double mean_step(uint64_t die, unsigned fpn, unsigned n, unsigned nph, un
     return s / rows;
 }
 
-int ax_calib_truth(ax_device *d, const struct ax_calib_result *r,
-                   const struct ax_calib_targets *t, double *values)
+int ax_calib_truth(ax_device *d, const struct ax_calib_result *r, const struct ax_calib_targets *t,
+                   double *values)
 {
     uint32_t noise;
     int rc = ax_reg_read(d, AX_REG_NOISE, &noise);
