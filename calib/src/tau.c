@@ -1,0 +1,157 @@
+/* Membrane time constant: the first spike after NEURON_RESET, from the reset
+ * potential R towards a leak L above the threshold T, comes after
+ * k = ln((L - R) / (L - T)) / -ln(1 - 1/tau) cycles (the documented update
+ * moves v by (L - v) / tau a cycle). Spike times are exact to 1/16 cycle,
+ * cheap and parallel; L, R and T come from the calibrated potential lines.
+ * The code is found by a secant search on the conductance g = 65536 / tau,
+ * which is linear in the code (docs/chip.md section 4). */
+#include <string.h>
+
+#include "cal.h"
+
+#define TRIALS  16
+#define STAGGER 40u /* cycles between blocks of 32: keeps spike bursts under the queue's 64 */
+#define T_LEAK  650.0
+#define T_RESET 250.0
+#define T_THR   450.0
+
+static int label_neurons(struct cal *c)
+{
+    static ax_neuron_cfg cfg[CAL_NMAX];
+    for (unsigned n = 0; n < c->n; n++)
+        cfg[n] = (ax_neuron_cfg){.label = (uint16_t)n, .record = true}; /* no hemisphere bit */
+    unsigned gen = ax_detail_gen();
+    int rc = ax_chip_set_neurons(c->d, 0, cfg, c->n);
+    return rc < 0 ? ax_fail_wrap(rc, gen, "calibration: neuron labels") : AX_OK;
+}
+
+/* Mean first-spike time (cycles after each block's NEURON_RESET) of every neuron. */
+static int first_spikes(struct cal *c, double len, double *t1)
+{
+    static double s[CAL_NMAX];
+    static unsigned m[CAL_NMAX], last[CAL_NMAX];
+    unsigned blocks = c->n / 32;
+    cal_begin(c);
+    for (unsigned k = 0; k < AX_PARAM_COUNT; k++)
+        cal_put_codes(c, k);
+    cal_settle(c);
+    cal_wait(c, 64);
+    /* all spikes, not first-only: a neuron of a late block may fire before its
+     * own reset (free running from the last trial); the first spike after the
+     * reset is picked here */
+    ax_program_record(c->p, AX_RECORD_SPIKES);
+    for (int tr = 0; tr < TRIALS; tr++) {
+        ax_program_timer_reset(c->p);
+        for (unsigned b = 0; b < blocks; b++) {
+            ax_program_wait_until(c->p, 8 + b * STAGGER);
+            ax_program_neuron_reset(c->p, false, b, 0xFFFFFFFFu);
+        }
+        ax_program_wait_until(c->p, 8 + (uint64_t)(blocks * STAGGER + len));
+    }
+    ax_program_record(c->p, 0);
+    int rc = cal_run(c);
+    if (rc < 0)
+        return rc;
+    memset(s, 0, sizeof s);
+    memset(m, 0, sizeof m);
+    memset(last, 0, sizeof last);
+    for (size_t i = 0; i < c->r.nspikes; i++) {
+        const ax_spike *sp = &c->r.spikes[i];
+        unsigned n = sp->label;
+        double t = (double)sp->time + sp->frac / 16.0 - 8.0 - (double)(n / 32 * STAGGER);
+        /* trial 1 is the setup's; one spike a neuron a trial */
+        if (n >= c->n || sp->trial < 2 || t <= 0 || last[n] == sp->trial)
+            continue;
+        last[n] = sp->trial;
+        s[n] += t;
+        m[n]++;
+    }
+    for (unsigned n = 0; n < c->n; n++)
+        t1[n] = m[n] >= TRIALS / 2 ? s[n] / m[n] : NAN;
+    return AX_OK;
+}
+
+/* g of every neuron at the codes in c->code[TAU_M]. */
+static int measure_gm(struct cal *c, double *g)
+{
+    static double t1[CAL_NMAX];
+    static uint16_t save[3][CAL_NMAX];
+    const double want[3] = {T_LEAK, T_RESET, T_THR};
+    for (unsigned k = 0; k < 3; k++) {
+        memcpy(save[k], c->code[k], sizeof save[k]);
+        for (unsigned n = 0; n < c->n; n++)
+            c->code[k][n] = cal_clamp_code(cal_line_code(c, k, n, want[k]));
+    }
+    uint16_t refr = c->code[AX_PARAM_REFRAC][0];
+    cal_set_all(c, AX_PARAM_REFRAC, AX_CAPMEM_MAX); /* one spike per trial */
+    double tau_max = 1.4 * 65536.0 / (32.0 + 3.0 * c->code[AX_PARAM_TAU_M][0]);
+    int rc = first_spikes(c, 1.5 * tau_max, t1);
+    for (unsigned n = 0; n < c->n && rc == AX_OK; n++) {
+        double l = cal_line_mv(c, 0, n, c->code[0][n]), r = cal_line_mv(c, 1, n, c->code[1][n]);
+        double th = cal_line_mv(c, 2, n, c->code[2][n]);
+        double q = log((l - th) / (l - r)) / t1[n];
+        g[n] = isfinite(q) && q < 0 ? 65536.0 * -expm1(q) : NAN;
+    }
+    for (unsigned k = 0; k < 3; k++)
+        memcpy(c->code[k], save[k], sizeof save[k]);
+    cal_set_all(c, AX_PARAM_REFRAC, refr);
+    return rc;
+}
+
+static uint16_t secant(struct cal *c, unsigned n, unsigned p, double ca, double ga, double cb,
+                       double gb, double gt)
+{
+    double cc = cb + (gt - gb) * (cb - ca) / (gb - ga);
+    if (!isfinite(cc) || cc < -0.5 || cc > AX_CAPMEM_MAX + 0.5) {
+        cal_flag(c, n, p);
+        cc = isfinite(cc) ? cc : cb;
+    }
+    return cal_clamp_code(cc);
+}
+
+int cal_tau_m(struct cal *c)
+{
+    static double g0[CAL_NMAX], g1[CAL_NMAX], g2[CAL_NMAX], c0[CAL_NMAX];
+    const unsigned p = AX_PARAM_TAU_M;
+    double gt = 65536.0 / (c->tg->value[p] * AX_CYCLES_PER_US);
+    uint16_t nom;
+    ax_calib_nominal_code(p, c->tg->value[p], &nom);
+    cal_set_all(c, p, nom); /* the onset search left its own codes */
+    int rc = label_neurons(c);
+    if (rc == AX_OK)
+        rc = measure_gm(c, g0);
+    if (rc < 0)
+        return rc;
+    cal_step(c, 1);
+    for (unsigned n = 0; n < c->n; n++) {
+        c0[n] = c->code[p][n];
+        c->res->before[n * AX_PARAM_COUNT + p] = 65536.0 / g0[n] / AX_CYCLES_PER_US;
+        double k = g0[n] / (32.0 + 3.0 * c0[n]), c1 = (gt / k - 32.0) / 3.0;
+        if (fabs(c1 - c0[n]) < 8)
+            c1 = c0[n] + (c0[n] < 500 ? 8 : -8); /* far enough apart for a slope */
+        c->code[p][n] = cal_clamp_code(isfinite(c1) ? c1 : c0[n]);
+    }
+    if ((rc = measure_gm(c, g1)) < 0)
+        return rc;
+    cal_step(c, 1);
+    static double c1[CAL_NMAX], g3[CAL_NMAX];
+    for (unsigned n = 0; n < c->n; n++) {
+        c1[n] = c->code[p][n];
+        c->code[p][n] = secant(c, n, p, c0[n], g0[n], c1[n], g1[n], gt);
+    }
+    if ((rc = measure_gm(c, g2)) < 0)
+        return rc;
+    cal_step(c, 1);
+    /* a second secant step through the two nearest points: the first one
+     * extrapolated from the nominal code */
+    for (unsigned n = 0; n < c->n; n++) {
+        double c2 = c->code[p][n];
+        c->code[p][n] = fabs(c2 - c1[n]) >= 2 ? secant(c, n, p, c1[n], g1[n], c2, g2[n], gt) : c2;
+    }
+    if ((rc = measure_gm(c, g3)) < 0)
+        return rc;
+    cal_step(c, 1);
+    for (unsigned n = 0; n < c->n; n++)
+        c->res->after[n * AX_PARAM_COUNT + p] = 65536.0 / g3[n] / AX_CYCLES_PER_US;
+    return AX_OK;
+}
