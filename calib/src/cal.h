@@ -73,8 +73,5 @@ int cal_leak(struct cal *c);
 int cal_reset(struct cal *c);
 int cal_threshold(struct cal *c);
 int cal_tau_m(struct cal *c);
-int cal_tau_s(struct cal *c, unsigned p);
-int cal_psp(struct cal *c, unsigned p);
-int cal_refrac(struct cal *c);
 
 #endif

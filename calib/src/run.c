@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/clock.h"
 #include "cal.h"
 
 void ax_calib_result_free(struct ax_calib_result *r)
@@ -120,53 +121,47 @@ static int steps(struct cal *c)
         rc = cal_threshold(c);
     if (rc == AX_OK)
         rc = cal_tau_m(c);
-    if (rc == AX_OK)
-        rc = cal_tau_s(c, AX_PARAM_TAU_SE);
-    if (rc == AX_OK)
-        rc = cal_tau_s(c, AX_PARAM_TAU_SI);
-    if (rc == AX_OK)
-        rc = cal_psp(c, AX_PARAM_GAIN_E);
-    if (rc == AX_OK)
-        rc = cal_psp(c, AX_PARAM_GAIN_I);
-    if (rc == AX_OK)
-        rc = cal_refrac(c);
+    /* Not calibrated yet (docs/calibration.md): tau_se, tau_si, the input
+     * strengths and the refractory time stay at their nominal codes, and
+     * their before/after statistics are NaN (unknown), never made up. */
     return rc;
 }
 
 int ax_calib_run(ax_device *d, const struct ax_calib_targets *t, ax_calib_progress_fn progress,
                  void *ctx, struct ax_calib_result *r)
 {
-    static struct cal c; /* large; one calibration at a time per process */
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct cal *c = calloc(1, sizeof *c); /* large: on the heap */
+    if (!c)
+        return ax_fail(AX_E_NOMEM, "calibration: out of memory");
+    double t0 = ax_mono_seconds();
     memset(r, 0, sizeof *r);
     int rc = ax_calib_targets_check(t);
     if (rc == AX_OK)
-        rc = ctx_init(&c, d, t);
+        rc = ctx_init(c, d, t);
     if (rc < 0)
-        return rc;
+        goto out;
     const ax_ident *id = ax_device_ident(d);
-    if ((rc = result_alloc(r, c.n)) < 0)
+    if ((rc = result_alloc(r, c->n)) < 0)
         goto out;
     r->die_seed = id->die_seed, r->chip_id = id->chip_id, r->model_version = id->model_version;
     memcpy(r->targets_sha256, t->sha256, 32);
-    c.res = r, c.progress = progress, c.ctx = ctx, c.total = 20;
-    if ((rc = steps(&c)) < 0)
+    c->res = r, c->progress = progress, c->ctx = ctx, c->total = 20;
+    if ((rc = steps(c)) < 0)
         goto out;
-    for (unsigned n = 0; n < c.n; n++)
+    for (unsigned n = 0; n < c->n; n++)
         for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            r->codes[n * AX_PARAM_COUNT + p] = c.code[p][n];
+            r->codes[n * AX_PARAM_COUNT + p] = c->code[p][n];
     stats(r, t);
-    r->cycles = c.cycles;
+    r->cycles = c->cycles;
     if ((rc = ax_calib_apply(d, r)) < 0)
         goto out;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    r->seconds = ax_mono_seconds() - t0;
     if (progress)
-        progress(ctx, c.total, c.total);
+        progress(ctx, c->total, c->total);
 out:
-    ax_program_free(c.p);
-    ax_result_free(&c.r);
+    ax_program_free(c->p);
+    ax_result_free(&c->r);
+    free(c);
     if (rc < 0)
         ax_calib_result_free(r);
     return rc;
