@@ -59,6 +59,7 @@ module ax_chip #(
   // event paths idle
   output logic        idle_o
 );
+  import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
 
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
@@ -87,7 +88,7 @@ module ax_chip #(
     BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
     BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
   } blk_e;
-  // neuron-block kinds; NrnCfg..NrnDrv are address bits [13:12] of their blocks
+  // neuron-block kinds
   typedef enum logic [1:0] {
     NrnCap = 2'd0, NrnCfg = 2'd1, NrnCnt = 2'd2, NrnDrv = 2'd3
   } nrn_kind_e;
@@ -130,6 +131,18 @@ module ax_chip #(
   // (pend_q) until it is done, so the initialisation cannot overwrite it.
   logic        pend_q, cap_init;
 
+  // fields of the stage-2 access
+  cadc_src_e   cadc_src;   // CADC_CMD SRC
+  logic        cadc_hemi;  // CADC_CMD HEMI
+  glb_e        glb_idx;    // global CapMem cell: address - CADC_REF
+  logic [1:0]  bg_src;     // background source (BG_* index G)
+  logic [1:0]  bg_word;    // its word: address - BG_CTRL (ax_chip_bg::bg_word_e)
+  assign cadc_src  = cadc_src_e'(wdata_q[CadcCmdSrcMsb:CadcCmdSrcLsb]);
+  assign cadc_hemi = wdata_q[CadcCmdHemiLsb];
+  assign glb_idx   = glb_e'(addr_q - AddrCadcRef);
+  assign bg_src    = addr_q[BgCtrlGMsb:BgCtrlGLsb];
+  assign bg_word   = 2'(addr_q - AddrBgCtrl);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       req_q   <= 1'b0;
@@ -148,49 +161,51 @@ module ax_chip #(
     end
   end
 
-  // decode of the stage-2 address
+  // decode of the stage-2 address (the map: ax_chip_regs_pkg, from chip_regs.def);
+  // the address passed chip_addr_ok at receipt, in_geom checks this chip's size
   always_comb begin
     blk     = BlkNone;
     nkind   = NrnCap;
     in_geom = 1'b1;
-    if (addr_q[23:20] == 4'h1) begin
+    if (in_syn(addr_q)) begin
       blk     = BlkSynapse;
-      in_geom = (32'(addr_q[15:8]) < RowsPerHemi) && (32'(addr_q[6:0]) < NeuronsPerHemi / 2);
-    end else if (addr_q[23:16] == 8'h02 || (addr_q[23:14] == 10'h004 && addr_q[13:12] != 2'd0)) begin
-      // CapMem 0x02xxxx; configuration, counters, drivers 0x011xxx-0x013xxx
+      in_geom = (32'(addr_q[SynRMsb:SynRLsb]) < RowsPerHemi) &&
+                (32'(addr_q[SynWMsb:SynWLsb]) < NeuronsPerHemi / 2);
+    end else if (in_capmem(addr_q) || in_nrn_cfg(addr_q) || in_spike_cnt(addr_q)) begin
       blk     = BlkNrn;
-      nkind   = (addr_q[23:16] == 8'h02) ? NrnCap : nrn_kind_e'(addr_q[13:12]);
-      in_geom = (nkind == NrnDrv) ? (32'(addr_q[6:0]) < Drivers) : (32'(addr_q[8:0]) < NumNeurons);
-    end else if (addr_q[23:12] == 12'h014) begin
+      nkind   = in_capmem(addr_q) ? NrnCap : (in_nrn_cfg(addr_q) ? NrnCfg : NrnCnt);
+      in_geom = 32'(addr_q[NrnCfgNMsb:NrnCfgNLsb]) < NumNeurons;
+    end else if (in_driver(addr_q)) begin
+      blk     = BlkNrn;
+      nkind   = NrnDrv;
+      in_geom = 32'(addr_q[DriverDMsb:DriverDLsb]) < Drivers;
+    end else if (in_cadc_res(addr_q)) begin
       blk     = BlkCadcRes;
-      in_geom = 32'(addr_q[5:0]) < CadcWords;
-    end else if (addr_q[23:8] == 16'h0100) begin
-      unique case (addr_q[7:0])
-        8'h00:   blk = BlkInfo;
-        8'h01:   blk = BlkVersion;
-        8'h02:   blk = BlkCtrl;
-        8'h03:   blk = BlkStatus;
-        8'h04:   blk = BlkDrops;
-        8'h05:   blk = BlkCntReset;
-        8'h06:   blk = BlkCorrReset;
-        8'h08: begin  // a write must name a neuron of this chip
+      in_geom = 32'(addr_q[CadcResWMsb:CadcResWLsb]) < CadcWords;
+    end else if (in_bg_ctrl(addr_q) || in_bg_label(addr_q) || in_bg_period(addr_q) ||
+                 in_bg_seed(addr_q)) begin
+      blk = BlkBg;
+    end else begin
+      unique case (addr_q)
+        AddrInfo:       blk = BlkInfo;
+        AddrVersion:    blk = BlkVersion;
+        AddrCtrl:       blk = BlkCtrl;
+        AddrStatus:     blk = BlkStatus;
+        AddrDrops:      blk = BlkDrops;
+        AddrCntReset:   blk = BlkCntReset;
+        AddrCorrReset:  blk = BlkCorrReset;
+        AddrMadcCtrl: begin  // a write must name a neuron of this chip
           blk     = BlkMadcCtrl;
-          in_geom = !we_q || (32'(wdata_q[12:4]) < NumNeurons);
+          in_geom = !we_q || (32'(wdata_q[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb]) < NumNeurons);
         end
-        8'h09:   blk = BlkMadcPeriod;
-        8'h10: begin  // a sensor source must name a synapse row of this chip
+        AddrMadcPeriod: blk = BlkMadcPeriod;
+        AddrCadcCmd: begin  // a sensor source must name a synapse row of this chip
           blk     = BlkCadcCmd;
-          in_geom = !we_q || (32'(wdata_q[23:16]) < RowsPerHemi) ||
-                    (cadc_src_e'(wdata_q[5:4]) == CadcMembrane) ||
-                    (cadc_src_e'(wdata_q[5:4]) == CadcRef);
+          in_geom = !we_q || (32'(wdata_q[CadcCmdRowMsb:CadcCmdRowLsb]) < RowsPerHemi) ||
+                    (cadc_src == CadcSrcMembrane) || (cadc_src == CadcSrcRef);
         end
-        default: begin
-          if (addr_q[7:0] >= 8'h20 && addr_q[7:0] < 8'h20 + 8'(NumGlobals)) begin
-            blk = BlkGlobal;
-          end else if (addr_q[7:0] >= 8'h40 && addr_q[7:0] < 8'h40 + 8'(4 * NumBg)) begin
-            blk = BlkBg;
-          end
-        end
+        AddrCadcRef, AddrCorrTauC, AddrCorrTauA, AddrCorrAmpC, AddrCorrAmpA: blk = BlkGlobal;
+        default: ;
       endcase
     end
   end
@@ -232,19 +247,33 @@ module ax_chip #(
     rdata = 32'd0;
     late  = 1'b0;
     unique case (blk)
-      BlkInfo:       rdata = {16'(RowsPerHemi), 16'(NeuronsPerHemi)};
-      BlkVersion:    rdata = 32'(ChipVersion);
-      BlkCtrl:       rdata = {31'd0, corr_en_q};
-      BlkStatus:     rdata = {30'd0, idle_o, settling};
-      BlkDrops:      rdata = {spk_lost_q, syn_drops};
-      BlkMadcCtrl:   rdata = {19'd0, madc_nrn_q, 2'd0, madc_ref_q, madc_en_q};
-      BlkMadcPeriod: rdata = {16'd0, madc_period_q};
-      BlkGlobal:     rdata = {22'd0, glb_q[addr_q[2:0]]};
-      BlkBg:         rdata = bg_rdata[addr_q[3:2]];
+      BlkInfo: begin
+        rdata[InfoRowsMsb:InfoRowsLsb]       = 16'(RowsPerHemi);
+        rdata[InfoNeuronsMsb:InfoNeuronsLsb] = 16'(NeuronsPerHemi);
+      end
+      BlkVersion:    rdata = 32'(Revision);
+      BlkCtrl:       rdata[CtrlCorrEnLsb] = corr_en_q;
+      BlkStatus: begin
+        rdata[StatusIdleLsb]     = idle_o;
+        rdata[StatusSettlingLsb] = settling;
+      end
+      BlkDrops: begin
+        rdata[DropsSpikesMsb:DropsSpikesLsb] = spk_lost_q;
+        rdata[DropsEventsMsb:DropsEventsLsb] = syn_drops;
+      end
+      BlkMadcCtrl: begin
+        rdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb] = madc_nrn_q;
+        rdata[MadcCtrlRefLsb]                      = madc_ref_q;
+        rdata[MadcCtrlEnLsb]                       = madc_en_q;
+      end
+      BlkMadcPeriod: rdata[MadcPeriodCyclesMsb:MadcPeriodCyclesLsb] = madc_period_q;
+      BlkGlobal:     rdata[CadcRefCodeMsb:CadcRefCodeLsb] = glb_q[glb_idx];
+      BlkBg:         rdata = bg_rdata[bg_src];
       BlkSynapse:    rdata = syn_rdata;
-      BlkCadcRes: begin
+      BlkCadcRes: begin  // byte k: column 4w+k
         for (int unsigned k = 0; k < 4; k++) begin
-          rdata[8*k +: 8] = cadc_res_q[addr_q[8]][ColW'({addr_q[5:0], 2'(k)})];
+          rdata[8*k +: 8] = cadc_res_q[addr_q[CadcResHLsb]]
+                                      [ColW'({addr_q[CadcResWMsb:CadcResWLsb], 2'(k)})];
         end
       end
       BlkNrn: begin
@@ -286,19 +315,19 @@ module ax_chip #(
       madc_en_q     <= 1'b0;
       madc_ref_q    <= 1'b0;
       madc_nrn_q    <= 9'd0;
-      madc_period_q <= 16'd8;
-      glb_q         <= '{global_default(0), global_default(1), global_default(2),
-                         global_default(3), global_default(4)};
+      madc_period_q <= MadcPeriodReset[MadcPeriodCyclesMsb:MadcPeriodCyclesLsb];
+      glb_q         <= '{10'(CadcRefReset), 10'(CorrTauCReset), 10'(CorrTauAReset),
+                         10'(CorrAmpCReset), 10'(CorrAmpAReset)};
     end else if (wr) begin
       unique case (blk)
-        BlkCtrl:       corr_en_q <= wdata_q[0];
+        BlkCtrl:       corr_en_q <= wdata_q[CtrlCorrEnLsb];
         BlkMadcCtrl: begin
-          madc_en_q  <= wdata_q[0];
-          madc_ref_q <= wdata_q[1];
-          madc_nrn_q <= wdata_q[12:4];
+          madc_en_q  <= wdata_q[MadcCtrlEnLsb];
+          madc_ref_q <= wdata_q[MadcCtrlRefLsb];
+          madc_nrn_q <= wdata_q[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb];
         end
-        BlkMadcPeriod: madc_period_q <= wdata_q[15:0];
-        BlkGlobal:     glb_q[addr_q[2:0]] <= wdata_q[9:0];
+        BlkMadcPeriod: madc_period_q <= wdata_q[MadcPeriodCyclesMsb:MadcPeriodCyclesLsb];
+        BlkGlobal:     glb_q[glb_idx] <= wdata_q[CadcRefCodeMsb:CadcRefCodeLsb];
         default: ;
       endcase
     end
@@ -323,9 +352,8 @@ module ax_chip #(
   // DEBUG BACKDOOR (axsim_debug_membrane): the membrane state words (Q14 mV)
   // are u_neurons.v_q (public, read by the harness).
 
-  assign cadc_take_v = cadc_cmd && (cadc_src_e'(wdata_q[5:4]) == CadcMembrane);
-  assign cadc_take_c = cadc_cmd && ((cadc_src_e'(wdata_q[5:4]) == CadcCausal) ||
-                                    (cadc_src_e'(wdata_q[5:4]) == CadcAcausal));
+  assign cadc_take_v = cadc_cmd && (cadc_src == CadcSrcMembrane);
+  assign cadc_take_c = cadc_cmd && ((cadc_src == CadcSrcCausal) || (cadc_src == CadcSrcAcausal));
 
   ax_neuron_array #(
     .NeuronsPerHemi(NeuronsPerHemi)
@@ -342,8 +370,8 @@ module ax_chip #(
     .cfg_we_i        (cfg_we),
     .cnt_clr_i       (cnt_clr),
     .cnt_clr_all_i   (cnt_clr_all),
-    .reg_prm_i       (addr_q[13:10]),
-    .reg_nrn_i       (addr_q[8:0]),
+    .reg_prm_i       (addr_q[CapmemPMsb:CapmemPLsb]),
+    .reg_nrn_i       (addr_q[NrnCfgNMsb:NrnCfgNLsb]),  // CAPMEM, NRN_CFG, SPIKE_CNT: index N
     .reg_wdata_i     (wdata_q),
     .cap_rdata_o     (cap_rdata),
     .cfg_rdata_o     (cfg_rdata),
@@ -369,7 +397,7 @@ module ax_chip #(
     .madc_sel_i      (madc_nrn_q),
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
-    .cadc_hemi_i     (wdata_q[0]),
+    .cadc_hemi_i     (cadc_hemi),
     .cadc_code_o     (cadc_vcode)
   );
 
@@ -395,7 +423,7 @@ module ax_chip #(
       ev_label = inj_label_i;
     end else if (head_valid) begin
       ev_sel   = 1'b1;
-      ev_label = head_cfg[15:0];
+      ev_label = head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
     end else if (bg_pend != '0) begin
       ev_sel = 1'b1;
       for (int k = NumBg - 1; k >= 0; k--) begin
@@ -411,7 +439,7 @@ module ax_chip #(
     post_valid = 2'b00;
     if (head_pop) begin
       if (32'(head_nrn) < NeuronsPerHemi) begin
-        post_valid = {head_cfg[17], 1'b1};
+        post_valid = {head_cfg[NrnCfgJoinLsb], 1'b1};
       end else begin
         post_valid = 2'b10;
       end
@@ -427,10 +455,10 @@ module ax_chip #(
     ax_chip_bg u_bg (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),
-      .we_i      (addr_q[1:0]),
-      .we_valid_i(bg_we && (addr_q[3:2] == 2'(g))),
+      .we_i      (bg_word),
+      .we_valid_i(bg_we && (bg_src == 2'(g))),
       .wdata_i   (wdata_q),
-      .rsel_i    (addr_q[1:0]),
+      .rsel_i    (bg_word),
       .rdata_o   (bg_rdata[g]),
       .grant_i   (bg_grant[g]),
       .pend_o    (bg_pend[g]),
@@ -453,9 +481,10 @@ module ax_chip #(
     .ev_addr_i     (ev_label[5:0]),
     .syn_we_i      (syn_we),
     .drv_we_i      (drv_we),
-    .reg_hemi_i    (blk == BlkSynapse ? addr_q[16] : addr_q[8]),
-    .reg_row_i     (blk == BlkSynapse ? addr_q[15:8] : {1'b0, addr_q[6:0]}),
-    .reg_word_i    (addr_q[6:0]),
+    .reg_hemi_i    (blk == BlkSynapse ? addr_q[SynHLsb] : addr_q[DriverHLsb]),
+    .reg_row_i     (blk == BlkSynapse ? addr_q[SynRMsb:SynRLsb] :
+                                        8'(addr_q[DriverDMsb:DriverDLsb])),
+    .reg_word_i    (7'(addr_q[SynWMsb:SynWLsb])),
     .reg_wdata_i   (wdata_q),
     .syn_rdata_o   (syn_rdata),
     .drv_rdata_o   (drv_rdata),
@@ -471,9 +500,9 @@ module ax_chip #(
     .amp_c_i       (glb_q[GlbCorrAmpC]),
     .amp_a_i       (glb_q[GlbCorrAmpA]),
     .snap_take_i   (cadc_take_c),
-    .snap_hemi_i   (wdata_q[0]),
-    .snap_row_i    (wdata_q[23:16]),
-    .snap_acausal_i(wdata_q[5:4] == 2'(CadcAcausal)),
+    .snap_hemi_i   (cadc_hemi),
+    .snap_row_i    (wdata_q[CadcCmdRowMsb:CadcCmdRowLsb]),
+    .snap_acausal_i(cadc_src == CadcSrcAcausal),
     .snap_code_o   (cadc_ccode),
     .idle_o        (syn_idle),
     .drops_o       (syn_drops)
@@ -499,9 +528,9 @@ module ax_chip #(
       drop_pend_q  <= 16'd0;
       spk_lost_q   <= 16'd0;
     end else begin
-      spk_valid_q <= head_pop && head_cfg[16];
+      spk_valid_q <= head_pop && head_cfg[NrnCfgRecordLsb];
       if (head_pop) begin
-        spk_label_q  <= head_cfg[15:0];
+        spk_label_q  <= head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
         spk_neuron_q <= head_nrn;
         spk_cycle_q  <= head_time;
         spk_frac_q   <= head_frac;
@@ -581,7 +610,7 @@ module ax_chip #(
     if (!rst_ni) begin
       conv_q      <= 1'b0;
       conv_hemi_q <= 1'b0;
-      conv_src_q  <= CadcMembrane;
+      conv_src_q  <= CadcSrcMembrane;
       for (int unsigned h = 0; h < 2; h++) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           cadc_res_q[h][c] = 8'd0;
@@ -590,14 +619,14 @@ module ax_chip #(
     end else begin
       conv_q <= cadc_cmd;
       if (cadc_cmd) begin
-        conv_hemi_q <= wdata_q[0];
-        conv_src_q  <= cadc_src_e'(wdata_q[5:4]);
+        conv_hemi_q <= cadc_hemi;
+        conv_src_q  <= cadc_src;
       end
       if (conv_q) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           unique case (conv_src_q)
-            CadcMembrane:            cadc_res_q[conv_hemi_q][c] = cadc_vcode[c];
-            CadcCausal, CadcAcausal: cadc_res_q[conv_hemi_q][c] = cadc_ccode[c];
+            CadcSrcMembrane:               cadc_res_q[conv_hemi_q][c] = cadc_vcode[c];
+            CadcSrcCausal, CadcSrcAcausal: cadc_res_q[conv_hemi_q][c] = cadc_ccode[c];
             default: begin
               x = 32'(glb_q[GlbCadcRef]) << VFrac;
               cadc_res_q[conv_hemi_q][c] =
