@@ -1,21 +1,10 @@
 // ax_chip: the chip part of the board (neurons, synapses, drivers, routing,
 // CapMem, CADC, MADC, correlation sensors, noise). The link part (ax_link_*)
-// talks to it only through these ports. See docs/chip.md.
-//
-// INTERFACE CONTRACT (fixed; the body is the chip's own):
-// - reg_*: one request at a time. The link raises reg_req_i for one cycle with
-//   we/addr/wdata; the chip answers with exactly one reg_ack_o pulse some
-//   cycles later (rdata valid with it; err set for an access that failed).
-//   Addresses and values reaching the bus were validated at receipt with
-//   ax_chip_pkg::chip_addr_ok / chip_value_ok, so err is for runtime faults.
-// - inj_*: valid/ready handshake, one input event per cycle at most.
-// - nrst_*: one-cycle pulse; resets the neurons selected by block/mask.
-// - spk_*: spikes leaving the chip, at most one per cycle, in non-decreasing
-//   order of spk_cycle_o. No back-pressure: the chip reports spikes it had to
-//   drop internally with spk_drop_o (one pulse per lost spike).
-// - madc_*: one sample per pulse, with the cycle it was taken.
-// - idle_o: no event waits in any queue, delay line or arbiter (BARRIER).
-module ax_chip #(
+// talks to it only through the bundles chip_req_i / chip_rsp_o, whose
+// contract is in ax_chip_if_pkg. See docs/chip.md.
+module ax_chip
+  import ax_chip_if_pkg::*;
+#(
   parameter int unsigned NeuronsPerHemi = 256,  // columns per hemisphere
   parameter int unsigned RowsPerHemi    = 256   // synapse rows per hemisphere
 ) (
@@ -26,38 +15,10 @@ module ax_chip #(
   input  logic [63:0] run_seed_i,         // temporal noise seed
   input  logic [7:0]  fpn_scale_i,        // 128 = nominal fixed-pattern noise, 0 = off
   input  logic [7:0]  temporal_scale_i,   // 128 = nominal temporal noise, 0 = off
-  // experiment time in cycles, from the playback executor
-  input  logic [55:0] time_i,
-  // register bus
-  input  logic        reg_req_i,
-  input  logic        reg_we_i,
-  input  logic [23:0] reg_addr_i,
-  input  logic [31:0] reg_wdata_i,
-  output logic        reg_ack_o,
-  output logic        reg_err_o,
-  output logic [31:0] reg_rdata_o,
-  // input events from the link
-  input  logic        inj_valid_i,
-  input  logic [15:0] inj_label_i,
-  output logic        inj_ready_o,
-  // neuron reset
-  input  logic        nrst_valid_i,
-  input  logic        nrst_all_i,
-  input  logic [3:0]  nrst_block_i,
-  input  logic [31:0] nrst_mask_i,
-  // spikes leaving the chip
-  output logic        spk_valid_o,
-  output logic [15:0] spk_label_o,
-  output logic [8:0]  spk_neuron_o,
-  output logic [55:0] spk_cycle_o,
-  output logic [3:0]  spk_frac_o,
-  output logic        spk_drop_o,
-  // membrane ADC stream
-  output logic        madc_valid_o,
-  output logic [9:0]  madc_sample_o,
-  output logic [55:0] madc_cycle_o,
-  // event paths idle
-  output logic        idle_o
+  // the link: experiment time, register bus, input events, neuron reset
+  input  chip_req_t   chip_req_i,
+  // to the link: register bus, spikes, MADC samples, idle
+  output chip_rsp_t   chip_rsp_o
 );
   import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
@@ -99,11 +60,19 @@ module ax_chip #(
   logic        ack_q, err_q, late_q;
   logic [31:0] rdata_q;
 
+  // the decoded request, registered with it (decode() below)
+  typedef struct packed {
+    blk_e      blk;
+    nrn_kind_e nkind;
+    logic      in_geom;  // within this chip's geometry (else reg_err)
+  } dec_t;
+  dec_t        dec_q;
   blk_e        blk;
   nrn_kind_e   nkind;
   logic        in_geom;
   logic [31:0] rdata;
   logic        late;
+  logic        idle;       // event paths idle (STATUS, BARRIER)
 
   // register state owned here
   logic        corr_en_q;
@@ -150,65 +119,79 @@ module ax_chip #(
       we_q    <= 1'b0;
       addr_q  <= 24'd0;
       wdata_q <= 32'd0;
+      dec_q   <= '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
     end else begin
-      req_q  <= (reg_req_i || pend_q) && !cap_init;
-      pend_q <= (reg_req_i || pend_q) && cap_init;
-      if (reg_req_i) begin
-        we_q    <= reg_we_i;
-        addr_q  <= reg_addr_i;
-        wdata_q <= reg_wdata_i;
+      req_q  <= (chip_req_i.bus.req || pend_q) && !cap_init;
+      pend_q <= (chip_req_i.bus.req || pend_q) && cap_init;
+      if (chip_req_i.bus.req) begin
+        we_q    <= chip_req_i.bus.we;
+        addr_q  <= chip_req_i.bus.addr;
+        wdata_q <= chip_req_i.bus.wdata;
+        dec_q   <= decode(chip_req_i.bus.addr, chip_req_i.bus.we,
+                          chip_req_i.bus.wdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb],
+                          chip_req_i.bus.wdata[CadcCmdRowMsb:CadcCmdRowLsb],
+                          cadc_src_e'(chip_req_i.bus.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]));
       end
     end
   end
 
-  // decode of the stage-2 address (the map: ax_chip_regs_pkg, from chip_regs.def);
-  // the address passed chip_addr_ok at receipt, in_geom checks this chip's size
-  always_comb begin
-    blk     = BlkNone;
-    nkind   = NrnCap;
-    in_geom = 1'b1;
-    if (in_syn(addr_q)) begin
-      blk     = BlkSynapse;
-      in_geom = (32'(addr_q[SynRMsb:SynRLsb]) < RowsPerHemi) &&
-                (32'(addr_q[SynWMsb:SynWLsb]) < NeuronsPerHemi / 2);
-    end else if (in_capmem(addr_q) || in_nrn_cfg(addr_q) || in_spike_cnt(addr_q)) begin
-      blk     = BlkNrn;
-      nkind   = in_capmem(addr_q) ? NrnCap : (in_nrn_cfg(addr_q) ? NrnCfg : NrnCnt);
-      in_geom = 32'(addr_q[NrnCfgNMsb:NrnCfgNLsb]) < NumNeurons;
-    end else if (in_driver(addr_q)) begin
-      blk     = BlkNrn;
-      nkind   = NrnDrv;
-      in_geom = 32'(addr_q[DriverDMsb:DriverDLsb]) < Drivers;
-    end else if (in_cadc_res(addr_q)) begin
-      blk     = BlkCadcRes;
-      in_geom = 32'(addr_q[CadcResWMsb:CadcResWLsb]) < CadcWords;
-    end else if (in_bg_ctrl(addr_q) || in_bg_label(addr_q) || in_bg_period(addr_q) ||
-                 in_bg_seed(addr_q)) begin
-      blk = BlkBg;
+  // Decode of a request (the map: ax_chip_regs_pkg, from chip_regs.def). The
+  // address passed chip_addr_ok at receipt; in_geom checks this chip's size.
+  // Registered with the request (dec_q), so it is computed once per request,
+  // not every cycle.
+  // madc_nrn, cadc_row, cadc_src: the MADC_CTRL and CADC_CMD fields of a write.
+  function automatic dec_t decode(input logic [23:0] addr, input logic we,
+                                  input logic [8:0] madc_nrn, input logic [7:0] cadc_row,
+                                  input cadc_src_e src);
+    dec_t d;
+    d = '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
+    if (in_syn(addr)) begin
+      d.blk     = BlkSynapse;
+      d.in_geom = (32'(addr[SynRMsb:SynRLsb]) < RowsPerHemi) &&
+                  (32'(addr[SynWMsb:SynWLsb]) < NeuronsPerHemi / 2);
+    end else if (in_capmem(addr) || in_nrn_cfg(addr) || in_spike_cnt(addr)) begin
+      d.blk     = BlkNrn;
+      d.nkind   = in_capmem(addr) ? NrnCap : (in_nrn_cfg(addr) ? NrnCfg : NrnCnt);
+      d.in_geom = 32'(addr[NrnCfgNMsb:NrnCfgNLsb]) < NumNeurons;
+    end else if (in_driver(addr)) begin
+      d.blk     = BlkNrn;
+      d.nkind   = NrnDrv;
+      d.in_geom = 32'(addr[DriverDMsb:DriverDLsb]) < Drivers;
+    end else if (in_cadc_res(addr)) begin
+      d.blk     = BlkCadcRes;
+      d.in_geom = 32'(addr[CadcResWMsb:CadcResWLsb]) < CadcWords;
+    end else if (in_bg_ctrl(addr) || in_bg_label(addr) || in_bg_period(addr) ||
+                 in_bg_seed(addr)) begin
+      d.blk = BlkBg;
     end else begin
-      unique case (addr_q)
-        AddrInfo:       blk = BlkInfo;
-        AddrVersion:    blk = BlkVersion;
-        AddrCtrl:       blk = BlkCtrl;
-        AddrStatus:     blk = BlkStatus;
-        AddrDrops:      blk = BlkDrops;
-        AddrCntReset:   blk = BlkCntReset;
-        AddrCorrReset:  blk = BlkCorrReset;
+      unique case (addr)
+        AddrInfo:       d.blk = BlkInfo;
+        AddrVersion:    d.blk = BlkVersion;
+        AddrCtrl:       d.blk = BlkCtrl;
+        AddrStatus:     d.blk = BlkStatus;
+        AddrDrops:      d.blk = BlkDrops;
+        AddrCntReset:   d.blk = BlkCntReset;
+        AddrCorrReset:  d.blk = BlkCorrReset;
         AddrMadcCtrl: begin  // a write must name a neuron of this chip
-          blk     = BlkMadcCtrl;
-          in_geom = !we_q || (32'(wdata_q[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb]) < NumNeurons);
+          d.blk     = BlkMadcCtrl;
+          d.in_geom = !we || (32'(madc_nrn) < NumNeurons);
         end
-        AddrMadcPeriod: blk = BlkMadcPeriod;
+        AddrMadcPeriod: d.blk = BlkMadcPeriod;
         AddrCadcCmd: begin  // a sensor source must name a synapse row of this chip
-          blk     = BlkCadcCmd;
-          in_geom = !we_q || (32'(wdata_q[CadcCmdRowMsb:CadcCmdRowLsb]) < RowsPerHemi) ||
-                    (cadc_src == CadcSrcMembrane) || (cadc_src == CadcSrcRef);
+          d.blk     = BlkCadcCmd;
+          d.in_geom = !we || (32'(cadc_row) < RowsPerHemi) ||
+                      (src == CadcSrcMembrane) || (src == CadcSrcRef);
         end
-        AddrCadcRef, AddrCorrTauC, AddrCorrTauA, AddrCorrAmpC, AddrCorrAmpA: blk = BlkGlobal;
+        AddrCadcRef, AddrCorrTauC, AddrCorrTauA, AddrCorrAmpC, AddrCorrAmpA: d.blk = BlkGlobal;
         default: ;
       endcase
     end
-  end
+    decode = d;
+  endfunction
+
+  assign blk     = dec_q.blk;
+  assign nkind   = dec_q.nkind;
+  assign in_geom = dec_q.in_geom;
 
   logic wr;
   assign wr = req_q && we_q && in_geom;
@@ -254,7 +237,7 @@ module ax_chip #(
       BlkVersion:    rdata = 32'(Revision);
       BlkCtrl:       rdata[CtrlCorrEnLsb] = corr_en_q;
       BlkStatus: begin
-        rdata[StatusIdleLsb]     = idle_o;
+        rdata[StatusIdleLsb]     = idle;
         rdata[StatusSettlingLsb] = settling;
       end
       BlkDrops: begin
@@ -304,9 +287,6 @@ module ax_chip #(
     end
   end
 
-  assign reg_ack_o   = ack_q;
-  assign reg_err_o   = err_q;
-  assign reg_rdata_o = late_q ? {24'd0, cnt_rdata} : rdata_q;
 
   // chip-level register state
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -364,7 +344,7 @@ module ax_chip #(
     .run_seed_i      (run_seed_i),
     .fpn_scale_i     (fpn_scale_i),
     .temporal_scale_i(temporal_scale_i),
-    .time_i          (time_i),
+    .time_i          (chip_req_i.now),
     .cyc_i           (cyc_q),
     .cap_we_i        (cap_we),
     .cfg_we_i        (cfg_we),
@@ -380,10 +360,10 @@ module ax_chip #(
     .init_o          (cap_init),
     .amp_e_i         (amp_e),
     .amp_i_i         (amp_i),
-    .nrst_valid_i    (nrst_valid_i),
-    .nrst_all_i      (nrst_all_i),
-    .nrst_block_i    (nrst_block_i),
-    .nrst_mask_i     (nrst_mask_i),
+    .nrst_valid_i    (chip_req_i.nrst.valid),
+    .nrst_all_i      (chip_req_i.nrst.all),
+    .nrst_block_i    (chip_req_i.nrst.block),
+    .nrst_mask_i     (chip_req_i.nrst.mask),
     .head_valid_o    (head_valid),
     .head_nrn_o      (head_nrn),
     .head_frac_o     (head_frac),
@@ -418,9 +398,9 @@ module ax_chip #(
     ev_sel   = 1'b0;
     ev_label = 16'd0;
     bg_grant = '0;
-    if (inj_valid_i) begin
+    if (chip_req_i.inj.valid) begin
       ev_sel   = 1'b1;
-      ev_label = inj_label_i;
+      ev_label = chip_req_i.inj.label;
     end else if (head_valid) begin
       ev_sel   = 1'b1;
       ev_label = head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
@@ -448,8 +428,7 @@ module ax_chip #(
 
   // The link's events go first (it never waits, so its timing holds); the
   // spike queue drains in the cycles without one.
-  assign inj_ready_o = 1'b1;
-  assign head_pop    = head_valid && !inj_valid_i;
+  assign head_pop = head_valid && !chip_req_i.inj.valid;
 
   for (genvar g = 0; g < NumBg; g++) begin : gen_bg
     ax_chip_bg u_bg (
@@ -545,12 +524,6 @@ module ax_chip #(
     end
   end
 
-  assign spk_valid_o  = spk_valid_q;
-  assign spk_label_o  = spk_label_q;
-  assign spk_neuron_o = spk_neuron_q;
-  assign spk_cycle_o  = spk_cycle_q;
-  assign spk_frac_o   = spk_frac_q;
-  assign spk_drop_o   = (drop_pend_q != 16'd0);
 
   // ---------------------------------------------------------------------------
   // MADC: samples the selected membrane every madc_period_q cycles
@@ -579,7 +552,7 @@ module ax_chip #(
       madc_took_q  <= madc_take;
       madc_valid_q <= madc_took_q;
       if (madc_take) begin
-        madc_t0_q <= time_i;
+        madc_t0_q <= chip_req_i.now;
       end
       if (madc_took_q) begin
         madc_cycle_q  <= madc_t0_q;
@@ -589,9 +562,6 @@ module ax_chip #(
     end
   end
 
-  assign madc_valid_o  = madc_valid_q;
-  assign madc_sample_o = madc_sample_q;
-  assign madc_cycle_o  = madc_cycle_q;
 
   // ---------------------------------------------------------------------------
   // CADC: the cycle after a command, every channel of the hemisphere takes its
@@ -638,7 +608,20 @@ module ax_chip #(
     end
   end
 
-  assign idle_o = !head_valid && syn_idle && (bg_pend == '0);
+  assign idle = !head_valid && syn_idle && (bg_pend == '0);
+
+  // ---------------------------------------------------------------------------
+  // To the link (the link's events go first: inj_ready is always 1)
+  // ---------------------------------------------------------------------------
+  assign chip_rsp_o = '{
+    bus:       '{ack: ack_q, err: err_q, rdata: late_q ? {24'd0, cnt_rdata} : rdata_q},
+    inj_ready: 1'b1,
+    spk:       '{valid: spk_valid_q, label: spk_label_q, neuron: spk_neuron_q,
+                 cycle: spk_cycle_q, frac: spk_frac_q},
+    spk_drop:  drop_pend_q != 16'd0,
+    madc:      '{valid: madc_valid_q, sample: madc_sample_q, cycle: madc_cycle_q},
+    idle:      idle
+  };
 
   // unused bits of the interface
   logic unused_bits;
