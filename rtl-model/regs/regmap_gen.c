@@ -38,7 +38,7 @@ static item items[MAX_ITEMS];
 static int nitems;
 static const char *def_path;
 
-static void die(int line, const char *fmt, ...)
+_Noreturn static void die(int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -95,7 +95,7 @@ static void name(int line, const char *t, char *out)
 
 static void bits(int line, const char *t, unsigned top, unsigned *msb, unsigned *lsb)
 {
-    unsigned m, l;
+    unsigned m = 0, l = 0;
     char c;
     if (!t || sscanf(t, "%u:%u%c", &m, &l, &c) != 2 || m < l || m > top)
         die(line, "bit range MSB:LSB within %u:0 expected, got '%s'", top, t ? t : "");
