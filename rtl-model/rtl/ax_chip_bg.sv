@@ -95,15 +95,8 @@ module ax_chip_bg
 
   always_comb begin
     unique case (bg_word_e'(rsel_i))
-      BgCtrl: begin
-        rdata_o                   = 32'd0;
-        rdata_o[BgCtrlPoissonLsb] = ctrl_q[1];
-        rdata_o[BgCtrlEnLsb]      = ctrl_q[0];
-      end
-      BgLabel: begin
-        rdata_o                                  = 32'd0;
-        rdata_o[BgLabelLabelMsb:BgLabelLabelLsb] = label_q;
-      end
+      BgCtrl:   rdata_o = (32'(ctrl_q[1]) << BgCtrlPoissonLsb) | (32'(ctrl_q[0]) << BgCtrlEnLsb);
+      BgLabel:  rdata_o = 32'(label_q) << BgLabelLabelLsb;
       BgPeriod: rdata_o = period_q;
       default:  rdata_o = seed_q;
     endcase

@@ -146,8 +146,8 @@ module ax_neuron_array
       // register writes (after the sequencer: a write wins over the refresh)
       if (cap_we_i) begin
         code_q[reg_prm_i][nrn] <= reg_wdata_i[CapmemCodeMsb:CapmemCodeLsb];
-        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i),
-                                                  32'(nrn), reg_wdata_i[CapmemCodeMsb:CapmemCodeLsb]);
+        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i), 32'(nrn),
+                                            reg_wdata_i[CapmemCodeMsb:CapmemCodeLsb]);
         settle_q <= (NrnBits + 1)'(NumNeurons);
       end
       if (cfg_we_i) begin

@@ -90,17 +90,13 @@ module ax_syn_array
 
   // register words (SYN, DRIVER in chip_regs.def); a synapse word keeps its
   // pair's register bits (WEIGHT0, LABEL0) in its low bits
-  always_comb begin
-    syn_rdata_o = 32'd0;
-    syn_rdata_o[SynLabel0Msb:SynWeight0Lsb] = syn_q[reg_hemi_i][rrow][rcol0][SynLabel0Msb:SynWeight0Lsb];
-    syn_rdata_o[SynLabel1Msb:SynWeight1Lsb] = syn_q[reg_hemi_i][rrow][rcol1][SynLabel0Msb:SynWeight0Lsb];
-  end
-  always_comb begin
-    drv_rdata_o = 32'd0;
-    drv_rdata_o[DriverDelayMsb:DriverDelayLsb]       = dly_q[reg_hemi_i][rdrv];
-    drv_rdata_o[DriverSignEvenMsb:DriverSignEvenLsb] = sgn_q[reg_hemi_i][rrow0];
-    drv_rdata_o[DriverSignOddMsb:DriverSignOddLsb]   = sgn_q[reg_hemi_i][rrow1];
-  end
+  // (fields shifted into place and ORed: cheaper per cycle than part-selects)
+  assign syn_rdata_o =
+    (32'(syn_q[reg_hemi_i][rrow][rcol0][SynLabel0Msb:SynWeight0Lsb]) << SynWeight0Lsb) |
+    (32'(syn_q[reg_hemi_i][rrow][rcol1][SynLabel0Msb:SynWeight0Lsb]) << SynWeight1Lsb);
+  assign drv_rdata_o = (32'(dly_q[reg_hemi_i][rdrv]) << DriverDelayLsb) |
+                       (32'(sgn_q[reg_hemi_i][rrow0]) << DriverSignEvenLsb) |
+                       (32'(sgn_q[reg_hemi_i][rrow1]) << DriverSignOddLsb);
 
   // ---- delay wheel -----------------------------------------------------------
   logic [12:0] whl_q  [2][Slots][SlotEv];  // [12:6] driver, [5:0] address
@@ -292,12 +288,12 @@ module ax_syn_array
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =
-          {16'(reg_wdata_i[SynWeight0Msb:SynWeight0Lsb]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
-                                            32'(rrow), 32'(rcol0)),
+          {16'(reg_wdata_i[SynWeight0Msb:SynWeight0Lsb]) *
+             syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i), 32'(rrow), 32'(rcol0)),
            4'd0, reg_wdata_i[SynLabel0Msb:SynWeight0Lsb]};
         syn_q[reg_hemi_i][rrow][rcol1] =
-          {16'(reg_wdata_i[SynWeight1Msb:SynWeight1Lsb]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
-                                              32'(rrow), 32'(rcol1)),
+          {16'(reg_wdata_i[SynWeight1Msb:SynWeight1Lsb]) *
+             syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i), 32'(rrow), 32'(rcol1)),
            4'd0, reg_wdata_i[SynLabel1Msb:SynWeight1Lsb]};
       end
       if (drv_we_i) begin
