@@ -1,21 +1,10 @@
 // ax_chip: the chip part of the board (neurons, synapses, drivers, routing,
 // CapMem, CADC, MADC, correlation sensors, noise). The link part (ax_link_*)
-// talks to it only through these ports. See docs/chip.md.
-//
-// INTERFACE CONTRACT (fixed; the body is the chip's own):
-// - reg_*: one request at a time. The link raises reg_req_i for one cycle with
-//   we/addr/wdata; the chip answers with exactly one reg_ack_o pulse some
-//   cycles later (rdata valid with it; err set for an access that failed).
-//   Addresses and values reaching the bus were validated at receipt with
-//   ax_chip_pkg::chip_addr_ok / chip_value_ok, so err is for runtime faults.
-// - inj_*: valid/ready handshake, one input event per cycle at most.
-// - nrst_*: one-cycle pulse; resets the neurons selected by block/mask.
-// - spk_*: spikes leaving the chip, at most one per cycle, in non-decreasing
-//   order of spk_cycle_o. No back-pressure: the chip reports spikes it had to
-//   drop internally with spk_drop_o (one pulse per lost spike).
-// - madc_*: one sample per pulse, with the cycle it was taken.
-// - idle_o: no event waits in any queue, delay line or arbiter (BARRIER).
-module ax_chip #(
+// talks to it only through the bundles chip_req_i / chip_rsp_o, whose
+// contract is in ax_chip_if_pkg. See docs/chip.md.
+module ax_chip
+  import ax_chip_if_pkg::*;
+#(
   parameter int unsigned NeuronsPerHemi = 256,  // columns per hemisphere
   parameter int unsigned RowsPerHemi    = 256   // synapse rows per hemisphere
 ) (
@@ -26,39 +15,12 @@ module ax_chip #(
   input  logic [63:0] run_seed_i,         // temporal noise seed
   input  logic [7:0]  fpn_scale_i,        // 128 = nominal fixed-pattern noise, 0 = off
   input  logic [7:0]  temporal_scale_i,   // 128 = nominal temporal noise, 0 = off
-  // experiment time in cycles, from the playback executor
-  input  logic [55:0] time_i,
-  // register bus
-  input  logic        reg_req_i,
-  input  logic        reg_we_i,
-  input  logic [23:0] reg_addr_i,
-  input  logic [31:0] reg_wdata_i,
-  output logic        reg_ack_o,
-  output logic        reg_err_o,
-  output logic [31:0] reg_rdata_o,
-  // input events from the link
-  input  logic        inj_valid_i,
-  input  logic [15:0] inj_label_i,
-  output logic        inj_ready_o,
-  // neuron reset
-  input  logic        nrst_valid_i,
-  input  logic        nrst_all_i,
-  input  logic [3:0]  nrst_block_i,
-  input  logic [31:0] nrst_mask_i,
-  // spikes leaving the chip
-  output logic        spk_valid_o,
-  output logic [15:0] spk_label_o,
-  output logic [8:0]  spk_neuron_o,
-  output logic [55:0] spk_cycle_o,
-  output logic [3:0]  spk_frac_o,
-  output logic        spk_drop_o,
-  // membrane ADC stream
-  output logic        madc_valid_o,
-  output logic [9:0]  madc_sample_o,
-  output logic [55:0] madc_cycle_o,
-  // event paths idle
-  output logic        idle_o
+  // the link: experiment time, register bus, input events, neuron reset
+  input  chip_req_t   chip_req_i,
+  // to the link: register bus, spikes, MADC samples, idle
+  output chip_rsp_t   chip_rsp_o
 );
+  import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
 
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
@@ -87,7 +49,7 @@ module ax_chip #(
     BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
     BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
   } blk_e;
-  // neuron-block kinds; NrnCfg..NrnDrv are address bits [13:12] of their blocks
+  // neuron-block kinds
   typedef enum logic [1:0] {
     NrnCap = 2'd0, NrnCfg = 2'd1, NrnCnt = 2'd2, NrnDrv = 2'd3
   } nrn_kind_e;
@@ -98,11 +60,19 @@ module ax_chip #(
   logic        ack_q, err_q, late_q;
   logic [31:0] rdata_q;
 
+  // the decoded request, registered with it (decode() below)
+  typedef struct packed {
+    blk_e      blk;
+    nrn_kind_e nkind;
+    logic      in_geom;  // within this chip's geometry (else reg_err)
+  } dec_t;
+  dec_t        dec_q;
   blk_e        blk;
   nrn_kind_e   nkind;
   logic        in_geom;
   logic [31:0] rdata;
   logic        late;
+  logic        idle;       // event paths idle (STATUS, BARRIER)
 
   // register state owned here
   logic        corr_en_q;
@@ -130,6 +100,18 @@ module ax_chip #(
   // (pend_q) until it is done, so the initialisation cannot overwrite it.
   logic        pend_q, cap_init;
 
+  // fields of the stage-2 access
+  cadc_src_e   cadc_src;   // CADC_CMD SRC
+  logic        cadc_hemi;  // CADC_CMD HEMI
+  glb_e        glb_idx;    // global CapMem cell: address - CADC_REF
+  logic [1:0]  bg_src;     // background source (BG_* index G)
+  logic [1:0]  bg_word;    // its word: address - BG_CTRL (ax_chip_bg::bg_word_e)
+  assign cadc_src  = cadc_src_e'(wdata_q[CadcCmdSrcMsb:CadcCmdSrcLsb]);
+  assign cadc_hemi = wdata_q[CadcCmdHemiLsb];
+  assign glb_idx   = glb_e'(addr_q - AddrCadcRef);
+  assign bg_src    = addr_q[BgCtrlGMsb:BgCtrlGLsb];
+  assign bg_word   = 2'(addr_q - AddrBgCtrl);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       req_q   <= 1'b0;
@@ -137,63 +119,79 @@ module ax_chip #(
       we_q    <= 1'b0;
       addr_q  <= 24'd0;
       wdata_q <= 32'd0;
+      dec_q   <= '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
     end else begin
-      req_q  <= (reg_req_i || pend_q) && !cap_init;
-      pend_q <= (reg_req_i || pend_q) && cap_init;
-      if (reg_req_i) begin
-        we_q    <= reg_we_i;
-        addr_q  <= reg_addr_i;
-        wdata_q <= reg_wdata_i;
+      req_q  <= (chip_req_i.bus.req || pend_q) && !cap_init;
+      pend_q <= (chip_req_i.bus.req || pend_q) && cap_init;
+      if (chip_req_i.bus.req) begin
+        we_q    <= chip_req_i.bus.we;
+        addr_q  <= chip_req_i.bus.addr;
+        wdata_q <= chip_req_i.bus.wdata;
+        dec_q   <= decode(chip_req_i.bus.addr, chip_req_i.bus.we,
+                          chip_req_i.bus.wdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb],
+                          chip_req_i.bus.wdata[CadcCmdRowMsb:CadcCmdRowLsb],
+                          cadc_src_e'(chip_req_i.bus.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]));
       end
     end
   end
 
-  // decode of the stage-2 address
-  always_comb begin
-    blk     = BlkNone;
-    nkind   = NrnCap;
-    in_geom = 1'b1;
-    if (addr_q[23:20] == 4'h1) begin
-      blk     = BlkSynapse;
-      in_geom = (32'(addr_q[15:8]) < RowsPerHemi) && (32'(addr_q[6:0]) < NeuronsPerHemi / 2);
-    end else if (addr_q[23:16] == 8'h02 || (addr_q[23:14] == 10'h004 && addr_q[13:12] != 2'd0)) begin
-      // CapMem 0x02xxxx; configuration, counters, drivers 0x011xxx-0x013xxx
-      blk     = BlkNrn;
-      nkind   = (addr_q[23:16] == 8'h02) ? NrnCap : nrn_kind_e'(addr_q[13:12]);
-      in_geom = (nkind == NrnDrv) ? (32'(addr_q[6:0]) < Drivers) : (32'(addr_q[8:0]) < NumNeurons);
-    end else if (addr_q[23:12] == 12'h014) begin
-      blk     = BlkCadcRes;
-      in_geom = 32'(addr_q[5:0]) < CadcWords;
-    end else if (addr_q[23:8] == 16'h0100) begin
-      unique case (addr_q[7:0])
-        8'h00:   blk = BlkInfo;
-        8'h01:   blk = BlkVersion;
-        8'h02:   blk = BlkCtrl;
-        8'h03:   blk = BlkStatus;
-        8'h04:   blk = BlkDrops;
-        8'h05:   blk = BlkCntReset;
-        8'h06:   blk = BlkCorrReset;
-        8'h08: begin  // a write must name a neuron of this chip
-          blk     = BlkMadcCtrl;
-          in_geom = !we_q || (32'(wdata_q[12:4]) < NumNeurons);
+  // Decode of a request (the map: ax_chip_regs_pkg, from chip_regs.def). The
+  // address passed chip_addr_ok at receipt; in_geom checks this chip's size.
+  // Registered with the request (dec_q), so it is computed once per request,
+  // not every cycle.
+  // madc_nrn, cadc_row, cadc_src: the MADC_CTRL and CADC_CMD fields of a write.
+  function automatic dec_t decode(input logic [23:0] addr, input logic we,
+                                  input logic [8:0] madc_nrn, input logic [7:0] cadc_row,
+                                  input cadc_src_e src);
+    dec_t d;
+    d = '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
+    if (in_syn(addr)) begin
+      d.blk     = BlkSynapse;
+      d.in_geom = (32'(addr[SynRMsb:SynRLsb]) < RowsPerHemi) &&
+                  (32'(addr[SynWMsb:SynWLsb]) < NeuronsPerHemi / 2);
+    end else if (in_capmem(addr) || in_nrn_cfg(addr) || in_spike_cnt(addr)) begin
+      d.blk     = BlkNrn;
+      d.nkind   = in_capmem(addr) ? NrnCap : (in_nrn_cfg(addr) ? NrnCfg : NrnCnt);
+      d.in_geom = 32'(addr[NrnCfgNMsb:NrnCfgNLsb]) < NumNeurons;
+    end else if (in_driver(addr)) begin
+      d.blk     = BlkNrn;
+      d.nkind   = NrnDrv;
+      d.in_geom = 32'(addr[DriverDMsb:DriverDLsb]) < Drivers;
+    end else if (in_cadc_res(addr)) begin
+      d.blk     = BlkCadcRes;
+      d.in_geom = 32'(addr[CadcResWMsb:CadcResWLsb]) < CadcWords;
+    end else if (in_bg_ctrl(addr) || in_bg_label(addr) || in_bg_period(addr) ||
+                 in_bg_seed(addr)) begin
+      d.blk = BlkBg;
+    end else begin
+      unique case (addr)
+        AddrInfo:       d.blk = BlkInfo;
+        AddrVersion:    d.blk = BlkVersion;
+        AddrCtrl:       d.blk = BlkCtrl;
+        AddrStatus:     d.blk = BlkStatus;
+        AddrDrops:      d.blk = BlkDrops;
+        AddrCntReset:   d.blk = BlkCntReset;
+        AddrCorrReset:  d.blk = BlkCorrReset;
+        AddrMadcCtrl: begin  // a write must name a neuron of this chip
+          d.blk     = BlkMadcCtrl;
+          d.in_geom = !we || (32'(madc_nrn) < NumNeurons);
         end
-        8'h09:   blk = BlkMadcPeriod;
-        8'h10: begin  // a sensor source must name a synapse row of this chip
-          blk     = BlkCadcCmd;
-          in_geom = !we_q || (32'(wdata_q[23:16]) < RowsPerHemi) ||
-                    (cadc_src_e'(wdata_q[5:4]) == CadcMembrane) ||
-                    (cadc_src_e'(wdata_q[5:4]) == CadcRef);
+        AddrMadcPeriod: d.blk = BlkMadcPeriod;
+        AddrCadcCmd: begin  // a sensor source must name a synapse row of this chip
+          d.blk     = BlkCadcCmd;
+          d.in_geom = !we || (32'(cadc_row) < RowsPerHemi) ||
+                      (src == CadcSrcMembrane) || (src == CadcSrcRef);
         end
-        default: begin
-          if (addr_q[7:0] >= 8'h20 && addr_q[7:0] < 8'h20 + 8'(NumGlobals)) begin
-            blk = BlkGlobal;
-          end else if (addr_q[7:0] >= 8'h40 && addr_q[7:0] < 8'h40 + 8'(4 * NumBg)) begin
-            blk = BlkBg;
-          end
-        end
+        AddrCadcRef, AddrCorrTauC, AddrCorrTauA, AddrCorrAmpC, AddrCorrAmpA: d.blk = BlkGlobal;
+        default: ;
       endcase
     end
-  end
+    decode = d;
+  endfunction
+
+  assign blk     = dec_q.blk;
+  assign nkind   = dec_q.nkind;
+  assign in_geom = dec_q.in_geom;
 
   logic wr;
   assign wr = req_q && we_q && in_geom;
@@ -232,19 +230,25 @@ module ax_chip #(
     rdata = 32'd0;
     late  = 1'b0;
     unique case (blk)
-      BlkInfo:       rdata = {16'(RowsPerHemi), 16'(NeuronsPerHemi)};
-      BlkVersion:    rdata = 32'(ChipVersion);
-      BlkCtrl:       rdata = {31'd0, corr_en_q};
-      BlkStatus:     rdata = {30'd0, idle_o, settling};
-      BlkDrops:      rdata = {spk_lost_q, syn_drops};
-      BlkMadcCtrl:   rdata = {19'd0, madc_nrn_q, 2'd0, madc_ref_q, madc_en_q};
-      BlkMadcPeriod: rdata = {16'd0, madc_period_q};
-      BlkGlobal:     rdata = {22'd0, glb_q[addr_q[2:0]]};
-      BlkBg:         rdata = bg_rdata[addr_q[3:2]];
+      // fields shifted into place and ORed (cheaper per cycle than part-selects)
+      BlkInfo:       rdata = (32'(RowsPerHemi) << InfoRowsLsb) |
+                             (32'(NeuronsPerHemi) << InfoNeuronsLsb);
+      BlkVersion:    rdata = 32'(Revision);
+      BlkCtrl:       rdata = 32'(corr_en_q) << CtrlCorrEnLsb;
+      BlkStatus:     rdata = (32'(idle) << StatusIdleLsb) | (32'(settling) << StatusSettlingLsb);
+      BlkDrops:      rdata = (32'(spk_lost_q) << DropsSpikesLsb) |
+                             (32'(syn_drops) << DropsEventsLsb);
+      BlkMadcCtrl:   rdata = (32'(madc_nrn_q) << MadcCtrlNeuronLsb) |
+                             (32'(madc_ref_q) << MadcCtrlRefLsb) |
+                             (32'(madc_en_q) << MadcCtrlEnLsb);
+      BlkMadcPeriod: rdata = 32'(madc_period_q) << MadcPeriodCyclesLsb;
+      BlkGlobal:     rdata = 32'(glb_q[glb_idx]) << CadcRefCodeLsb;
+      BlkBg:         rdata = bg_rdata[bg_src];
       BlkSynapse:    rdata = syn_rdata;
-      BlkCadcRes: begin
+      BlkCadcRes: begin  // byte k: column 4w+k
         for (int unsigned k = 0; k < 4; k++) begin
-          rdata[8*k +: 8] = cadc_res_q[addr_q[8]][ColW'({addr_q[5:0], 2'(k)})];
+          rdata[8*k +: 8] = cadc_res_q[addr_q[CadcResHLsb]]
+                                      [ColW'({addr_q[CadcResWMsb:CadcResWLsb], 2'(k)})];
         end
       end
       BlkNrn: begin
@@ -275,9 +279,6 @@ module ax_chip #(
     end
   end
 
-  assign reg_ack_o   = ack_q;
-  assign reg_err_o   = err_q;
-  assign reg_rdata_o = late_q ? {24'd0, cnt_rdata} : rdata_q;
 
   // chip-level register state
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -286,19 +287,19 @@ module ax_chip #(
       madc_en_q     <= 1'b0;
       madc_ref_q    <= 1'b0;
       madc_nrn_q    <= 9'd0;
-      madc_period_q <= 16'd8;
-      glb_q         <= '{global_default(0), global_default(1), global_default(2),
-                         global_default(3), global_default(4)};
+      madc_period_q <= MadcPeriodReset[MadcPeriodCyclesMsb:MadcPeriodCyclesLsb];
+      glb_q         <= '{10'(CadcRefReset), 10'(CorrTauCReset), 10'(CorrTauAReset),
+                         10'(CorrAmpCReset), 10'(CorrAmpAReset)};
     end else if (wr) begin
       unique case (blk)
-        BlkCtrl:       corr_en_q <= wdata_q[0];
+        BlkCtrl:       corr_en_q <= wdata_q[CtrlCorrEnLsb];
         BlkMadcCtrl: begin
-          madc_en_q  <= wdata_q[0];
-          madc_ref_q <= wdata_q[1];
-          madc_nrn_q <= wdata_q[12:4];
+          madc_en_q  <= wdata_q[MadcCtrlEnLsb];
+          madc_ref_q <= wdata_q[MadcCtrlRefLsb];
+          madc_nrn_q <= wdata_q[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb];
         end
-        BlkMadcPeriod: madc_period_q <= wdata_q[15:0];
-        BlkGlobal:     glb_q[addr_q[2:0]] <= wdata_q[9:0];
+        BlkMadcPeriod: madc_period_q <= wdata_q[MadcPeriodCyclesMsb:MadcPeriodCyclesLsb];
+        BlkGlobal:     glb_q[glb_idx] <= wdata_q[CadcRefCodeMsb:CadcRefCodeLsb];
         default: ;
       endcase
     end
@@ -323,9 +324,8 @@ module ax_chip #(
   // DEBUG BACKDOOR (axsim_debug_membrane): the membrane state words (Q14 mV)
   // are u_neurons.v_q (public, read by the harness).
 
-  assign cadc_take_v = cadc_cmd && (cadc_src_e'(wdata_q[5:4]) == CadcMembrane);
-  assign cadc_take_c = cadc_cmd && ((cadc_src_e'(wdata_q[5:4]) == CadcCausal) ||
-                                    (cadc_src_e'(wdata_q[5:4]) == CadcAcausal));
+  assign cadc_take_v = cadc_cmd && (cadc_src == CadcSrcMembrane);
+  assign cadc_take_c = cadc_cmd && ((cadc_src == CadcSrcCausal) || (cadc_src == CadcSrcAcausal));
 
   ax_neuron_array #(
     .NeuronsPerHemi(NeuronsPerHemi)
@@ -336,14 +336,14 @@ module ax_chip #(
     .run_seed_i      (run_seed_i),
     .fpn_scale_i     (fpn_scale_i),
     .temporal_scale_i(temporal_scale_i),
-    .time_i          (time_i),
+    .time_i          (chip_req_i.now),
     .cyc_i           (cyc_q),
     .cap_we_i        (cap_we),
     .cfg_we_i        (cfg_we),
     .cnt_clr_i       (cnt_clr),
     .cnt_clr_all_i   (cnt_clr_all),
-    .reg_prm_i       (addr_q[13:10]),
-    .reg_nrn_i       (addr_q[8:0]),
+    .reg_prm_i       (addr_q[CapmemPMsb:CapmemPLsb]),
+    .reg_nrn_i       (addr_q[NrnCfgNMsb:NrnCfgNLsb]),  // CAPMEM, NRN_CFG, SPIKE_CNT: index N
     .reg_wdata_i     (wdata_q),
     .cap_rdata_o     (cap_rdata),
     .cfg_rdata_o     (cfg_rdata),
@@ -352,10 +352,10 @@ module ax_chip #(
     .init_o          (cap_init),
     .amp_e_i         (amp_e),
     .amp_i_i         (amp_i),
-    .nrst_valid_i    (nrst_valid_i),
-    .nrst_all_i      (nrst_all_i),
-    .nrst_block_i    (nrst_block_i),
-    .nrst_mask_i     (nrst_mask_i),
+    .nrst_valid_i    (chip_req_i.nrst.valid),
+    .nrst_all_i      (chip_req_i.nrst.all),
+    .nrst_block_i    (chip_req_i.nrst.block),
+    .nrst_mask_i     (chip_req_i.nrst.mask),
     .head_valid_o    (head_valid),
     .head_nrn_o      (head_nrn),
     .head_frac_o     (head_frac),
@@ -369,7 +369,7 @@ module ax_chip #(
     .madc_sel_i      (madc_nrn_q),
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
-    .cadc_hemi_i     (wdata_q[0]),
+    .cadc_hemi_i     (cadc_hemi),
     .cadc_code_o     (cadc_vcode)
   );
 
@@ -390,12 +390,12 @@ module ax_chip #(
     ev_sel   = 1'b0;
     ev_label = 16'd0;
     bg_grant = '0;
-    if (inj_valid_i) begin
+    if (chip_req_i.inj.valid) begin
       ev_sel   = 1'b1;
-      ev_label = inj_label_i;
+      ev_label = chip_req_i.inj.label;
     end else if (head_valid) begin
       ev_sel   = 1'b1;
-      ev_label = head_cfg[15:0];
+      ev_label = head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
     end else if (bg_pend != '0) begin
       ev_sel = 1'b1;
       for (int k = NumBg - 1; k >= 0; k--) begin
@@ -411,7 +411,7 @@ module ax_chip #(
     post_valid = 2'b00;
     if (head_pop) begin
       if (32'(head_nrn) < NeuronsPerHemi) begin
-        post_valid = {head_cfg[17], 1'b1};
+        post_valid = {head_cfg[NrnCfgJoinLsb], 1'b1};
       end else begin
         post_valid = 2'b10;
       end
@@ -420,17 +420,16 @@ module ax_chip #(
 
   // The link's events go first (it never waits, so its timing holds); the
   // spike queue drains in the cycles without one.
-  assign inj_ready_o = 1'b1;
-  assign head_pop    = head_valid && !inj_valid_i;
+  assign head_pop = head_valid && !chip_req_i.inj.valid;
 
   for (genvar g = 0; g < NumBg; g++) begin : gen_bg
     ax_chip_bg u_bg (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),
-      .we_i      (addr_q[1:0]),
-      .we_valid_i(bg_we && (addr_q[3:2] == 2'(g))),
+      .we_i      (bg_word),
+      .we_valid_i(bg_we && (bg_src == 2'(g))),
       .wdata_i   (wdata_q),
-      .rsel_i    (addr_q[1:0]),
+      .rsel_i    (bg_word),
       .rdata_o   (bg_rdata[g]),
       .grant_i   (bg_grant[g]),
       .pend_o    (bg_pend[g]),
@@ -453,9 +452,10 @@ module ax_chip #(
     .ev_addr_i     (ev_label[5:0]),
     .syn_we_i      (syn_we),
     .drv_we_i      (drv_we),
-    .reg_hemi_i    (blk == BlkSynapse ? addr_q[16] : addr_q[8]),
-    .reg_row_i     (blk == BlkSynapse ? addr_q[15:8] : {1'b0, addr_q[6:0]}),
-    .reg_word_i    (addr_q[6:0]),
+    .reg_hemi_i    (blk == BlkSynapse ? addr_q[SynHLsb] : addr_q[DriverHLsb]),
+    .reg_row_i     (blk == BlkSynapse ? addr_q[SynRMsb:SynRLsb] :
+                                        8'(addr_q[DriverDMsb:DriverDLsb])),
+    .reg_word_i    (7'(addr_q[SynWMsb:SynWLsb])),
     .reg_wdata_i   (wdata_q),
     .syn_rdata_o   (syn_rdata),
     .drv_rdata_o   (drv_rdata),
@@ -471,9 +471,9 @@ module ax_chip #(
     .amp_c_i       (glb_q[GlbCorrAmpC]),
     .amp_a_i       (glb_q[GlbCorrAmpA]),
     .snap_take_i   (cadc_take_c),
-    .snap_hemi_i   (wdata_q[0]),
-    .snap_row_i    (wdata_q[23:16]),
-    .snap_acausal_i(wdata_q[5:4] == 2'(CadcAcausal)),
+    .snap_hemi_i   (cadc_hemi),
+    .snap_row_i    (wdata_q[CadcCmdRowMsb:CadcCmdRowLsb]),
+    .snap_acausal_i(cadc_src == CadcSrcAcausal),
     .snap_code_o   (cadc_ccode),
     .idle_o        (syn_idle),
     .drops_o       (syn_drops)
@@ -499,9 +499,9 @@ module ax_chip #(
       drop_pend_q  <= 16'd0;
       spk_lost_q   <= 16'd0;
     end else begin
-      spk_valid_q <= head_pop && head_cfg[16];
+      spk_valid_q <= head_pop && head_cfg[NrnCfgRecordLsb];
       if (head_pop) begin
-        spk_label_q  <= head_cfg[15:0];
+        spk_label_q  <= head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
         spk_neuron_q <= head_nrn;
         spk_cycle_q  <= head_time;
         spk_frac_q   <= head_frac;
@@ -516,12 +516,6 @@ module ax_chip #(
     end
   end
 
-  assign spk_valid_o  = spk_valid_q;
-  assign spk_label_o  = spk_label_q;
-  assign spk_neuron_o = spk_neuron_q;
-  assign spk_cycle_o  = spk_cycle_q;
-  assign spk_frac_o   = spk_frac_q;
-  assign spk_drop_o   = (drop_pend_q != 16'd0);
 
   // ---------------------------------------------------------------------------
   // MADC: samples the selected membrane every madc_period_q cycles
@@ -550,7 +544,7 @@ module ax_chip #(
       madc_took_q  <= madc_take;
       madc_valid_q <= madc_took_q;
       if (madc_take) begin
-        madc_t0_q <= time_i;
+        madc_t0_q <= chip_req_i.now;
       end
       if (madc_took_q) begin
         madc_cycle_q  <= madc_t0_q;
@@ -560,9 +554,6 @@ module ax_chip #(
     end
   end
 
-  assign madc_valid_o  = madc_valid_q;
-  assign madc_sample_o = madc_sample_q;
-  assign madc_cycle_o  = madc_cycle_q;
 
   // ---------------------------------------------------------------------------
   // CADC: the cycle after a command, every channel of the hemisphere takes its
@@ -581,7 +572,7 @@ module ax_chip #(
     if (!rst_ni) begin
       conv_q      <= 1'b0;
       conv_hemi_q <= 1'b0;
-      conv_src_q  <= CadcMembrane;
+      conv_src_q  <= CadcSrcMembrane;
       for (int unsigned h = 0; h < 2; h++) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           cadc_res_q[h][c] = 8'd0;
@@ -590,14 +581,14 @@ module ax_chip #(
     end else begin
       conv_q <= cadc_cmd;
       if (cadc_cmd) begin
-        conv_hemi_q <= wdata_q[0];
-        conv_src_q  <= cadc_src_e'(wdata_q[5:4]);
+        conv_hemi_q <= cadc_hemi;
+        conv_src_q  <= cadc_src;
       end
       if (conv_q) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           unique case (conv_src_q)
-            CadcMembrane:            cadc_res_q[conv_hemi_q][c] = cadc_vcode[c];
-            CadcCausal, CadcAcausal: cadc_res_q[conv_hemi_q][c] = cadc_ccode[c];
+            CadcSrcMembrane:               cadc_res_q[conv_hemi_q][c] = cadc_vcode[c];
+            CadcSrcCausal, CadcSrcAcausal: cadc_res_q[conv_hemi_q][c] = cadc_ccode[c];
             default: begin
               x = 32'(glb_q[GlbCadcRef]) << VFrac;
               cadc_res_q[conv_hemi_q][c] =
@@ -609,7 +600,20 @@ module ax_chip #(
     end
   end
 
-  assign idle_o = !head_valid && syn_idle && (bg_pend == '0);
+  assign idle = !head_valid && syn_idle && (bg_pend == '0);
+
+  // ---------------------------------------------------------------------------
+  // To the link (the link's events go first: inj_ready is always 1)
+  // ---------------------------------------------------------------------------
+  assign chip_rsp_o = '{
+    bus:       '{ack: ack_q, err: err_q, rdata: late_q ? {24'd0, cnt_rdata} : rdata_q},
+    inj_ready: 1'b1,
+    spk:       '{valid: spk_valid_q, label: spk_label_q, neuron: spk_neuron_q,
+                 cycle: spk_cycle_q, frac: spk_frac_q},
+    spk_drop:  drop_pend_q != 16'd0,
+    madc:      '{valid: madc_valid_q, sample: madc_sample_q, cycle: madc_cycle_q},
+    idle:      idle
+  };
 
   // unused bits of the interface
   logic unused_bits;

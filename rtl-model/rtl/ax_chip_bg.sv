@@ -3,7 +3,9 @@
 // when the new state is below period_q (probability period_q / 2^32 a cycle).
 // A fired event waits in pend_q until the router grants it; a source that
 // fires again while its event still waits loses the new one (lost_o).
-module ax_chip_bg (
+module ax_chip_bg
+  import ax_chip_regs_pkg::*;
+(
   input  logic        clk_i,
   input  logic        rst_ni,
   input  logic [1:0]  we_i,       // which word: one-hot on we_valid_i
@@ -16,11 +18,12 @@ module ax_chip_bg (
   output logic [15:0] label_o,
   output logic        lost_o
 );
+  // the source's four register words (BG_* in chip_regs.def), from BG_CTRL on
   typedef enum logic [1:0] {
-    BgCtrl   = 2'd0,
-    BgLabel  = 2'd1,
-    BgPeriod = 2'd2,
-    BgSeed   = 2'd3
+    BgCtrl   = 2'(AddrBgCtrl - AddrBgCtrl),
+    BgLabel  = 2'(AddrBgLabel - AddrBgCtrl),
+    BgPeriod = 2'(AddrBgPeriod - AddrBgCtrl),
+    BgSeed   = 2'(AddrBgSeed - AddrBgCtrl)
   } bg_word_e;
 
   logic [1:0]  ctrl_q;     // [0] enable, [1] Poisson
@@ -59,12 +62,12 @@ module ax_chip_bg (
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      ctrl_q   <= 2'd0;
-      label_q  <= 16'd0;
-      period_q <= 32'd1000;
-      seed_q   <= 32'd1;
-      state_q  <= 32'd1;
-      cnt_q    <= 32'd1000;
+      ctrl_q   <= {BgCtrlReset[BgCtrlPoissonLsb], BgCtrlReset[BgCtrlEnLsb]};
+      label_q  <= BgLabelReset[BgLabelLabelMsb:BgLabelLabelLsb];
+      period_q <= BgPeriodReset;
+      seed_q   <= BgSeedReset;
+      state_q  <= BgSeedReset;
+      cnt_q    <= BgPeriodReset;
       pend_q   <= 1'b0;
     end else begin
       state_q <= state_d;
@@ -73,12 +76,12 @@ module ax_chip_bg (
       if (we_valid_i) begin
         unique case (bg_word_e'(we_i))
           BgCtrl: begin
-            ctrl_q  <= wdata_i[1:0];
+            ctrl_q  <= {wdata_i[BgCtrlPoissonLsb], wdata_i[BgCtrlEnLsb]};
             cnt_q   <= period_q;
             state_q <= seed_q;
             pend_q  <= 1'b0;
           end
-          BgLabel:  label_q  <= wdata_i[15:0];
+          BgLabel:  label_q  <= wdata_i[BgLabelLabelMsb:BgLabelLabelLsb];
           BgPeriod: period_q <= wdata_i;
           BgSeed: begin
             seed_q  <= wdata_i;
@@ -92,8 +95,8 @@ module ax_chip_bg (
 
   always_comb begin
     unique case (bg_word_e'(rsel_i))
-      BgCtrl:   rdata_o = {30'd0, ctrl_q};
-      BgLabel:  rdata_o = {16'd0, label_q};
+      BgCtrl:   rdata_o = (32'(ctrl_q[1]) << BgCtrlPoissonLsb) | (32'(ctrl_q[0]) << BgCtrlEnLsb);
+      BgLabel:  rdata_o = 32'(label_q) << BgLabelLabelLsb;
       BgPeriod: rdata_o = period_q;
       default:  rdata_o = seed_q;
     endcase

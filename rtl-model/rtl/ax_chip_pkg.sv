@@ -1,4 +1,6 @@
 // ax_chip_pkg: constants, types and pure functions of the chip part.
+// - the register map comes from ax_chip_regs_pkg, generated at build time
+//   from rtl-model/regs/chip_regs.def (the one source; docs/chip.md).
 // - chip_addr_ok / chip_value_ok: what the link's receive-time validation asks
 //   of the chip (docs/protocol.md section 3.2). They know the full-size chip's
 //   map; on the reduced chip an address beyond the geometry answers with
@@ -7,56 +9,31 @@
 //   arithmetic constants and the correlation kernel. rtl-model/ref/ax_ref.c
 //   implements the same functions in C, bit for bit; docs/chip.md documents them.
 package ax_chip_pkg;
-
-  // The address map is in docs/chip.md; chip_addr_ok below is its executable form.
-  localparam int unsigned NumGlobals  = 5;
-  localparam int unsigned NumBg       = 4;
-  localparam int unsigned ChipVersion = 2;
+  import ax_chip_regs_pkg::*;
 
   // ---- CapMem --------------------------------------------------------------------
-  localparam logic [9:0] CodeMax = 10'd1022;  // 1023 is not a valid code
-
-  typedef enum logic [3:0] {
-    PrmLeak   = 4'd0,  // leak potential      [mV]
-    PrmReset  = 4'd1,  // reset potential     [mV]
-    PrmThresh = 4'd2,  // threshold           [mV]
-    PrmTauM   = 4'd3,  // membrane conductance g_m  (tau_m = 65536 / g_m cycles)
-    PrmTauSe  = 4'd4,  // exc. synaptic g_se
-    PrmTauSi  = 4'd5,  // inh. synaptic g_si
-    PrmGainE  = 4'd6,  // exc. input gain
-    PrmGainI  = 4'd7,  // inh. input gain
-    PrmTRef   = 4'd8   // refractory time     [cycles]
-  } prm_e;
-  localparam int unsigned NumParams = 9;
-
+  // The global CapMem cells (CADC_REF .. CORR_AMP_A), indexed from CADC_REF.
   typedef enum logic [2:0] {
-    GlbCadcRef  = 3'd0,  // CADC reference source [mV]
-    GlbCorrTauC = 3'd1,  // causal correlation time constant [cycles]
-    GlbCorrTauA = 3'd2,  // anti-causal correlation time constant [cycles]
-    GlbCorrAmpC = 3'd3,  // causal amplitude [1/16 sensor units]
-    GlbCorrAmpA = 3'd4   // anti-causal amplitude
+    GlbCadcRef  = 3'(AddrCadcRef - AddrCadcRef),  // CADC reference source [mV]
+    GlbCorrTauC = 3'(AddrCorrTauC - AddrCadcRef), // causal correlation time constant [cycles]
+    GlbCorrTauA = 3'(AddrCorrTauA - AddrCadcRef), // anti-causal correlation time constant [cycles]
+    GlbCorrAmpC = 3'(AddrCorrAmpC - AddrCadcRef), // causal amplitude [1/16 sensor units]
+    GlbCorrAmpA = 3'(AddrCorrAmpA - AddrCadcRef)  // anti-causal amplitude
   } glb_e;
 
-  // Power-on codes (docs/chip.md).
+  // Power-on codes (chip_regs.def: the PARAM defaults).
   function automatic logic [9:0] default_code(input int unsigned p);
-    unique case (p)
-      0:       default_code = 10'd300;  // leak 300 mV
-      1:       default_code = 10'd280;  // reset 280 mV
-      2:       default_code = 10'd500;  // threshold 500 mV
-      3:       default_code = 10'd208;  // g_m 656: tau_m ~ 100 cycles
-      4, 5:    default_code = 10'd416;  // g_s 1280: tau_s ~ 51 cycles
-      6, 7:    default_code = 10'd256;  // input gain 256
-      8:       default_code = 10'd20;   // 20 cycles refractory
-      default: default_code = 10'd0;
-    endcase
-  endfunction
-
-  function automatic logic [9:0] global_default(input int unsigned g);
-    unique case (g)
-      0:       global_default = 10'd500;
-      1, 2:    global_default = 10'd100;
-      3, 4:    global_default = 10'd64;
-      default: global_default = 10'd0;
+    unique case (param_e'(p))
+      ParamLeak:      default_code = 10'(ParamLeakDefault);
+      ParamReset:     default_code = 10'(ParamResetDefault);
+      ParamThreshold: default_code = 10'(ParamThresholdDefault);
+      ParamTauM:      default_code = 10'(ParamTauMDefault);
+      ParamTauSe:     default_code = 10'(ParamTauSeDefault);
+      ParamTauSi:     default_code = 10'(ParamTauSiDefault);
+      ParamGainE:     default_code = 10'(ParamGainEDefault);
+      ParamGainI:     default_code = 10'(ParamGainIDefault);
+      ParamRefrac:    default_code = 10'(ParamRefracDefault);
+      default:        default_code = 10'd0;
     endcase
   endfunction
 
@@ -66,22 +43,8 @@ package ax_chip_pkg;
   localparam logic [31:0] IMax      = 32'd1023 << VFrac; // synaptic current clamp
   localparam logic [31:0] VBias     = 32'd1 << 25;       // bias of the membrane drive
   localparam logic [31:0] NoiseAmp  = 32'd2458;          // 0.15 mV per cycle at scale 128
-  localparam int unsigned DelayBits = 10;
-  localparam logic [9:0]  DelayMax  = 10'd1022;
+  localparam int unsigned DelayBits = DriverDelayMsb - DriverDelayLsb + 1;  // DRIVER DELAY
   localparam int unsigned WheelSlotEvents = 4;            // events per arrival cycle and hemi
-
-  typedef enum logic [1:0] {
-    SignOff = 2'd0,
-    SignExc = 2'd1,
-    SignInh = 2'd2
-  } sign_e;
-
-  typedef enum logic [1:0] {
-    CadcMembrane = 2'd0,
-    CadcCausal   = 2'd1,
-    CadcAcausal  = 2'd2,
-    CadcRef      = 2'd3
-  } cadc_src_e;
 
   // ---- fixed-pattern noise ----------------------------------------------------------
   // Hash keys: [31:24] kind, [23:0] index.
@@ -262,77 +225,48 @@ package ax_chip_pkg;
   endfunction
 
   // ---- validation at receipt ----------------------------------------------------------
+  // The address: a register of the full-size map (ax_chip_regs_pkg::reg_access)
+  // that allows the access.
   function automatic logic chip_addr_ok(input logic [23:0] addr, input logic we);
-    logic ok;
-    ok = 1'b0;
-    if (addr[23:20] == 4'h1) begin
-      // synapses: hemi [16], row [15:8], word [7:0] < 128
-      ok = (addr[19:17] == 3'd0) && !addr[7];
-    end else if (addr[23:16] == 8'h02) begin
-      ok = (addr[15:10] < 6'(NumParams)) && !addr[9];
-    end else if (addr[23:16] == 8'h01) begin
-      unique case (addr[15:12])
-        4'h0: begin
-          if (addr[11:8] == 4'h0) begin
-            if (addr[7:0] == 8'h00 || addr[7:0] == 8'h01 || addr[7:0] == 8'h03 ||
-                addr[7:0] == 8'h04) begin
-              ok = !we;
-            end else if (addr[7:0] == 8'h05 || addr[7:0] == 8'h06 || addr[7:0] == 8'h10) begin
-              ok = we;
-            end else if (addr[7:0] == 8'h02 || addr[7:0] == 8'h08 || addr[7:0] == 8'h09) begin
-              ok = 1'b1;
-            end else if (addr[7:0] >= 8'h20 && addr[7:0] < 8'h20 + 8'(NumGlobals)) begin
-              ok = 1'b1;
-            end else if (addr[7:0] >= 8'h40 && addr[7:0] < 8'h40 + 8'(4 * NumBg)) begin
-              ok = 1'b1;
-            end
-          end
-        end
-        4'h1, 4'h2: ok = !addr[11] && !addr[10] && !addr[9];  // neuron < 512
-        4'h3:       ok = (addr[11:9] == 3'd0) && !addr[7];      // hemi [8], driver < 128
-        4'h4:       ok = !we && (addr[11:9] == 3'd0) && (addr[7:6] == 2'd0);
-        default:    ok = 1'b0;
-      endcase
-    end
-    chip_addr_ok = ok;
+    access_e acc;
+    acc          = reg_access(addr);
+    chip_addr_ok = (acc == AccRw) || (acc == AccRo && !we) || (acc == AccWo && we);
   endfunction
 
+  // The value of a write to an address chip_addr_ok accepted: no bits outside
+  // the register's fields, and the ranges docs/chip.md gives.
   function automatic logic chip_value_ok(input logic [23:0] addr, input logic [31:0] data);
     logic ok;
     ok = 1'b1;
-    if (addr[23:20] == 4'h1) begin
-      ok = (data & 32'hF000_F000) == 32'd0;
-    end else if (addr[23:16] == 8'h02) begin
+    if (in_syn(addr)) begin
+      ok = (data & ~SynFields) == 32'd0;
+    end else if (in_capmem(addr)) begin
       ok = data <= 32'(CodeMax);
-    end else if (addr[23:16] == 8'h01) begin
-      unique case (addr[15:12])
-        4'h0: begin
-          if (addr[7:0] == 8'h02) begin
-            ok = data <= 32'd1;
-          end else if (addr[7:0] == 8'h05 || addr[7:0] == 8'h06) begin
-            ok = data == 32'd1;
-          end else if (addr[7:0] == 8'h08) begin
-            ok = (data & ~32'h0000_1FF3) == 32'd0;
-          end else if (addr[7:0] == 8'h09) begin
-            ok = (data >= 32'd1) && (data <= 32'd65535);
-          end else if (addr[7:0] == 8'h10) begin
-            ok = (data & ~32'h00FF_0031) == 32'd0;
-          end else if (addr[7:0] >= 8'h20 && addr[7:0] < 8'h40) begin
-            ok = data <= 32'(CodeMax);
-          end else if (addr[7:0] >= 8'h40) begin
-            unique case (addr[1:0])
-              2'd0:    ok = data <= 32'd3;         // [0] enable, [1] Poisson
-              2'd1:    ok = data <= 32'hFFFF;      // label
-              2'd2:    ok = 1'b1;                  // period / probability
-              default: ok = data != 32'd0;         // seed
-            endcase
-          end
-        end
-        4'h1:    ok = data <= 32'h3_FFFF;
-        4'h2:    ok = data == 32'd0;
-        4'h3:    ok = ((data & ~32'h000F_03FF) == 32'd0) && (data[9:0] <= DelayMax) &&
-                      (data[17:16] != 2'd3) && (data[19:18] != 2'd3);
-        default: ok = 1'b1;
+    end else if (in_nrn_cfg(addr)) begin
+      ok = (data & ~NrnCfgFields) == 32'd0;
+    end else if (in_spike_cnt(addr)) begin
+      ok = data == 32'd0;
+    end else if (in_driver(addr)) begin
+      ok = ((data & ~DriverFields) == 32'd0) &&
+           (32'(data[DriverDelayMsb:DriverDelayLsb]) <= DelayMax) &&
+           (data[DriverSignEvenMsb:DriverSignEvenLsb] != 2'd3) &&
+           (data[DriverSignOddMsb:DriverSignOddLsb] != 2'd3);
+    end else if (in_bg_ctrl(addr)) begin
+      ok = (data & ~BgCtrlFields) == 32'd0;
+    end else if (in_bg_label(addr)) begin
+      ok = (data & ~BgLabelFields) == 32'd0;
+    end else if (in_bg_seed(addr)) begin
+      ok = data != 32'd0;
+    end else begin
+      unique case (addr)
+        AddrCtrl:                    ok = (data & ~CtrlFields) == 32'd0;
+        AddrCntReset, AddrCorrReset: ok = data == 32'd1;
+        AddrMadcCtrl:                ok = (data & ~MadcCtrlFields) == 32'd0;
+        AddrMadcPeriod:              ok = (data != 32'd0) && ((data & ~MadcPeriodFields) == 32'd0);
+        AddrCadcCmd:                 ok = (data & ~CadcCmdFields) == 32'd0;
+        AddrCadcRef, AddrCorrTauC, AddrCorrTauA, AddrCorrAmpC, AddrCorrAmpA:
+                                     ok = data <= 32'(CodeMax);
+        default:                     ok = 1'b1;  // read-only, and BG PERIOD (any value)
       endcase
     end
     chip_value_ok = ok;

@@ -13,6 +13,7 @@
 // difference.
 module ax_link_exec
   import ax_link_pkg::*;
+  import ax_chip_if_pkg::*;
 #(
   parameter int unsigned NeuronsPerHemi = 256,
   parameter int unsigned RowsPerHemi    = 256
@@ -33,25 +34,12 @@ module ax_link_exec
   input  logic [31:0] pb_w1_i,
   output logic [1:0]  pb_advance_o,
   // time
-  output logic [55:0] time_o,
   output logic [63:0] systime_o,
-  // chip
+  // chip (its reset, and the bundles of ax_chip_if_pkg: experiment time,
+  // register bus, input events, neuron reset out; bus answers, inj_ready, idle in)
   output logic        chip_rst_no,      // CHIP_RESET: chip held in reset while low
-  output logic        reg_req_o,
-  output logic        reg_we_o,
-  output logic [23:0] reg_addr_o,
-  output logic [31:0] reg_wdata_o,
-  input  logic        reg_ack_i,
-  input  logic        reg_err_i,
-  input  logic [31:0] reg_rdata_i,
-  output logic        inj_valid_o,
-  output logic [15:0] inj_label_o,
-  input  logic        inj_ready_i,
-  output logic        nrst_valid_o,
-  output logic        nrst_all_o,
-  output logic [3:0]  nrst_block_o,
-  output logic [31:0] nrst_mask_o,
-  input  logic        idle_i,
+  output chip_req_t   chip_req_o,
+  input  chip_rsp_t   chip_rsp_i,
   // recording switches
   output logic        rec_spikes_o,
   output logic        rec_first_o,
@@ -114,6 +102,11 @@ module ax_link_exec
   logic [7:0]  rbuf_waddr;
   logic [31:0] rbuf_wdata;
   logic        rd_last;       // the last word of a READ enters the read buffer
+
+  // to the chip (chip_req_o)
+  chip_bus_req_t bus_req;
+  chip_inj_t     inj_req;
+  chip_nrst_t    nrst_req;
 
   // ---- board registers ------------------------------------------------------------
   logic [7:0]  brd_addr;
@@ -181,16 +174,16 @@ module ax_link_exec
     xrec_n_d     = xrec_n_q;
 
     pb_advance_o = 2'd0;
-    reg_req_o    = 1'b0;
-    reg_we_o     = 1'b0;
-    reg_addr_o   = addr_q;
-    reg_wdata_o  = pb_w0_i;
-    inj_valid_o  = 1'b0;
-    inj_label_o  = pb_w0_i[15:0];
-    nrst_valid_o = 1'b0;
-    nrst_all_o   = pb_w0_i[23];
-    nrst_block_o = pb_w0_i[3:0];
-    nrst_mask_o  = pb_w1_i;
+    bus_req.req    = 1'b0;
+    bus_req.we     = 1'b0;
+    bus_req.addr   = addr_q;
+    bus_req.wdata  = pb_w0_i;
+    inj_req.valid  = 1'b0;
+    inj_req.label  = pb_w0_i[15:0];
+    nrst_req.valid = 1'b0;
+    nrst_req.all   = pb_w0_i[23];
+    nrst_req.block = pb_w0_i[3:0];
+    nrst_req.mask  = pb_w1_i;
     trial_o      = 1'b0;
     brd_addr     = addr_q[7:0];
     brd_re       = 1'b0;
@@ -239,10 +232,10 @@ module ax_link_exec
                 brd_we    = 1'b1;
                 brd_wdata = pb_w1_i;
               end else begin
-                reg_req_o   = 1'b1;
-                reg_we_o    = 1'b1;
-                reg_addr_o  = pb_w0_i[23:0];
-                reg_wdata_o = pb_w1_i;
+                bus_req.req   = 1'b1;
+                bus_req.we    = 1'b1;
+                bus_req.addr  = pb_w0_i[23:0];
+                bus_req.wdata = pb_w1_i;
                 addr_d      = pb_w0_i[23:0];
                 werr_addr_d = pb_w0_i[23:0];
                 cnt_d       = '0;
@@ -264,12 +257,12 @@ module ax_link_exec
               end
             end
             OpInject: begin
-              inj_valid_o = 1'b1;
-              if (inj_ready_i) pb_advance_o = 2'd1;
+              inj_req.valid = 1'b1;
+              if (chip_rsp_i.inj_ready) pb_advance_o = 2'd1;
             end
-            OpBarrier: if (idle_i) pb_advance_o = 2'd1;
+            OpBarrier: if (chip_rsp_i.idle) pb_advance_o = 2'd1;
             OpNeuronReset: begin
-              nrst_valid_o = 1'b1;
+              nrst_req.valid = 1'b1;
               pb_advance_o = 2'd2;
             end
             OpRecord: begin
@@ -310,8 +303,8 @@ module ax_link_exec
             brd_we = 1'b1;
             if (cnt_q == 9'd1) state_d = XRun;
           end else begin
-            reg_req_o = 1'b1;
-            reg_we_o  = 1'b1;
+            bus_req.req = 1'b1;
+            bus_req.we  = 1'b1;
             state_d   = XBus;
             ret_d     = XWBurst;
             werr_addr_d = addr_q;
@@ -329,7 +322,7 @@ module ax_link_exec
             idx_d   = idx_q + 9'd1;
             rd_last = (cnt_q == 9'd1);
           end else begin
-            reg_req_o = 1'b1;
+            bus_req.req = 1'b1;
             state_d   = XBus;
             ret_d     = XRBurst;
           end
@@ -337,17 +330,17 @@ module ax_link_exec
       end
 
       XBus: begin
-        if (reg_ack_i) begin
+        if (chip_rsp_i.bus.ack) begin
           state_d = ret_q;
           if (is_read_q) begin
             rbuf_we    = 1'b1;
-            rbuf_wdata = reg_rdata_i;
+            rbuf_wdata = chip_rsp_i.bus.rdata;
             idx_d      = idx_q + 9'd1;
-            if (reg_err_i && rstat_q == ErrNone) rstat_d = ErrAddress;
+            if (chip_rsp_i.bus.err && rstat_q == ErrNone) rstat_d = ErrAddress;
             rd_last = (cnt_q == 9'd0);
           end else begin
             if (cnt_q == 9'd0) state_d = XRun;
-            if (reg_err_i) state_d = XWerr;
+            if (chip_rsp_i.bus.err) state_d = XWerr;
           end
         end
       end
@@ -364,7 +357,7 @@ module ax_link_exec
         end
       end
 
-      XDrain: if (reg_ack_i) state_d = XRun;
+      XDrain: if (chip_rsp_i.bus.ack) state_d = XRun;
 
       default: state_d = XRun;
     endcase
@@ -461,7 +454,7 @@ module ax_link_exec
 
   assign rbuf_rdata_o = rbuf_q[rbuf_raddr_i];
   assign busy_o       = (state_q != XRun) || xrec_valid_q || (chiprst_q != 3'd0);
-  assign time_o       = time_q;
+  assign chip_req_o   = '{now: time_q, bus: bus_req, inj: inj_req, nrst: nrst_req};
   assign systime_o    = systime_q;
   assign chip_rst_no  = (chiprst_q == 3'd0);
   assign rec_spikes_o = rec_q[0];
@@ -475,9 +468,13 @@ module ax_link_exec
   assign xrec_w3_o    = xrec_w3_q;
   assign xrec_n_o     = xrec_n_q;
 
+  // the recorder takes the spikes and MADC samples
+  logic unused_rsp;
+  assign unused_rsp = ^{chip_rsp_i.spk, chip_rsp_i.spk_drop, chip_rsp_i.madc};
+
 `ifdef AX_ASSERT
   // One register access at a time: a request only when no access is under way.
-  assert property (@(posedge clk_i) disable iff (!rst_ni) !reg_req_o || (state_q != XBus && state_q != XDrain));
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !bus_req.req || (state_q != XBus && state_q != XDrain));
   assert property (@(posedge clk_i) disable iff (!rst_ni) !(pb_advance_o != 2'd0 && pb_empty_i));
 `endif
 endmodule

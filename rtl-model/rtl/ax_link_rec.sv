@@ -6,7 +6,7 @@
 // - Spikes wait in a 32-entry staging FIFO, MADC samples in a one-sample
 //   slot; what does not fit there is lost and counted (22-bit, saturating,
 //   with the time of the first loss), as are the spikes the chip dropped
-//   itself (spk_drop_i). Each count is reported by an OVERFLOW record before
+//   itself (spk_drop). Each count is reported by an OVERFLOW record before
 //   any later record of that kind, so no loss is silent.
 // - First-spike-only: a per-neuron flag is set by a neuron's first spike and
 //   cleared by TIMER_RESET (trial_i); later spikes of a flagged neuron are not
@@ -19,6 +19,7 @@
 //   delta that does not fit is preceded by a TIME record; TRIAL resets it.
 module ax_link_rec
   import ax_link_pkg::*;
+  import ax_chip_if_pkg::*;
 #(
   parameter int unsigned FifoWords = 2048
 ) (
@@ -31,16 +32,8 @@ module ax_link_rec
   input  logic        rec_first_i,
   input  logic        rec_madc_i,
   input  logic        trial_i,
-  // chip outputs
-  input  logic        spk_valid_i,
-  input  logic [15:0] spk_label_i,
-  input  logic [8:0]  spk_neuron_i,
-  input  logic [55:0] spk_cycle_i,
-  input  logic [3:0]  spk_frac_i,
-  input  logic        spk_drop_i,
-  input  logic        madc_valid_i,
-  input  logic [9:0]  madc_sample_i,
-  input  logic [55:0] madc_cycle_i,
+  // from the chip (ax_chip_if_pkg): spikes, lost spikes, MADC samples
+  input  chip_rsp_t   chip_rsp_i,
   // executor records
   input  logic        xrec_valid_i,
   input  ext_sub_e    xrec_sub_i,
@@ -69,6 +62,27 @@ module ax_link_rec
   // records or losses wait somewhere before or in the record FIFO
   output logic        busy_o
 );
+  // The chip's spikes and MADC samples (chip_rsp_i), as named signals. Keep
+  // them: with the bundle's fields read directly in the blocks below, the
+  // verilated model orders the chip's logic differently (Verilator 5.006),
+  // the neuron loop lands in another C++ function and bench-model loses
+  // about 10 % (docs/chip.md section 9).
+  logic        spk_valid, spk_drop, madc_valid;
+  logic [15:0] spk_label;
+  logic [8:0]  spk_neuron;
+  logic [55:0] spk_cycle, madc_cycle;
+  logic [3:0]  spk_frac;
+  logic [9:0]  madc_sample;
+  assign spk_valid   = chip_rsp_i.spk.valid;
+  assign spk_label   = chip_rsp_i.spk.label;
+  assign spk_neuron  = chip_rsp_i.spk.neuron;
+  assign spk_cycle   = chip_rsp_i.spk.cycle;
+  assign spk_frac    = chip_rsp_i.spk.frac;
+  assign spk_drop    = chip_rsp_i.spk_drop;
+  assign madc_valid  = chip_rsp_i.madc.valid;
+  assign madc_sample = chip_rsp_i.madc.sample;
+  assign madc_cycle  = chip_rsp_i.madc.cycle;
+
   localparam int unsigned SpkDepth = 32;
   localparam int unsigned FifoAw   = $clog2(FifoWords);
 
@@ -91,18 +105,18 @@ module ax_link_rec
     first_d  = first_q;
     spk_want = 1'b0;
     if (trial_i) first_d = '0;
-    if (spk_valid_i && rec_spikes_i) begin
-      spk_want = !(rec_first_i && first_q[spk_neuron_i]);
-      if (rec_first_i) first_d[spk_neuron_i] = 1'b1;
+    if (spk_valid && rec_spikes_i) begin
+      spk_want = !(rec_first_i && first_q[spk_neuron]);
+      if (rec_first_i) first_d[spk_neuron] = 1'b1;
     end
   end
   assign sp_push = spk_want && !sp_full && !clear_i;
 
   always_ff @(posedge clk_i) begin
     if (sp_push) begin
-      sp_label_q[sp_wp_q[4:0]] <= spk_label_i;
-      sp_cycle_q[sp_wp_q[4:0]] <= spk_cycle_i;
-      sp_frac_q[sp_wp_q[4:0]]  <= spk_frac_i;
+      sp_label_q[sp_wp_q[4:0]] <= spk_label;
+      sp_cycle_q[sp_wp_q[4:0]] <= spk_cycle;
+      sp_frac_q[sp_wp_q[4:0]]  <= spk_frac;
     end
   end
 
@@ -356,7 +370,7 @@ module ax_link_rec
   end
 
   // ---- staging pointers, MADC slot and loss counters --------------------------------
-  assign md_lost = madc_valid_i && rec_madc_i && md_valid_q && !md_pop;
+  assign md_lost = madc_valid && rec_madc_i && md_valid_q && !md_pop;
 
   always_comb begin
     sp_wp_d     = sp_push ? sp_wp_q + 6'd1 : sp_wp_q;
@@ -364,16 +378,16 @@ module ax_link_rec
     md_valid_d  = md_valid_q && !md_pop;
     md_sample_d = md_sample_q;
     md_cycle_d  = md_cycle_q;
-    if (madc_valid_i && rec_madc_i && !md_lost) begin
+    if (madc_valid && rec_madc_i && !md_lost) begin
       md_valid_d  = 1'b1;
-      md_sample_d = madc_sample_i;
-      md_cycle_d  = madc_cycle_i;
+      md_sample_d = madc_sample;
+      md_cycle_d  = madc_cycle;
     end
 
-    lost_new         = {spk_drop_i && rec_spikes_i, md_lost, spk_want && sp_full};
+    lost_new         = {spk_drop && rec_spikes_i, md_lost, spk_want && sp_full};
     lost_new_time[0] = '0;
-    lost_new_time[1] = spk_cycle_i;
-    lost_new_time[2] = madc_cycle_i;
+    lost_new_time[1] = spk_cycle;
+    lost_new_time[2] = madc_cycle;
     lost_new_time[3] = time_i;
     lost_d[0]        = '0;
     lost_time_d[0]   = '0;
@@ -441,6 +455,10 @@ module ax_link_rec
       ref_q       <= ref_d;
     end
   end
+
+  // the executor takes the register bus answers, inj_ready and idle
+  logic unused_rsp;
+  assign unused_rsp = ^{chip_rsp_i.bus, chip_rsp_i.inj_ready, chip_rsp_i.idle};
 
 `ifdef AX_ASSERT
   // The record FIFO and the spike queue never overrun; a record is written

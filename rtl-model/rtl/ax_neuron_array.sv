@@ -15,6 +15,7 @@
 // blocks see leaves it through non-blocking registers (head_*_q, madc_v_q,
 // cnt_rd_q) or is read a cycle later (cadc_code_q), so there is no race.
 module ax_neuron_array
+  import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
 #(
   parameter int unsigned NeuronsPerHemi = 256
@@ -78,8 +79,8 @@ module ax_neuron_array
   // written value takes effect within NumNeurons cycles (the settle time).
   // The first sequencer pass after reset computes every target.
   // ---------------------------------------------------------------------------
-  logic [9:0]  code_q [NumParams][NumNeurons];
-  logic [31:0] tgt_q  [NumParams][NumNeurons];
+  logic [9:0]  code_q [ParamCount][NumNeurons];
+  logic [31:0] tgt_q  [ParamCount][NumNeurons];
   logic [31:0] leak_q [NumNeurons];
   logic [31:0] vres_q [NumNeurons];
   logic [31:0] vth_q  [NumNeurons];
@@ -111,7 +112,7 @@ module ax_neuron_array
       if (init_q) begin
         // power-on: default codes, configuration 0
         cfg_q[seq_q] <= 32'd0;
-        for (int unsigned p = 0; p < NumParams; p++) begin
+        for (int unsigned p = 0; p < ParamCount; p++) begin
           code_q[p][seq_q] <= default_code(p);
           tgt_q[p][seq_q]  <= param_eff(die_seed_i, fpn_scale_i, p, 32'(seq_q), default_code(p));
         end
@@ -144,9 +145,9 @@ module ax_neuron_array
       end
       // register writes (after the sequencer: a write wins over the refresh)
       if (cap_we_i) begin
-        code_q[reg_prm_i][nrn] <= reg_wdata_i[9:0];
-        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i),
-                                                  32'(nrn), reg_wdata_i[9:0]);
+        code_q[reg_prm_i][nrn] <= reg_wdata_i[CapmemCodeMsb:CapmemCodeLsb];
+        tgt_q[reg_prm_i][nrn]  <= param_eff(die_seed_i, fpn_scale_i, 32'(reg_prm_i), 32'(nrn),
+                                            reg_wdata_i[CapmemCodeMsb:CapmemCodeLsb]);
         settle_q <= (NrnBits + 1)'(NumNeurons);
       end
       if (cfg_we_i) begin
@@ -220,7 +221,7 @@ module ax_neuron_array
       logic [31:0] ae_t, ai_t, ae_b, ai_b;
       logic [31:0] vn_t, ie_t, ii_t, rf_t, vr_t, sp_t, vn_b, ie_b, ii_b, rf_b, vr_b, sp_b;
       // joined column: the bottom array drives the top neuron, the bottom one is silent
-      jm   = {32{cfg_q[c][17]}};
+      jm   = {32{cfg_q[c][NrnCfgJoinLsb]}};
       ae_t = amp_e_i[c] + (amp_e_i[NeuronsPerHemi + c] & jm);
       ai_t = amp_i_i[c] + (amp_i_i[NeuronsPerHemi + c] & jm);
       ae_b = amp_e_i[NeuronsPerHemi + c] & ~jm;

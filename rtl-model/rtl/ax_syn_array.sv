@@ -16,6 +16,7 @@
 //   post-synaptic spikes (one column, all rows), with blocking assignments in
 //   one clocked block that is their only writer (Verilator BLKLOOPINIT).
 module ax_syn_array
+  import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
 #(
   parameter int unsigned NeuronsPerHemi = 256,
@@ -87,11 +88,15 @@ module ax_syn_array
   logic [9:0]  dly_q  [2][Drivers];
   logic [1:0]  sgn_q  [2][RowsPerHemi];
 
-  assign syn_rdata_o = {4'd0, syn_q[reg_hemi_i][rrow][rcol1][11:0],
-                        4'd0, syn_q[reg_hemi_i][rrow][rcol0][11:0]};
-  assign drv_rdata_o = {12'd0, sgn_q[reg_hemi_i][rrow1],
-                        sgn_q[reg_hemi_i][rrow0], 6'd0,
-                        dly_q[reg_hemi_i][rdrv]};
+  // register words (SYN, DRIVER in chip_regs.def); a synapse word keeps its
+  // pair's register bits (WEIGHT0, LABEL0) in its low bits
+  // (fields shifted into place and ORed: cheaper per cycle than part-selects)
+  assign syn_rdata_o =
+    (32'(syn_q[reg_hemi_i][rrow][rcol0][SynLabel0Msb:SynWeight0Lsb]) << SynWeight0Lsb) |
+    (32'(syn_q[reg_hemi_i][rrow][rcol1][SynLabel0Msb:SynWeight0Lsb]) << SynWeight1Lsb);
+  assign drv_rdata_o = (32'(dly_q[reg_hemi_i][rdrv]) << DriverDelayLsb) |
+                       (32'(sgn_q[reg_hemi_i][rrow0]) << DriverSignEvenLsb) |
+                       (32'(sgn_q[reg_hemi_i][rrow1]) << DriverSignOddLsb);
 
   // ---- delay wheel -----------------------------------------------------------
   logic [12:0] whl_q  [2][Slots][SlotEv];  // [12:6] driver, [5:0] address
@@ -124,14 +129,14 @@ module ax_syn_array
               if (sgn_q[h][r] == SignExc) begin
                 for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
                   s = syn_q[h][r][c];
-                  if (s[11:6] == ent[5:0]) begin
+                  if (s[SynLabel0Msb:SynLabel0Lsb] == ent[5:0]) begin
                     amp_e_o[NeuronsPerHemi*h + c] = amp_e_o[NeuronsPerHemi*h + c] + 32'(s[31:16]);
                   end
                 end
               end else if (sgn_q[h][r] == SignInh) begin
                 for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
                   s = syn_q[h][r][c];
-                  if (s[11:6] == ent[5:0]) begin
+                  if (s[SynLabel0Msb:SynLabel0Lsb] == ent[5:0]) begin
                     amp_i_o[NeuronsPerHemi*h + c] = amp_i_o[NeuronsPerHemi*h + c] + 32'(s[31:16]);
                   end
                 end
@@ -229,7 +234,7 @@ module ax_syn_array
                   r = 2 * 32'(ent[12:6]) + rr;
                   if (sgn_q[h][r] != SignOff) begin
                     for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-                      if (syn_q[h][r][c][11:6] == ent[5:0]) begin
+                      if (syn_q[h][r][c][SynLabel0Msb:SynLabel0Lsb] == ent[5:0]) begin
                         tc = tpost_q[h][c];
                         if (tc != 32'd0) begin
                           acc = cacc_q[h][r][c];
@@ -283,18 +288,18 @@ module ax_syn_array
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =
-          {16'(reg_wdata_i[5:0]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
-                                            32'(rrow), 32'(rcol0)),
-           4'd0, reg_wdata_i[11:0]};
+          {16'(reg_wdata_i[SynWeight0Msb:SynWeight0Lsb]) *
+             syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i), 32'(rrow), 32'(rcol0)),
+           4'd0, reg_wdata_i[SynLabel0Msb:SynWeight0Lsb]};
         syn_q[reg_hemi_i][rrow][rcol1] =
-          {16'(reg_wdata_i[21:16]) * syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i),
-                                              32'(rrow), 32'(rcol1)),
-           4'd0, reg_wdata_i[27:16]};
+          {16'(reg_wdata_i[SynWeight1Msb:SynWeight1Lsb]) *
+             syn_step(die_seed_i, fpn_scale_i, 32'(reg_hemi_i), 32'(rrow), 32'(rcol1)),
+           4'd0, reg_wdata_i[SynLabel1Msb:SynWeight1Lsb]};
       end
       if (drv_we_i) begin
-        dly_q[reg_hemi_i][rdrv] = reg_wdata_i[9:0];
-        sgn_q[reg_hemi_i][rrow0] = reg_wdata_i[17:16];
-        sgn_q[reg_hemi_i][rrow1] = reg_wdata_i[19:18];
+        dly_q[reg_hemi_i][rdrv]  = reg_wdata_i[DriverDelayMsb:DriverDelayLsb];
+        sgn_q[reg_hemi_i][rrow0] = reg_wdata_i[DriverSignEvenMsb:DriverSignEvenLsb];
+        sgn_q[reg_hemi_i][rrow1] = reg_wdata_i[DriverSignOddMsb:DriverSignOddLsb];
       end
     end
   end

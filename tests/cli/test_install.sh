@@ -19,7 +19,7 @@ p=$tmp/prefix
 lib=$(ls "$p"/lib*/libaxon.so.0 2>/dev/null | head -n 1)
 [ -n "$lib" ]; check "libaxon.so.0 installed" $?
 readelf -d "$lib" | grep -q 'SONAME.*\[libaxon\.so\.0\]'; check "SONAME libaxon.so.0" $?
-for h in axon.h program.h chip.h codec.h stream.h status.h config.h export.h; do
+for h in axon.h program.h chip.h chip_regs.h codec.h stream.h status.h config.h export.h; do
     [ -f "$p/include/axon/$h" ]; check "header axon/$h" $?
 done
 [ -f "$p/lib/udev/rules.d/60-axon.rules" ]; check "udev rules" $?

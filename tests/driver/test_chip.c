@@ -150,7 +150,7 @@ static void test_write_after_reset(void **state)
     ax_device *d;
     assert_int_equal(ax_open(URI, &d), AX_OK);
     const unsigned last = 2u * ax_device_ident(d)->neurons_per_hemi - 1u;
-    const uint32_t thr_last = 0x020000u + 0x400u * AX_PARAM_THRESHOLD + last;
+    const uint32_t thr_last = AX_CHIP_CAPMEM(AX_PARAM_THRESHOLD, last);
     ax_program *p;
     ax_result r;
     ax_result_init(&r);

@@ -26,7 +26,8 @@ void ct_open(ct_chip *c, uint64_t die, uint64_t run, double fpn, double tmp)
     c->fpn = noise & 0xFF;
     c->tmp = (noise >> 8) & 0xFF;
     lt_run(c->h, 200);
-    assert_int_equal(ct_read(c, CT_STATUS) & 1u, 0); /* CapMem settled */
+    assert_int_equal(ct_read(c, AX_CHIP_STATUS) & AX_CHIP_STATUS_SETTLING_MASK,
+                     0); /* CapMem settled */
 }
 
 void ct_close(ct_chip *c)
@@ -75,23 +76,27 @@ void ct_set_codes(ct_chip *c, unsigned n, const unsigned codes[AXSIM_REF_NPARAMS
     uint32_t p[64];
     size_t pos = 0;
     for (unsigned k = 0; k < AXSIM_REF_NPARAMS; k++)
-        assert_int_equal(ax_ins_write(p, 64, &pos, CT_CAPMEM + k * 0x400u + n, codes[k]), AX_OK);
+        assert_int_equal(ax_ins_write(p, 64, &pos, AX_CHIP_CAPMEM(k, n), codes[k]), AX_OK);
     ct_program(c, p, pos);
     lt_run(c->h, 4 * c->n + 200); /* settle time: 2 * NeuronsPerHemi cycles after the last write */
-    assert_int_equal(ct_read(c, CT_STATUS) & 1u, 0);
+    assert_int_equal(ct_read(c, AX_CHIP_STATUS) & AX_CHIP_STATUS_SETTLING_MASK, 0);
 }
 
 void ct_set_synapse(ct_chip *c, unsigned hemi, unsigned row, unsigned col, unsigned w,
                     unsigned label)
 {
-    uint32_t v = (w & 63u) | (label & 63u) << 6;
-    ct_write(c, CT_SYNAPSE + hemi * 0x10000u + row * 0x100u + col / 2, (col & 1) ? v << 16 : v);
+    uint32_t v = (w << AX_CHIP_SYN_WEIGHT0_SHIFT & AX_CHIP_SYN_WEIGHT0_MASK) |
+                 (label << AX_CHIP_SYN_LABEL0_SHIFT & AX_CHIP_SYN_LABEL0_MASK);
+    unsigned pair = AX_CHIP_SYN_WEIGHT1_SHIFT - AX_CHIP_SYN_WEIGHT0_SHIFT;
+    ct_write(c, AX_CHIP_SYN(hemi, row, col / 2), (col & 1) ? v << pair : v);
 }
 
 void ct_set_driver(ct_chip *c, unsigned hemi, unsigned drv, unsigned delay, unsigned s0,
                    unsigned s1)
 {
-    ct_write(c, CT_DRIVER + hemi * 0x100u + drv, delay | s0 << 16 | s1 << 18);
+    ct_write(c, AX_CHIP_DRIVER(hemi, drv),
+             delay << AX_CHIP_DRIVER_DELAY_SHIFT | s0 << AX_CHIP_DRIVER_SIGN_EVEN_SHIFT |
+                 s1 << AX_CHIP_DRIVER_SIGN_ODD_SHIFT);
 }
 
 void ct_reset_all(ct_chip *c)

@@ -1,27 +1,15 @@
 /* Helpers for the chip tests: register access, neuron reset, membrane traces
- * through axsim.h + the codec (on top of link_testlib), and the chip's
- * register map as constants (docs/chip.md). */
+ * through axsim.h + the codec (on top of link_testlib). The chip's register
+ * map is axon/chip_regs.h (AX_CHIP_*, generated from rtl-model/regs/chip_regs.def). */
 #ifndef CHIP_TESTLIB_H
 #define CHIP_TESTLIB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/chip_regs.h"
 #include "axsim_ref.h"
 #include "link_testlib.h"
-
-#define CT_CTRL      0x010002u
-#define CT_STATUS    0x010003u
-#define CT_MADC_CTRL 0x010008u
-#define CT_MADC_PER  0x010009u
-#define CT_CADC_CMD  0x010010u
-#define CT_CADC_REF  0x010020u
-#define CT_NRN_CFG   0x011000u
-#define CT_SPIKE_CNT 0x012000u
-#define CT_DRIVER    0x013000u /* + hemi*0x100 + driver */
-#define CT_CADC_RES  0x014000u /* + hemi*0x100 + word */
-#define CT_CAPMEM    0x020000u /* + param*0x400 + neuron */
-#define CT_SYNAPSE   0x100000u /* + hemi*0x10000 + row*0x100 + word */
 
 #define CT_LABEL(drv, addr, h0, h1)                                                                \
     ((uint16_t)(((addr)&63u) | (((drv)&127u) << 6) | ((h0) ? 1u << 13 : 0) | ((h1) ? 1u << 14 : 0)))

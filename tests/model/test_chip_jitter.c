@@ -35,7 +35,7 @@ static void measure(double tmp, isi_stats st[NJ], axsim_ref_params p[NJ], unsign
     ct_default_codes(codes);
     codes[AXSIM_REF_LEAK] = codes[AXSIM_REF_THRESH] + 100;
     for (unsigned n = 0; n < NJ; n++) {
-        ct_write(&c, CT_NRN_CFG + n, n | 1u << 16); /* label n, recorded */
+        ct_write(&c, AX_CHIP_NRN_CFG_BASE + n, n | 1u << 16); /* label n, recorded */
         ct_set_codes(&c, n, codes);
         ct_params(&c, n, codes, &p[n]);
     }

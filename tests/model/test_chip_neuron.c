@@ -147,7 +147,7 @@ static void test_joined_column(void **state)
     ct_set_driver(&c, 1, drv, 0, 1, 0);
     ct_set_synapse(&c, 0, 2 * drv, n, w0, 7);
     ct_set_synapse(&c, 1, 2 * drv, n, w1, 7);
-    ct_write(&c, CT_NRN_CFG + n, 1u << 17);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + n, 1u << 17);
     ct_reset_all(&c);
     lt_run(c.h, 4000);
     const int32_t rest = ct_vm(&c, n), rest_b = ct_vm(&c, nb);
@@ -177,12 +177,12 @@ static void test_joined_column(void **state)
     hot[AXSIM_REF_LEAK] = 800;
     hot[AXSIM_REF_THRESH] = 500;
     ct_set_codes(&c, nb, hot);
-    ct_write(&c, CT_SPIKE_CNT + nb, 0);
+    ct_write(&c, AX_CHIP_SPIKE_CNT_BASE + nb, 0);
     lt_run(c.h, 3000);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + nb), 0);
-    ct_write(&c, CT_NRN_CFG + n, 0);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + nb), 0);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + n, 0);
     lt_run(c.h, 3000);
-    assert_true(ct_read(&c, CT_SPIKE_CNT + nb) > 3);
+    assert_true(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + nb) > 3);
     ct_close(&c);
 }
 
@@ -244,19 +244,19 @@ static void test_onchip_routing(void **state)
     const int32_t rest = ct_vm(&c, dst);
     assert_int_equal(rest, (int32_t)ct_ref_rest(&p, 20000));
     uint16_t label = CT_LABEL(1, 3, 0, 1);
-    ct_write(&c, CT_NRN_CFG + src, label | 1u << 16);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + src, label | 1u << 16);
     uint32_t ins[2];
     size_t pos = 0;
     assert_int_equal(ax_ins_record(ins, 2, &pos, 1), AX_OK);
     ct_program(&c, ins, pos);
-    ct_write(&c, CT_SPIKE_CNT + src, 0);
+    ct_write(&c, AX_CHIP_SPIKE_CNT_BASE + src, 0);
     unsigned hot[AXSIM_REF_NPARAMS];
     ct_default_codes(hot);
     hot[AXSIM_REF_LEAK] = 800; /* leak above threshold: fires regularly */
     hot[AXSIM_REF_THRESH] = 500;
     ct_set_codes(&c, src, hot);
     lt_run(c.h, 3000);
-    unsigned cnt = ct_read(&c, CT_SPIKE_CNT + src);
+    unsigned cnt = ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + src);
     assert_true(cnt > 3);
     size_t spikes = 0;
     for (size_t i = 0; i < c.h->nrecs; i++)
@@ -288,9 +288,9 @@ static void test_adcs(void **state)
     lt_run(c.h, 4000);
     unsigned codes[AXSIM_REF_NPARAMS];
     ct_default_codes(codes);
-    ct_write(&c, CT_CADC_CMD, 0); /* hemisphere 0, membranes */
+    ct_write(&c, AX_CHIP_CADC_CMD, 0); /* hemisphere 0, membranes */
     for (unsigned w = 0; w < 8; w++) {
-        uint32_t word = ct_read(&c, CT_CADC_RES + w);
+        uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + w);
         for (unsigned k = 0; k < 4; k++) {
             unsigned col = 4 * w + k;
             axsim_ref_params p;
@@ -300,18 +300,18 @@ static void test_adcs(void **state)
             assert_int_equal((word >> (8 * k)) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, col, v));
         }
     }
-    ct_write(&c, CT_CADC_REF, 400);
-    ct_write(&c, CT_CADC_CMD, 1u | 3u << 4); /* hemisphere 1, reference */
+    ct_write(&c, AX_CHIP_CADC_REF, 400);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u | 3u << 4); /* hemisphere 1, reference */
     for (unsigned w = 0; w < 8; w++) {
-        uint32_t word = ct_read(&c, CT_CADC_RES + 0x100 + w);
+        uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + 0x100 + w);
         for (unsigned k = 0; k < 4; k++)
             assert_int_equal((word >> (8 * k)) & 0xFF,
                              axsim_ref_cadc(c.o.die_seed, c.fpn, 256 + 4 * w + k, 400u << 14));
     }
     /* MADC on neuron 40 every 16 cycles */
     const unsigned n = 40;
-    ct_write(&c, CT_MADC_PER, 16);
-    ct_write(&c, CT_MADC_CTRL, 1u | n << 4);
+    ct_write(&c, AX_CHIP_MADC_PERIOD, 16);
+    ct_write(&c, AX_CHIP_MADC_CTRL, 1u | n << 4);
     uint32_t ins[2];
     size_t pos = 0;
     assert_int_equal(ax_ins_record(ins, 2, &pos, 4), AX_OK);
@@ -356,9 +356,9 @@ static void test_correlation(void **state)
     ct_params(&c, n, codes, &p);
     ct_set_driver(&c, 0, drv, 0, 1, 0);
     ct_set_synapse(&c, 0, 2 * drv, n, w, 7);
-    ct_write(&c, 0x010021, 100);  /* causal tau 100 cycles */
-    ct_write(&c, 0x010023, 1000); /* causal amplitude 62.5 */
-    ct_write(&c, CT_CTRL, 1);
+    ct_write(&c, AX_CHIP_CORR_TAU_C, 100);  /* causal tau 100 cycles */
+    ct_write(&c, AX_CHIP_CORR_AMP_C, 1000); /* causal amplitude 62.5 */
+    ct_write(&c, AX_CHIP_CTRL, 1);
     ct_reset_all(&c);
     lt_run(c.h, 4000);
     /* reference: cycles from arrival to the spike */
@@ -373,19 +373,19 @@ static void test_correlation(void **state)
     assert_int_equal(ax_ins_inject(ins, 2, &pos, CT_LABEL(drv, 7, 1, 0)), AX_OK);
     ct_program(&c, ins, pos);
     lt_run(c.h, 1000);
-    assert_true(ct_read(&c, CT_SPIKE_CNT + n) >= 1);
+    assert_true(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + n) >= 1);
     uint32_t acc = axsim_ref_corr_kernel(k, 100, 1000);
-    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv) << 16); /* causal, row 4, hemisphere 0 */
-    uint32_t word = ct_read(&c, CT_CADC_RES + n / 4);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv) << 16); /* causal, row 4, hemisphere 0 */
+    uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
                      axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
     assert_true(((word >> (8 * (n % 4))) & 0xFF) > axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0) + 4);
-    ct_write(&c, CT_CADC_CMD, 2u << 4 | (2 * drv) << 16); /* anti-causal */
-    word = ct_read(&c, CT_CADC_RES + n / 4);
+    ct_write(&c, AX_CHIP_CADC_CMD, 2u << 4 | (2 * drv) << 16); /* anti-causal */
+    word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
-    ct_write(&c, 0x010006, 1);
-    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv) << 16);
-    word = ct_read(&c, CT_CADC_RES + n / 4);
+    ct_write(&c, AX_CHIP_CORR_RESET, 1);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv) << 16);
+    word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
     ct_close(&c);
 }

@@ -151,7 +151,7 @@ static size_t run_program(uint64_t run_seed, spk *out, size_t cap)
     ct_default_codes(hot);
     hot[AXSIM_REF_LEAK] = 560;
     for (unsigned n = 0; n < 8; n++) {
-        ct_write(&c, CT_NRN_CFG + n, n | 1u << 16);
+        ct_write(&c, AX_CHIP_NRN_CFG_BASE + n, n | 1u << 16);
         ct_set_codes(&c, n, hot);
     }
     uint32_t ins[4];

@@ -16,13 +16,8 @@
 
 #define DIE 0x5EEDull
 
-#define INFO       0x010000u
-#define VERSION    0x010001u
-#define DROPS      0x010004u
-#define CNT_RESET  0x010005u
-#define CORR_RESET 0x010006u
-#define CORR_TAU_C 0x010021u
-#define BG(g, k)   (0x010040u + 4u * (g) + (k))
+/* BG word k of source g: CTRL, LABEL, PERIOD, SEED */
+#define BG(g, k)   (AX_CHIP_BG_CTRL(g) + (k))
 #define CHIP_RESET 0x10u
 #define NEURONS    64u /* small chip: 2 x 32 */
 #define WHERE_BUS  0xFFFFFFFFu
@@ -95,33 +90,33 @@ static void expect_bus_error(ct_chip *c, uint32_t addr, uint32_t data)
 /* The power-on values of docs/chip.md section 1. */
 static void check_power_on(ct_chip *c)
 {
-    assert_int_equal(ct_read(c, INFO), 32u | 32u << 16);
-    assert_int_equal(ct_read(c, VERSION), 2);
-    assert_int_equal(ct_read(c, CT_CTRL), 0);
-    assert_int_equal(ct_read(c, CT_STATUS), 2); /* settled, event paths idle */
-    assert_int_equal(ct_read(c, DROPS), 0);
-    assert_int_equal(ct_read(c, CT_MADC_CTRL), 0);
-    assert_int_equal(ct_read(c, CT_MADC_PER), 8);
+    assert_int_equal(ct_read(c, AX_CHIP_INFO), 32u | 32u << 16);
+    assert_int_equal(ct_read(c, AX_CHIP_VERSION), 2);
+    assert_int_equal(ct_read(c, AX_CHIP_CTRL), 0);
+    assert_int_equal(ct_read(c, AX_CHIP_STATUS), 2); /* settled, event paths idle */
+    assert_int_equal(ct_read(c, AX_CHIP_DROPS), 0);
+    assert_int_equal(ct_read(c, AX_CHIP_MADC_CTRL), 0);
+    assert_int_equal(ct_read(c, AX_CHIP_MADC_PERIOD), 8);
     static const uint32_t glb[5] = {500, 100, 100, 64, 64}; /* CADC_REF, CORR_TAU/AMP */
     for (unsigned g = 0; g < 5; g++)
-        assert_int_equal(ct_read(c, CT_CADC_REF + g), glb[g]);
+        assert_int_equal(ct_read(c, AX_CHIP_CADC_REF + g), glb[g]);
     static const uint32_t bg[4] = {0, 0, 1000, 1}; /* CTRL, LABEL, PERIOD, SEED */
     for (unsigned g = 0; g < 4; g++)
         for (unsigned k = 0; k < 4; k++)
             assert_int_equal(ct_read(c, BG(g, k)), bg[k]);
     for (unsigned n = 0; n < NEURONS; n += 21) {
-        assert_int_equal(ct_read(c, CT_NRN_CFG + n), 0);
-        assert_int_equal(ct_read(c, CT_SPIKE_CNT + n), 0);
+        assert_int_equal(ct_read(c, AX_CHIP_NRN_CFG_BASE + n), 0);
+        assert_int_equal(ct_read(c, AX_CHIP_SPIKE_CNT_BASE + n), 0);
         for (unsigned p = 0; p < AXSIM_REF_NPARAMS; p++)
-            assert_int_equal(ct_read(c, CT_CAPMEM + 0x400u * p + n),
+            assert_int_equal(ct_read(c, AX_CHIP_CAPMEM_BASE + 0x400u * p + n),
                              axsim_ref_default_code((axsim_ref_param)p));
     }
     static const unsigned dflt[AXSIM_REF_NPARAMS] = {300, 280, 500, 208, 416, 416, 256, 256, 20};
     for (unsigned p = 0; p < AXSIM_REF_NPARAMS; p++)
         assert_int_equal(axsim_ref_default_code((axsim_ref_param)p), dflt[p]);
     for (unsigned h = 0; h < 2; h++) {
-        assert_int_equal(ct_read(c, CT_DRIVER + 0x100u * h + 15), 0);
-        assert_int_equal(ct_read(c, CT_SYNAPSE + 0x10000u * h + 0x100u * 31 + 15), 0);
+        assert_int_equal(ct_read(c, AX_CHIP_DRIVER_BASE + 0x100u * h + 15), 0);
+        assert_int_equal(ct_read(c, AX_CHIP_SYN_BASE + 0x10000u * h + 0x100u * 31 + 15), 0);
     }
 }
 
@@ -132,20 +127,20 @@ static void test_power_on_and_chip_reset(void **state)
     ct_chip c;
     ct_open(&c, DIE, 1, 1.0, 0.0);
     check_power_on(&c);
-    ct_write(&c, CT_CTRL, 1);
-    ct_write(&c, CT_MADC_PER, 100);
-    ct_write(&c, CT_CADC_REF, 7);
-    ct_write(&c, CORR_TAU_C, 9);
+    ct_write(&c, AX_CHIP_CTRL, 1);
+    ct_write(&c, AX_CHIP_MADC_PERIOD, 100);
+    ct_write(&c, AX_CHIP_CADC_REF, 7);
+    ct_write(&c, AX_CHIP_CORR_TAU_C, 9);
     ct_write(&c, BG(2, 2), 5);
     ct_write(&c, BG(2, 3), 77);
     ct_write(&c, BG(2, 1), 0x1234);
-    ct_write(&c, CT_NRN_CFG + 21, 0x1ABCD);
-    ct_write(&c, CT_CAPMEM + 42, 900);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + 21, 0x1ABCD);
+    ct_write(&c, AX_CHIP_CAPMEM_BASE + 42, 900);
     ct_set_driver(&c, 1, 15, 5, 1, 2);
     ct_set_synapse(&c, 1, 31, 30, 63, 9);
-    assert_int_equal(ct_read(&c, CT_NRN_CFG + 21), 0x1ABCD);
-    assert_int_equal(ct_read(&c, CT_DRIVER + 0x100 + 15), 5u | 1u << 16 | 2u << 18);
-    assert_int_equal(ct_read(&c, CT_SYNAPSE + 0x10000 + 0x100u * 31 + 15), 63u | 9u << 6);
+    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG_BASE + 21), 0x1ABCD);
+    assert_int_equal(ct_read(&c, AX_CHIP_DRIVER_BASE + 0x100 + 15), 5u | 1u << 16 | 2u << 18);
+    assert_int_equal(ct_read(&c, AX_CHIP_SYN_BASE + 0x10000 + 0x100u * 31 + 15), 63u | 9u << 6);
     assert_int_equal(ct_read(&c, BG(2, 3)), 77);
     ct_write(&c, CHIP_RESET, 1);
     check_power_on(&c);
@@ -163,62 +158,62 @@ static void test_validation(void **state)
         uint32_t addr, data;
         unsigned code;
     } bad[] = {
-        {true, INFO, 0, AX_ERR_ADDRESS},
-        {true, VERSION, 1, AX_ERR_ADDRESS},
-        {true, CT_STATUS, 0, AX_ERR_ADDRESS},
-        {true, DROPS, 0, AX_ERR_ADDRESS},
-        {false, CNT_RESET, 0, AX_ERR_ADDRESS},
-        {false, CORR_RESET, 0, AX_ERR_ADDRESS},
-        {false, CT_CADC_CMD, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_INFO, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_VERSION, 1, AX_ERR_ADDRESS},
+        {true, AX_CHIP_STATUS, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_DROPS, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_CNT_RESET, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_CORR_RESET, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_CADC_CMD, 0, AX_ERR_ADDRESS},
         {false, 0x010007, 0, AX_ERR_ADDRESS},
         {false, 0x010025, 0, AX_ERR_ADDRESS},
         {false, 0x010050, 0, AX_ERR_ADDRESS},
-        {true, CT_CTRL, 2, AX_ERR_VALUE},
-        {true, CNT_RESET, 0, AX_ERR_VALUE},
-        {true, CORR_RESET, 2, AX_ERR_VALUE},
-        {true, CT_MADC_CTRL, 1u << 13, AX_ERR_VALUE},
-        {true, CT_MADC_CTRL, 4, AX_ERR_VALUE},
-        {true, CT_MADC_CTRL, 8, AX_ERR_VALUE},
-        {true, CT_MADC_PER, 0, AX_ERR_VALUE},
-        {true, CT_MADC_PER, 65536, AX_ERR_VALUE},
-        {true, CT_CADC_CMD, 1u << 6, AX_ERR_VALUE},
-        {true, CT_CADC_CMD, 1u << 24, AX_ERR_VALUE},
-        {true, CT_CADC_REF, 1023, AX_ERR_VALUE},
-        {true, CORR_TAU_C, 1023, AX_ERR_VALUE},
+        {true, AX_CHIP_CTRL, 2, AX_ERR_VALUE},
+        {true, AX_CHIP_CNT_RESET, 0, AX_ERR_VALUE},
+        {true, AX_CHIP_CORR_RESET, 2, AX_ERR_VALUE},
+        {true, AX_CHIP_MADC_CTRL, 1u << 13, AX_ERR_VALUE},
+        {true, AX_CHIP_MADC_CTRL, 4, AX_ERR_VALUE},
+        {true, AX_CHIP_MADC_CTRL, 8, AX_ERR_VALUE},
+        {true, AX_CHIP_MADC_PERIOD, 0, AX_ERR_VALUE},
+        {true, AX_CHIP_MADC_PERIOD, 65536, AX_ERR_VALUE},
+        {true, AX_CHIP_CADC_CMD, 1u << 6, AX_ERR_VALUE},
+        {true, AX_CHIP_CADC_CMD, 1u << 24, AX_ERR_VALUE},
+        {true, AX_CHIP_CADC_REF, 1023, AX_ERR_VALUE},
+        {true, AX_CHIP_CORR_TAU_C, 1023, AX_ERR_VALUE},
         {true, BG(0, 0), 4, AX_ERR_VALUE},
         {true, BG(1, 1), 0x10000, AX_ERR_VALUE},
         {true, BG(3, 3), 0, AX_ERR_VALUE},
-        {true, CT_NRN_CFG + 3, 1u << 18, AX_ERR_VALUE},
-        {true, CT_NRN_CFG + 512, 0, AX_ERR_ADDRESS},
-        {true, CT_SPIKE_CNT + 3, 1, AX_ERR_VALUE},
-        {true, CT_DRIVER + 3, 1023, AX_ERR_VALUE},
-        {true, CT_DRIVER + 3, 3u << 16, AX_ERR_VALUE},
-        {true, CT_DRIVER + 3, 3u << 18, AX_ERR_VALUE},
-        {true, CT_DRIVER + 3, 1u << 20, AX_ERR_VALUE},
-        {true, CT_DRIVER + 128, 0, AX_ERR_ADDRESS},
-        {true, CT_DRIVER + 0x200, 0, AX_ERR_ADDRESS},
-        {true, CT_CADC_RES, 0, AX_ERR_ADDRESS},
-        {false, CT_CADC_RES + 64, 0, AX_ERR_ADDRESS},
-        {true, CT_CAPMEM + 3, 1023, AX_ERR_VALUE},
-        {false, CT_CAPMEM + 9 * 0x400u, 0, AX_ERR_ADDRESS},
-        {false, CT_CAPMEM + 512, 0, AX_ERR_ADDRESS},
-        {true, CT_SYNAPSE + 3, 1u << 12, AX_ERR_VALUE},
-        {true, CT_SYNAPSE + 3, 1u << 28, AX_ERR_VALUE},
-        {false, CT_SYNAPSE + 128, 0, AX_ERR_ADDRESS},
-        {false, CT_SYNAPSE + 0x20000, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_NRN_CFG_BASE + 3, 1u << 18, AX_ERR_VALUE},
+        {true, AX_CHIP_NRN_CFG_BASE + 512, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_SPIKE_CNT_BASE + 3, 1, AX_ERR_VALUE},
+        {true, AX_CHIP_DRIVER_BASE + 3, 1023, AX_ERR_VALUE},
+        {true, AX_CHIP_DRIVER_BASE + 3, 3u << 16, AX_ERR_VALUE},
+        {true, AX_CHIP_DRIVER_BASE + 3, 3u << 18, AX_ERR_VALUE},
+        {true, AX_CHIP_DRIVER_BASE + 3, 1u << 20, AX_ERR_VALUE},
+        {true, AX_CHIP_DRIVER_BASE + 128, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_DRIVER_BASE + 0x200, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_CADC_RES_BASE, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_CADC_RES_BASE + 64, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_CAPMEM_BASE + 3, 1023, AX_ERR_VALUE},
+        {false, AX_CHIP_CAPMEM_BASE + 9 * 0x400u, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_CAPMEM_BASE + 512, 0, AX_ERR_ADDRESS},
+        {true, AX_CHIP_SYN_BASE + 3, 1u << 12, AX_ERR_VALUE},
+        {true, AX_CHIP_SYN_BASE + 3, 1u << 28, AX_ERR_VALUE},
+        {false, AX_CHIP_SYN_BASE + 128, 0, AX_ERR_ADDRESS},
+        {false, AX_CHIP_SYN_BASE + 0x20000, 0, AX_ERR_ADDRESS},
         {false, 0x015000, 0, AX_ERR_ADDRESS},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         expect_reject(&c, bad[k].write, bad[k].addr, bad[k].data, bad[k].code);
     /* The largest values that are accepted. */
-    ct_write(&c, CT_MADC_PER, 65535);
-    ct_write(&c, CT_DRIVER + 3, 1022u | 2u << 16 | 1u << 18);
-    ct_write(&c, CT_CAPMEM + 3, 1022);
-    ct_write(&c, CT_NRN_CFG + 3, 0x3FFFF);
-    assert_int_equal(ct_read(&c, CT_MADC_PER), 65535);
-    assert_int_equal(ct_read(&c, CT_DRIVER + 3), 1022u | 2u << 16 | 1u << 18);
-    assert_int_equal(ct_read(&c, CT_CAPMEM + 3), 1022);
-    assert_int_equal(ct_read(&c, CT_NRN_CFG + 3), 0x3FFFF);
+    ct_write(&c, AX_CHIP_MADC_PERIOD, 65535);
+    ct_write(&c, AX_CHIP_DRIVER_BASE + 3, 1022u | 2u << 16 | 1u << 18);
+    ct_write(&c, AX_CHIP_CAPMEM_BASE + 3, 1022);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + 3, 0x3FFFF);
+    assert_int_equal(ct_read(&c, AX_CHIP_MADC_PERIOD), 65535);
+    assert_int_equal(ct_read(&c, AX_CHIP_DRIVER_BASE + 3), 1022u | 2u << 16 | 1u << 18);
+    assert_int_equal(ct_read(&c, AX_CHIP_CAPMEM_BASE + 3), 1022);
+    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG_BASE + 3), 0x3FFFF);
     ct_close(&c);
 }
 
@@ -230,26 +225,33 @@ static void test_small_geometry(void **state)
     ct_chip c;
     ct_open(&c, DIE, 1, 1.0, 0.0);
     static const uint32_t outside[] = {
-        CT_NRN_CFG + 64,    CT_SPIKE_CNT + 64,        CT_CAPMEM + 64,
-        CT_DRIVER + 16,     CT_DRIVER + 0x100 + 16,   CT_CADC_RES + 8,
-        CT_SYNAPSE + 16,    CT_SYNAPSE + 0x100u * 32, CT_SYNAPSE + 0x10000 + 0x100u * 32,
-        CT_CAPMEM + 0x2063, CT_CADC_RES + 0x100 + 8,
+        AX_CHIP_NRN_CFG_BASE + 64,
+        AX_CHIP_SPIKE_CNT_BASE + 64,
+        AX_CHIP_CAPMEM_BASE + 64,
+        AX_CHIP_DRIVER_BASE + 16,
+        AX_CHIP_DRIVER_BASE + 0x100 + 16,
+        AX_CHIP_CADC_RES_BASE + 8,
+        AX_CHIP_SYN_BASE + 16,
+        AX_CHIP_SYN_BASE + 0x100u * 32,
+        AX_CHIP_SYN_BASE + 0x10000 + 0x100u * 32,
+        AX_CHIP_CAPMEM_BASE + 0x2063,
+        AX_CHIP_CADC_RES_BASE + 0x100 + 8,
     };
     for (size_t k = 0; k < sizeof outside / sizeof outside[0]; k++)
         assert_int_equal(read_status(&c, outside[k], NULL), AX_ERR_ADDRESS);
     uint32_t v;
-    assert_int_equal(read_status(&c, CT_NRN_CFG + 63, &v), 0);
-    expect_bus_error(&c, CT_NRN_CFG + 64, 1);
+    assert_int_equal(read_status(&c, AX_CHIP_NRN_CFG_BASE + 63, &v), 0);
+    expect_bus_error(&c, AX_CHIP_NRN_CFG_BASE + 64, 1);
     /* MADC on neuron 64, a sensor row 32: not on this chip; nothing changes. */
-    ct_write(&c, CT_MADC_CTRL, 5u << 4);
-    expect_bus_error(&c, CT_MADC_CTRL, 1u | 64u << 4);
-    assert_int_equal(ct_read(&c, CT_MADC_CTRL), 5u << 4);
-    expect_bus_error(&c, CT_CADC_CMD, 1u << 4 | 32u << 16);
-    expect_bus_error(&c, CT_CADC_CMD, 1u | 2u << 4 | 200u << 16);
+    ct_write(&c, AX_CHIP_MADC_CTRL, 5u << 4);
+    expect_bus_error(&c, AX_CHIP_MADC_CTRL, 1u | 64u << 4);
+    assert_int_equal(ct_read(&c, AX_CHIP_MADC_CTRL), 5u << 4);
+    expect_bus_error(&c, AX_CHIP_CADC_CMD, 1u << 4 | 32u << 16);
+    expect_bus_error(&c, AX_CHIP_CADC_CMD, 1u | 2u << 4 | 200u << 16);
     /* The row field is ignored for the membranes and the reference. */
-    ct_write(&c, CT_CADC_CMD, 32u << 16);
-    ct_write(&c, CT_CADC_CMD, 1u | 3u << 4 | 255u << 16);
-    assert_int_equal(read_status(&c, CT_CADC_RES + 0x100, &v), 0);
+    ct_write(&c, AX_CHIP_CADC_CMD, 32u << 16);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u | 3u << 4 | 255u << 16);
+    assert_int_equal(read_status(&c, AX_CHIP_CADC_RES_BASE + 0x100, &v), 0);
     assert_int_equal(v & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, 256, 500u << 14));
     ct_close(&c);
 }
@@ -261,10 +263,11 @@ static unsigned status_after_write(ct_chip *c, uint64_t t)
     uint32_t p[16];
     size_t pos = 0;
     assert_int_equal(ax_ins_timer_reset(p, 16, &pos), AX_OK);
-    assert_int_equal(ax_ins_write(p, 16, &pos, CT_CAPMEM + 0x400u * AXSIM_REF_T_REF + 9, 30),
-                     AX_OK); /* at experiment time 0 */
+    assert_int_equal(
+        ax_ins_write(p, 16, &pos, AX_CHIP_CAPMEM_BASE + 0x400u * AXSIM_REF_T_REF + 9, 30),
+        AX_OK); /* at experiment time 0 */
     assert_int_equal(ax_ins_wait_until(p, 16, &pos, t), AX_OK);
-    assert_int_equal(ax_ins_read(p, 16, &pos, CT_STATUS, 3), AX_OK);
+    assert_int_equal(ax_ins_read(p, 16, &pos, AX_CHIP_STATUS, 3), AX_OK);
     int i = run_for(c, p, pos, AX_REC_READ);
     assert_int_equal(c->h->recs[i].time, t);
     return c->h->recs[i].data[0] & 1u;
@@ -275,7 +278,7 @@ static void test_capmem_settle(void **state)
     (void)state;
     ct_chip c;
     ct_open(&c, DIE, 1, 0.0, 0.0);
-    assert_int_equal(ct_read(&c, CT_STATUS) & 1u, 0);
+    assert_int_equal(ct_read(&c, AX_CHIP_STATUS) & 1u, 0);
     assert_int_equal(status_after_write(&c, 5), 1);
     assert_int_equal(status_after_write(&c, 63), 1);
     assert_int_equal(status_after_write(&c, 64), 0);
@@ -286,11 +289,12 @@ static void test_capmem_settle(void **state)
     size_t pos = 0;
     assert_int_equal(ax_ins_record(p, 8, &pos, AX_RECORD_SPIKES), AX_OK);
     ct_program(&c, p, pos);
-    ct_write(&c, CT_NRN_CFG + n, 1u << 16 | 77u);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + n, 1u << 16 | 77u);
     pos = 0;
     assert_int_equal(ax_ins_timer_reset(p, 8, &pos), AX_OK);
-    assert_int_equal(ax_ins_write(p, 8, &pos, CT_CAPMEM + 0x400u * AXSIM_REF_THRESH + n, 100),
-                     AX_OK); /* at experiment time 0 */
+    assert_int_equal(
+        ax_ins_write(p, 8, &pos, AX_CHIP_CAPMEM_BASE + 0x400u * AXSIM_REF_THRESH + n, 100),
+        AX_OK); /* at experiment time 0 */
     size_t before = c.h->nrecs;
     ct_program(&c, p, pos);
     lt_run(c.h, 1000);
@@ -326,19 +330,20 @@ static void test_spike_queue_64(void **state)
         for (unsigned n = 0; n < NEURONS; n++)
             data[n] = set[k].code;
         pos = 0;
-        assert_int_equal(
-            ax_ins_write_burst(p, 256, &pos, CT_CAPMEM + 0x400u * set[k].param, data, NEURONS),
-            AX_OK);
+        assert_int_equal(ax_ins_write_burst(p, 256, &pos,
+                                            AX_CHIP_CAPMEM_BASE + 0x400u * set[k].param, data,
+                                            NEURONS),
+                         AX_OK);
         ct_program(&c, p, pos);
     }
     pos = 0;
     for (unsigned n = 0; n < NEURONS; n++)
         data[n] = 1u << 16 | n; /* recorded, label n (no hemisphere: reaches no synapse) */
-    assert_int_equal(ax_ins_write_burst(p, 256, &pos, CT_NRN_CFG, data, NEURONS), AX_OK);
+    assert_int_equal(ax_ins_write_burst(p, 256, &pos, AX_CHIP_NRN_CFG_BASE, data, NEURONS), AX_OK);
     assert_int_equal(ax_ins_record(p, 256, &pos, AX_RECORD_SPIKES), AX_OK);
     ct_program(&c, p, pos);
     lt_run(c.h, 500);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT), 0);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE), 0);
     pos = 0;
     assert_int_equal(ax_ins_neuron_reset(p, 256, &pos, true, 0, 0), AX_OK);
     for (unsigned k = 0; k < 5; k++)
@@ -352,8 +357,8 @@ static void test_spike_queue_64(void **state)
     /* read before the 1000-cycle refractory time ends; the records before
      * the READ record are those of the two waves */
     pos = 0;
-    assert_int_equal(ax_ins_read(p, 256, &pos, DROPS, 1), AX_OK);
-    assert_int_equal(ax_ins_read_burst(p, 256, &pos, CT_SPIKE_CNT, NEURONS, 2), AX_OK);
+    assert_int_equal(ax_ins_read(p, 256, &pos, AX_CHIP_DROPS, 1), AX_OK);
+    assert_int_equal(ax_ins_read_burst(p, 256, &pos, AX_CHIP_SPIKE_CNT_BASE, NEURONS, 2), AX_OK);
     int r = run_for(&c, p, pos, AX_REC_READ);
     assert_int_equal(c.h->recs[r].data[0], 63u << 16);
     /* The chip's 63 losses reach the link as OVERFLOW (chip); the 65 routed
@@ -389,7 +394,7 @@ static unsigned wheel_drops(ct_chip *c, unsigned events)
         assert_int_equal(ax_ins_inject(p, 16, &pos, CT_LABEL(d, 1, 1, 0)), AX_OK);
     ct_program(c, p, pos);
     lt_run(c->h, 200);
-    return ct_read(c, DROPS);
+    return ct_read(c, AX_CHIP_DROPS);
 }
 
 static void test_wheel_slot_4_events(void **state)
@@ -421,7 +426,7 @@ static void setup_detector(ct_chip *c)
     ct_set_codes(c, 7, codes);
     ct_set_driver(c, 0, 1, 0, 1, 0);
     ct_set_synapse(c, 0, 2, 7, 63, 3);
-    ct_write(c, CT_NRN_CFG + 7, 1u << 16);
+    ct_write(c, AX_CHIP_NRN_CFG_BASE + 7, 1u << 16);
     uint32_t p[2];
     size_t pos = 0;
     assert_int_equal(ax_ins_record(p, 2, &pos, AX_RECORD_SPIKES), AX_OK);
@@ -507,15 +512,15 @@ static void test_spike_counters(void **state)
     ct_set_codes(&c, 4, cold);
     ct_set_codes(&c, 40, cold);
     lt_run(c.h, 500);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 4), 255);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 40), 255);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 5), 0);
-    ct_write(&c, CT_SPIKE_CNT + 40, 0);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 4), 255);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 40), 0);
-    ct_write(&c, CT_SPIKE_CNT + 40, 0);
-    ct_write(&c, CNT_RESET, 1);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + 4), 0);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 4), 255);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 40), 255);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 5), 0);
+    ct_write(&c, AX_CHIP_SPIKE_CNT_BASE + 40, 0);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 4), 255);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 40), 0);
+    ct_write(&c, AX_CHIP_SPIKE_CNT_BASE + 40, 0);
+    ct_write(&c, AX_CHIP_CNT_RESET, 1);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + 4), 0);
     ct_close(&c);
 }
 
@@ -527,16 +532,16 @@ static void test_madc_period(void **state)
     (void)state;
     ct_chip c;
     ct_open(&c, DIE, 1, 1.0, 0.0);
-    ct_write(&c, CT_MADC_PER, 37);
+    ct_write(&c, AX_CHIP_MADC_PERIOD, 37);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_record(p, 8, &pos, AX_RECORD_MADC), AX_OK);
     assert_int_equal(ax_ins_timer_reset(p, 8, &pos), AX_OK);
-    assert_int_equal(ax_ins_write(p, 8, &pos, CT_MADC_CTRL, 1u | 33u << 4), AX_OK); /* at 0 */
+    assert_int_equal(ax_ins_write(p, 8, &pos, AX_CHIP_MADC_CTRL, 1u | 33u << 4), AX_OK); /* at 0 */
     size_t before = c.h->nrecs;
     ct_program(&c, p, pos);
     lt_run(c.h, 37 * 20);
-    ct_write(&c, CT_MADC_CTRL, 0);
+    ct_write(&c, AX_CHIP_MADC_CTRL, 0);
     uint64_t prev = 0;
     size_t got = 0;
     for (size_t i = before; i < c.h->nrecs; i++) {
@@ -553,13 +558,13 @@ static void test_madc_period(void **state)
     /* MADC_CTRL[1]: the reference source, two levels, the reference conversion */
     static const unsigned level[2] = {200, 700};
     for (unsigned k = 0; k < 2; k++) {
-        ct_write(&c, CT_CADC_REF, level[k]);
+        ct_write(&c, AX_CHIP_CADC_REF, level[k]);
         before = c.h->nrecs;
-        ct_write(&c, CT_MADC_CTRL, 1u | 2u | 33u << 4);
-        assert_int_equal(ct_read(&c, CT_MADC_CTRL), 3u | 33u << 4);
+        ct_write(&c, AX_CHIP_MADC_CTRL, 1u | 2u | 33u << 4);
+        assert_int_equal(ct_read(&c, AX_CHIP_MADC_CTRL), 3u | 33u << 4);
         lt_run(c.h, 400);
-        ct_write(&c, CT_MADC_CTRL, 0);
-        assert_int_equal(ct_read(&c, CT_MADC_CTRL), 0);
+        ct_write(&c, AX_CHIP_MADC_CTRL, 0);
+        assert_int_equal(ct_read(&c, AX_CHIP_MADC_CTRL), 0);
         got = 0;
         for (size_t i = before; i < c.h->nrecs; i++)
             if (c.h->recs[i].type == AX_REC_MADC) {
@@ -593,28 +598,28 @@ static void test_anticausal_sensor(void **state)
     ct_set_codes(&c, n, codes);
     ct_set_driver(&c, 0, drv, delay, 0, 1); /* the odd row, excitatory */
     ct_set_synapse(&c, 0, 2 * drv + 1, n, 10, 5);
-    ct_write(&c, 0x010022, 10);   /* anti-causal tau 10 cycles */
-    ct_write(&c, 0x010024, 1000); /* anti-causal amplitude 62.5 */
-    ct_write(&c, CT_CTRL, 1);
+    ct_write(&c, AX_CHIP_CORR_TAU_A, 10);   /* anti-causal tau 10 cycles */
+    ct_write(&c, AX_CHIP_CORR_AMP_A, 1000); /* anti-causal amplitude 62.5 */
+    ct_write(&c, AX_CHIP_CTRL, 1);
     uint32_t p[8];
     size_t pos = 0;
     assert_int_equal(ax_ins_neuron_reset(p, 8, &pos, false, 0, 1u << n), AX_OK);
     assert_int_equal(ax_ins_inject(p, 8, &pos, CT_LABEL(drv, 5, 1, 0)), AX_OK);
     ct_program(&c, p, pos);
     lt_run(c.h, 500);
-    assert_int_equal(ct_read(&c, CT_SPIKE_CNT + n), 1);
+    assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + n), 1);
     uint32_t acc = axsim_ref_corr_kernel(1 + delay, 10, 1000);
     assert_int_equal(acc, 771);
     for (unsigned dt = 2; dt <= 4; dt += 2)
         assert_int_not_equal(
             axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10),
             axsim_ref_cadc(c.o.die_seed, c.fpn, n, axsim_ref_corr_kernel(dt, 10, 1000) << 10));
-    ct_write(&c, CT_CADC_CMD, 2u << 4 | (2 * drv + 1) << 16); /* anti-causal, hemisphere 0 */
-    uint32_t word = ct_read(&c, CT_CADC_RES + n / 4);
+    ct_write(&c, AX_CHIP_CADC_CMD, 2u << 4 | (2 * drv + 1) << 16); /* anti-causal, hemisphere 0 */
+    uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
                      axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
-    ct_write(&c, CT_CADC_CMD, 1u << 4 | (2 * drv + 1) << 16); /* causal */
-    word = ct_read(&c, CT_CADC_RES + n / 4);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv + 1) << 16); /* causal */
+    word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
     ct_close(&c);
 }
@@ -643,13 +648,13 @@ static void test_register_latency(void **state)
     ct_chip c;
     ct_open(&c, DIE, 1, 1.0, 0.0);
     assert_int_equal(next_after_write(&c, 0x0D, false), 1); /* board SCRATCH */
-    assert_int_equal(next_after_write(&c, CT_CADC_REF, false), 3);
+    assert_int_equal(next_after_write(&c, AX_CHIP_CADC_REF, false), 3);
     /* CHIP_RESET holds the chip in reset 4 cycles (the TIMER_RESET after it
      * waits for them) and the CapMem initialises for the 64 cycles after
      * the release, the TIMER_RESET's cycle first: the WRITE at experiment
      * time 0 reaches the chip after the 63 that are left, then 3 cycles. */
-    assert_int_equal(next_after_write(&c, CT_CADC_REF, true), 63 + 3);
-    assert_int_equal(ct_read(&c, CT_CADC_REF), 400);
+    assert_int_equal(next_after_write(&c, AX_CHIP_CADC_REF, true), 63 + 3);
+    assert_int_equal(ct_read(&c, AX_CHIP_CADC_REF), 400);
     ct_close(&c);
 }
 

@@ -8,7 +8,10 @@
 
 #include <cmocka.h>
 
+#include "axon/chip_regs.h"
 #include "link_testlib.h"
+
+#define CAPMEM_LEAK0 AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 0) /* a CapMem cell of the real chip */
 
 #define REG_GEOMETRY 0x07u
 #define REG_NOISE    0x0Cu
@@ -107,12 +110,12 @@ static void test_chip_bus(void **state)
     lt_host *h = lt_open_hello(AXSIM_USB3);
     uint32_t p[8];
     size_t pos = 0;
-    assert_int_equal(ax_ins_write(p, 8, &pos, 0x020000, 500), AX_OK);
+    assert_int_equal(ax_ins_write(p, 8, &pos, CAPMEM_LEAK0, 500), AX_OK);
     lt_cmd_acked(h, p, pos);
-    assert_int_equal(lt_read_reg(h, 0x020000), 500);
+    assert_int_equal(lt_read_reg(h, CAPMEM_LEAK0), 500);
     pos = 0;
-    assert_int_equal(ax_ins_write(p, 8, &pos, 0x020000, 7), AX_OK);
-    assert_int_equal(ax_ins_write(p, 8, &pos, 0x020000, 1023), AX_OK);
+    assert_int_equal(ax_ins_write(p, 8, &pos, CAPMEM_LEAK0, 7), AX_OK);
+    assert_int_equal(ax_ins_write(p, 8, &pos, CAPMEM_LEAK0, 1023), AX_OK);
     size_t before = h->nrecs;
     uint16_t seq = lt_cmd(h, p, pos);
     lt_run(h, 3000);
@@ -122,7 +125,7 @@ static void test_chip_bus(void **state)
     assert_int_equal(h->recs[e].seq, seq);
     assert_int_equal(h->recs[e].offset, 3);
     assert_int_equal(h->recs[e].word, 1023);
-    assert_int_equal(lt_read_reg(h, 0x020000), 500); /* the 7 did not run either */
+    assert_int_equal(lt_read_reg(h, CAPMEM_LEAK0), 500); /* the 7 did not run either */
     pos = 0;
     assert_int_equal(ax_ins_read(p, 8, &pos, 0x7F0000, 1), AX_OK);
     before = h->nrecs;

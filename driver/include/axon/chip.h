@@ -14,6 +14,7 @@
 
 #include "axon/export.h"
 #include "axon/axon.h"
+#include "axon/chip_regs.h" /* the register map, generated from rtl-model/regs/chip_regs.def */
 #include "axon/program.h"
 
 #ifdef __cplusplus
@@ -21,29 +22,33 @@ extern "C" {
 #endif
 
 enum ax_param { /* CapMem parameters per neuron, 10-bit codes 0..AX_CAPMEM_MAX */
-                AX_PARAM_LEAK = 0,
-                AX_PARAM_RESET = 1,
-                AX_PARAM_THRESHOLD = 2,
-                AX_PARAM_TAU_M = 3,
-                AX_PARAM_TAU_SE = 4,
-                AX_PARAM_TAU_SI = 5,
-                AX_PARAM_GAIN_E = 6,
-                AX_PARAM_GAIN_I = 7,
-                AX_PARAM_REFRAC = 8,
-                AX_PARAM_COUNT = 9,
+                AX_PARAM_LEAK = AX_CHIP_PARAM_LEAK,
+                AX_PARAM_RESET = AX_CHIP_PARAM_RESET,
+                AX_PARAM_THRESHOLD = AX_CHIP_PARAM_THRESHOLD,
+                AX_PARAM_TAU_M = AX_CHIP_PARAM_TAU_M,
+                AX_PARAM_TAU_SE = AX_CHIP_PARAM_TAU_SE,
+                AX_PARAM_TAU_SI = AX_CHIP_PARAM_TAU_SI,
+                AX_PARAM_GAIN_E = AX_CHIP_PARAM_GAIN_E,
+                AX_PARAM_GAIN_I = AX_CHIP_PARAM_GAIN_I,
+                AX_PARAM_REFRAC = AX_CHIP_PARAM_REFRAC,
+                AX_PARAM_COUNT = AX_CHIP_PARAM_COUNT,
 };
-#define AX_CAPMEM_MAX 1022u
-#define AX_WEIGHT_MAX 63u
-#define AX_ADDR6_MAX  63u
-#define AX_DELAY_MAX  1022u
-#define AX_NUM_BG     4u
+#define AX_CAPMEM_MAX AX_CHIP_CODE_MAX
+#define AX_WEIGHT_MAX (AX_CHIP_SYN_WEIGHT0_MASK >> AX_CHIP_SYN_WEIGHT0_SHIFT)
+#define AX_ADDR6_MAX  (AX_CHIP_SYN_LABEL0_MASK >> AX_CHIP_SYN_LABEL0_SHIFT)
+#define AX_DELAY_MAX  AX_CHIP_DELAY_MAX
+#define AX_NUM_BG     AX_CHIP_NUM_BG
 
-enum ax_row_sign { AX_SIGN_OFF = 0, AX_SIGN_EXC = 1, AX_SIGN_INH = 2 };
+enum ax_row_sign {
+    AX_SIGN_OFF = AX_CHIP_SIGN_OFF,
+    AX_SIGN_EXC = AX_CHIP_SIGN_EXC,
+    AX_SIGN_INH = AX_CHIP_SIGN_INH
+};
 enum ax_cadc_source {
-    AX_CADC_MEMBRANE = 0,
-    AX_CADC_CAUSAL = 1,
-    AX_CADC_ANTICAUSAL = 2,
-    AX_CADC_REFERENCE = 3
+    AX_CADC_MEMBRANE = AX_CHIP_CADC_SRC_MEMBRANE,
+    AX_CADC_CAUSAL = AX_CHIP_CADC_SRC_CAUSAL,
+    AX_CADC_ANTICAUSAL = AX_CHIP_CADC_SRC_ACAUSAL,
+    AX_CADC_REFERENCE = AX_CHIP_CADC_SRC_REF
 };
 
 /* Chip model revision (VERSION) and geometry (INFO). */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "axon/chip_regs.h"
 #include "axon/codec.h"
 #include "axsim.h"
 
@@ -167,43 +168,50 @@ static void configure(bm *m)
     static uint32_t row[N / 2];
     for (unsigned h = 0; h < 2; h++) {
         for (unsigned d = 0; d < N / 2; d++)
-            row[d] = (d % 16) | 1u << 16 | 2u << 18; /* delay, even row exc, odd row inh */
-        bm_write(m, 0x013000u + h * 0x100u, row, N / 2);
+            row[d] = (d % 16) << AX_CHIP_DRIVER_DELAY_SHIFT |
+                     AX_CHIP_SIGN_EXC << AX_CHIP_DRIVER_SIGN_EVEN_SHIFT |
+                     AX_CHIP_SIGN_INH << AX_CHIP_DRIVER_SIGN_ODD_SHIFT;
+        bm_write(m, AX_CHIP_DRIVER(h, 0), row, N / 2);
         for (unsigned r = 0; r < N; r++) {
             for (unsigned w = 0; w < N / 2; w++) {
                 unsigned c0 = 2 * w, c1 = c0 + 1;
                 unsigned w0 = 1 + (r * 7 + c0) % 16, w1 = 1 + (r * 7 + c1) % 16;
-                row[w] = w0 | ((c0 + r) % 8) << 6 | (w1 | ((c1 + r) % 8) << 6) << 16;
+                row[w] =
+                    w0 << AX_CHIP_SYN_WEIGHT0_SHIFT | ((c0 + r) % 8) << AX_CHIP_SYN_LABEL0_SHIFT |
+                    w1 << AX_CHIP_SYN_WEIGHT1_SHIFT | ((c1 + r) % 8) << AX_CHIP_SYN_LABEL1_SHIFT;
             }
-            bm_write(m, 0x100000u + h * 0x10000u + r * 0x100u, row, N / 2);
+            bm_write(m, AX_CHIP_SYN(h, r, 0), row, N / 2);
         }
     }
     static uint32_t cfg[2 * N];
     for (unsigned n = 0; n < 2 * N; n++) {
         unsigned other = n < N ? 14 : 13;
-        cfg[n] = (n % 8) | ((n / 2) % 128) << 6 | (n % 16 == 0 ? 1u << other : 0) | 1u << 16;
+        cfg[n] = ((n % 8) | ((n / 2) % 128) << 6 | (n % 16 == 0 ? 1u << other : 0))
+                     << AX_CHIP_NRN_CFG_LABEL_SHIFT |
+                 AX_CHIP_NRN_CFG_RECORD_MASK;
     }
-    bm_write(m, 0x011000u, cfg, 254);
-    bm_write(m, 0x011000u + 254, cfg + 254, 254);
-    bm_write(m, 0x011000u + 508, cfg + 508, 4);
+    bm_write(m, AX_CHIP_NRN_CFG(0), cfg, 254);
+    bm_write(m, AX_CHIP_NRN_CFG(254), cfg + 254, 254);
+    bm_write(m, AX_CHIP_NRN_CFG(508), cfg + 508, 4);
     /* every 16th neuron fires tonically (leak above threshold, ~1 spike per
      * 150-300 cycles); the others fire when their input drives them */
     static uint32_t leak[2 * N];
     for (unsigned n = 0; n < 2 * N; n++)
         leak[n] = n % 16 == 0 ? 545 + (n % 64) : 420;
-    bm_write(m, 0x020000u, leak, 254);
-    bm_write(m, 0x020000u + 254, leak + 254, 254);
-    bm_write(m, 0x020000u + 508, leak + 508, 4);
+    bm_write(m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 0), leak, 254);
+    bm_write(m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 254), leak + 254, 254);
+    bm_write(m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 508), leak + 508, 4);
     /* input events: 4 Poisson background sources, 1/16 a cycle each, on
      * drivers and addresses spread over both hemispheres */
     for (unsigned g = 0; g < 4; g++) {
         uint32_t bg[4] = {0, (uint32_t)((g * 3) % 8 | (17u + 31u * g) << 6 | (1u + g % 3) << 13),
                           0x10000000u, 0x9E3779B9u * (g + 1)};
-        bm_write(m, 0x010040u + 4 * g, bg, 4);
-        bm_write1(m, 0x010040u + 4 * g, 3); /* enable, Poisson */
+        bm_write(m, AX_CHIP_BG_CTRL(g), bg, 4); /* CTRL, LABEL, PERIOD, SEED */
+        bm_write1(m, AX_CHIP_BG_CTRL(g), AX_CHIP_BG_CTRL_EN_MASK | AX_CHIP_BG_CTRL_POISSON_MASK);
     }
-    bm_write1(m, 0x010009u, 16);           /* MADC every 16 cycles */
-    bm_write1(m, 0x010008u, 1u | 7u << 4); /* on neuron 7 */
+    bm_write1(m, AX_CHIP_MADC_PERIOD, 16); /* MADC every 16 cycles */
+    bm_write1(m, AX_CHIP_MADC_CTRL,        /* on neuron 7 */
+              AX_CHIP_MADC_CTRL_EN_MASK | 7u << AX_CHIP_MADC_CTRL_NEURON_SHIFT);
     uint32_t p[4];
     size_t pos = 0;
     ax_ins_record(p, 4, &pos, AX_RECORD_SPIKES | AX_RECORD_MADC);
