@@ -100,6 +100,19 @@ unsigned axsim_ref_madc(uint64_t die_seed, unsigned fpn_scale, uint32_t x);
  * 0 for k >= 256 (Q4 sensor units). */
 uint32_t axsim_ref_corr_kernel(uint32_t dt, unsigned tau, unsigned amp);
 
+/* Correlation sensors' fixed pattern (model 3), per sensor (acausal 0: the
+ * causal sensor, hash key 0x11; 1: the anti-causal one, 0x12; index
+ * hemi*65536 + row*256 + col): a pairing adds corr_gain(kernel value) =
+ * floor(k * (32768 + spread(h[15:0], 3932)) / 32768) (+-12 %); the CADC
+ * converts corr_read(accumulator) = clamp(acc + spread(h[31:16], 128), 0,
+ * 16383) (+-8 sensor units), both Q4 sensor units. */
+#define AXSIM_REF_CORR_GAIN_HW 3932 /* Q15 */
+#define AXSIM_REF_CORR_OFF_HW  128  /* Q4 sensor units */
+uint32_t axsim_ref_corr_gain(uint64_t die_seed, unsigned fpn_scale, int acausal, unsigned hemi,
+                             unsigned row, unsigned col, uint32_t k);
+uint32_t axsim_ref_corr_read(uint64_t die_seed, unsigned fpn_scale, int acausal, unsigned hemi,
+                             unsigned row, unsigned col, uint32_t acc);
+
 #ifdef __cplusplus
 }
 #endif

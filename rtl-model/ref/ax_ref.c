@@ -228,3 +228,26 @@ uint32_t axsim_ref_corr_kernel(uint32_t dt, unsigned tau, unsigned amp)
         return 0;
     return (uint16_t)(((amp & 0x3FF) * lut[k & 15]) >> (15 + (k >> 4)));
 }
+
+static uint32_t corr_hash(uint64_t die_seed, int acausal, unsigned hemi, unsigned row, unsigned col)
+{
+    uint32_t kind = acausal ? 0x12u : 0x11u;
+    return axsim_ref_hash32(die_seed,
+                            (kind << 24) | ((hemi * 65536u + row * 256u + col) & 0xFFFFFFu));
+}
+
+uint32_t axsim_ref_corr_gain(uint64_t die_seed, unsigned fpn_scale, int acausal, unsigned hemi,
+                             unsigned row, unsigned col, uint32_t k)
+{
+    uint32_t h = corr_hash(die_seed, acausal, hemi, row, col);
+    uint32_t g = (uint32_t)(32768 + spread(h & 0xFFFF, AXSIM_REF_CORR_GAIN_HW, fpn_scale));
+    return (uint16_t)(((k & 0xFFFFu) * g) >> 15);
+}
+
+uint32_t axsim_ref_corr_read(uint64_t die_seed, unsigned fpn_scale, int acausal, unsigned hemi,
+                             unsigned row, unsigned col, uint32_t acc)
+{
+    uint32_t h = corr_hash(die_seed, acausal, hemi, row, col);
+    int32_t v = (int32_t)(acc & 0xFFFFu) + spread(h >> 16, AXSIM_REF_CORR_OFF_HW, fpn_scale);
+    return (uint32_t)clamp32(v, 0, 16383);
+}

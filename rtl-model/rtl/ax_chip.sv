@@ -130,7 +130,9 @@ module ax_chip
         dec_q   <= decode(chip_req_i.bus.addr, chip_req_i.bus.we,
                           chip_req_i.bus.wdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb],
                           chip_req_i.bus.wdata[CadcCmdRowMsb:CadcCmdRowLsb],
-                          cadc_src_e'(chip_req_i.bus.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]));
+                          cadc_src_e'(chip_req_i.bus.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]),
+                          chip_req_i.bus.wdata[CorrResetRowsLsb],
+                          chip_req_i.bus.wdata[CorrResetLastMsb:CorrResetLastLsb]);
       end
     end
   end
@@ -139,10 +141,12 @@ module ax_chip
   // address passed chip_addr_ok at receipt; in_geom checks this chip's size.
   // Registered with the request (dec_q), so it is computed once per request,
   // not every cycle.
-  // madc_nrn, cadc_row, cadc_src: the MADC_CTRL and CADC_CMD fields of a write.
+  // madc_nrn, cadc_row, cadc_src: the MADC_CTRL and CADC_CMD fields of a write;
+  // corr_rows, corr_last: CORR_RESET's (a row reset must name rows of this chip).
   function automatic dec_t decode(input logic [23:0] addr, input logic we,
                                   input logic [8:0] madc_nrn, input logic [7:0] cadc_row,
-                                  input cadc_src_e src);
+                                  input cadc_src_e src, input logic corr_rows,
+                                  input logic [7:0] corr_last);
     dec_t d;
     d = '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
     if (in_syn(addr)) begin
@@ -171,7 +175,10 @@ module ax_chip
         AddrStatus:     d.blk = BlkStatus;
         AddrDrops:      d.blk = BlkDrops;
         AddrCntReset:   d.blk = BlkCntReset;
-        AddrCorrReset:  d.blk = BlkCorrReset;
+        AddrCorrReset: begin
+          d.blk     = BlkCorrReset;
+          d.in_geom = !corr_rows || (32'(corr_last) < RowsPerHemi);
+        end
         AddrMadcCtrl: begin  // a write must name a neuron of this chip
           d.blk     = BlkMadcCtrl;
           d.in_geom = !we || (32'(madc_nrn) < NumNeurons);
@@ -463,6 +470,10 @@ module ax_chip
     .amp_i_o       (amp_i),
     .corr_en_i     (corr_en_q),
     .corr_clr_i    (corr_clr),
+    .corr_rows_i   (wdata_q[CorrResetRowsLsb]),
+    .corr_hemi_i   (wdata_q[CorrResetHemiLsb]),
+    .corr_row_i    (wdata_q[CorrResetRowMsb:CorrResetRowLsb]),
+    .corr_last_i   (wdata_q[CorrResetLastMsb:CorrResetLastLsb]),
     .post_valid_i  (post_valid),
     .post_col_i    (8'(32'(head_nrn) % NeuronsPerHemi)),
     .post_cyc_i    (head_cyc),

@@ -52,7 +52,11 @@ package ax_chip_pkg;
   localparam logic [7:0] KeySynapse = 8'h10;  // index = hemi*65536 + row*256 + col
   localparam logic [7:0] KeyCadc    = 8'h20;  // index = hemi*256 + col
   localparam logic [7:0] KeyMadc    = 8'h21;  // index 0
+  localparam logic [7:0] KeyCorrC   = 8'h11;  // causal sensor, index as KeySynapse
+  localparam logic [7:0] KeyCorrA   = 8'h12;  // anti-causal sensor, index as KeySynapse
   localparam logic [7:0] KeyNoise   = 8'h40;  // run seed: index = generator word
+  localparam int         CorrGainHw = 3932;   // sensor amplitude: +-12 % (Q15)
+  localparam int         CorrOffHw  = 128;    // sensor offset: +-8 sensor units (Q4)
 
   function automatic logic [31:0] fmix32(input logic [31:0] x_in);
     logic [31:0] x;
@@ -175,6 +179,23 @@ package ax_chip_pkg;
     end
   endfunction
 
+  // Per-sensor fixed pattern (model 3): the hash of one sensor (key KeyCorrC or
+  // KeyCorrA, index hemi*65536 + row*256 + col) gives its amplitude gain ([15:0])
+  // and its read-out offset ([31:16]). corr_gain scales a kernel value when the
+  // sensor is updated; corr_read adds the offset when it is read.
+  function automatic logic [15:0] corr_gain(input logic [31:0] h, input logic [7:0] fpn,
+                                            input logic [15:0] k);
+    logic [31:0] g;
+    g = 32'(32'sd32768 + spread(h[15:0], CorrGainHw, fpn));  // 28836..36700
+    corr_gain = 16'((32'(k) * g) >> 15);
+  endfunction
+
+  function automatic logic [15:0] corr_read(input logic [31:0] h, input logic [7:0] fpn,
+                                            input logic [15:0] acc);
+    logic signed [31:0] v;
+    v = $signed(32'(acc)) + spread(h[31:16], CorrOffHw, fpn);
+    corr_read = 16'(clamp32(v, 32'sd0, 32'sd16383));
+  endfunction
 
   // ---- the neuron arithmetic of one cycle (docs/chip.md, ref: axsim_ref_neuron_step) --
   // All quantities unsigned 32-bit; potentials and currents in Q14 mV.
@@ -260,7 +281,12 @@ package ax_chip_pkg;
     end else begin
       unique case (addr)
         AddrCtrl:                    ok = (data & ~CtrlFields) == 32'd0;
-        AddrCntReset, AddrCorrReset: ok = data == 32'd1;
+        AddrCntReset:                ok = data == 32'd1;
+        AddrCorrReset:  // 1 (all), or a row range of one hemisphere
+          ok = (data == 32'd1) ||
+               (((data & ~CorrResetFields) == 32'd0) && data[CorrResetGoLsb] &&
+                data[CorrResetRowsLsb] && (data[CorrResetLastMsb:CorrResetLastLsb] >=
+                                           data[CorrResetRowMsb:CorrResetRowLsb]));
         AddrMadcCtrl:                ok = (data & ~MadcCtrlFields) == 32'd0;
         AddrMadcPeriod:              ok = (data != 32'd0) && ((data & ~MadcPeriodFields) == 32'd0);
         AddrCadcCmd:                 ok = (data & ~CadcCmdFields) == 32'd0;

@@ -15,6 +15,10 @@
 //   only on pre-synaptic arrivals (the matching synapses of a row) and on
 //   post-synaptic spikes (one column, all rows), with blocking assignments in
 //   one clocked block that is their only writer (Verilator BLKLOOPINIT).
+//   Each sensor has its own amplitude gain (applied to a pairing's kernel
+//   value) and read-out offset (applied when the CADC converts it), from the
+//   die seed's hash of the sensor (ax_chip_pkg::corr_gain, corr_read): hashed
+//   only where a sensor is updated or read, never per cycle.
 module ax_syn_array
   import ax_chip_regs_pkg::*;
   import ax_chip_pkg::*;
@@ -45,7 +49,11 @@ module ax_syn_array
   output logic [31:0] amp_i_o [2*NeuronsPerHemi],
   // correlation
   input  logic        corr_en_i,
-  input  logic        corr_clr_i,
+  input  logic        corr_clr_i,     // CORR_RESET: all sensors, or (corr_rows_i) ...
+  input  logic        corr_rows_i,
+  input  logic        corr_hemi_i,    // ... rows corr_row_i..corr_last_i of one hemisphere
+  input  logic [7:0]  corr_row_i,
+  input  logic [7:0]  corr_last_i,
   input  logic [1:0]  post_valid_i,   // post-synaptic spike of column post_col_i, per hemisphere
   input  logic [7:0]  post_col_i,
   input  logic [31:0] post_cyc_i,
@@ -169,7 +177,7 @@ module ax_syn_array
   // delivers and schedules, then register writes take effect.
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_mem
     logic [12:0] ent;
-    logic [31:0] acc, tc, sx;
+    logic [31:0] acc, tc, sx, hs;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
     int unsigned r;
@@ -206,12 +214,26 @@ module ax_syn_array
       if (snap_take_i) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
           acc = cacc_q[snap_hemi_i][srow][c];
+          hs  = hash32(die_seed_i, {snap_acausal_i ? KeyCorrA : KeyCorrC,
+                                    24'(32'(snap_hemi_i) * 65536 + 32'(srow) * 256 + c)});
           // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
-          sx = (snap_acausal_i ? {16'd0, acc[31:16]} : {16'd0, acc[15:0]}) << 10;
+          sx = {16'd0, corr_read(hs, fpn_scale_i, snap_acausal_i ? acc[31:16] : acc[15:0])} << 10;
           snap_q[c] = cadc_convert(die_seed_i, fpn_scale_i, 32'(snap_hemi_i) * 256 + c, sx);
         end
       end
-      if (corr_clr_i) begin
+      // a row reset (CORR_RESET ROWS) acts before this cycle's pairings; the
+      // columns' last post-synaptic spike times are kept
+      if (corr_clr_i && corr_rows_i) begin
+        for (int unsigned rw = 0; rw < RowsPerHemi; rw++) begin
+          if ((8'(rw) >= corr_row_i) && (8'(rw) <= corr_last_i)) begin
+            for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
+              cacc_q[corr_hemi_i][rw][c] = 32'd0;
+              tpre_q[corr_hemi_i][rw][c] = 32'd0;
+            end
+          end
+        end
+      end
+      if (corr_clr_i && !corr_rows_i) begin
         for (int unsigned h = 0; h < 2; h++) begin
           for (int unsigned rw = 0; rw < RowsPerHemi; rw++) begin
             for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
@@ -238,8 +260,9 @@ module ax_syn_array
                         tc = tpost_q[h][c];
                         if (tc != 32'd0) begin
                           acc = cacc_q[h][r][c];
-                          acc[31:16] = sat_add(acc[31:16],
-                                               corr_kernel(cyc_i - tc, tau_a_i, amp_a_i));
+                          hs = hash32(die_seed_i, {KeyCorrA, 24'(h * 65536 + r * 256 + c)});
+                          acc[31:16] = sat_add(acc[31:16], corr_gain(hs, fpn_scale_i,
+                                               corr_kernel(cyc_i - tc, tau_a_i, amp_a_i)));
                           cacc_q[h][r][c] = acc;
                         end
                         tpre_q[h][r][c] = (cyc_i == 32'd0) ? 32'd1 : cyc_i;
@@ -258,7 +281,9 @@ module ax_syn_array
               tc = tpre_q[h][rw][pcol];
               if (tc != 32'd0) begin
                 acc = cacc_q[h][rw][pcol];
-                acc[15:0] = sat_add(acc[15:0], corr_kernel(post_cyc_i - tc, tau_c_i, amp_c_i));
+                hs = hash32(die_seed_i, {KeyCorrC, 24'(h * 65536 + rw * 256 + 32'(pcol))});
+                acc[15:0] = sat_add(acc[15:0], corr_gain(hs, fpn_scale_i,
+                                    corr_kernel(post_cyc_i - tc, tau_c_i, amp_c_i)));
                 cacc_q[h][rw][pcol] = acc;
               end
             end

@@ -374,19 +374,28 @@ static void test_correlation(void **state)
     ct_program(&c, ins, pos);
     lt_run(c.h, 1000);
     assert_true(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + n) >= 1);
-    uint32_t acc = axsim_ref_corr_kernel(k, 100, 1000);
-    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv) << 16); /* causal, row 4, hemisphere 0 */
+    /* the sensor's own gain at the pairing, its offset at the read (model 3) */
+    const uint64_t die = c.o.die_seed;
+    const unsigned row = 2 * drv;
+    uint32_t acc =
+        axsim_ref_corr_gain(die, c.fpn, 0, 0, row, n, axsim_ref_corr_kernel(k, 100, 1000));
+    const unsigned zero_c =
+        axsim_ref_cadc(die, c.fpn, n, axsim_ref_corr_read(die, c.fpn, 0, 0, row, n, 0) << 10);
+    const unsigned zero_a =
+        axsim_ref_cadc(die, c.fpn, n, axsim_ref_corr_read(die, c.fpn, 1, 0, row, n, 0) << 10);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | row << 16); /* causal, row 4, hemisphere 0 */
     uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
-    assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
-                     axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
-    assert_true(((word >> (8 * (n % 4))) & 0xFF) > axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0) + 4);
-    ct_write(&c, AX_CHIP_CADC_CMD, 2u << 4 | (2 * drv) << 16); /* anti-causal */
+    assert_int_equal(
+        (word >> (8 * (n % 4))) & 0xFF,
+        axsim_ref_cadc(die, c.fpn, n, axsim_ref_corr_read(die, c.fpn, 0, 0, row, n, acc) << 10));
+    assert_true(((word >> (8 * (n % 4))) & 0xFF) > zero_c + 4);
+    ct_write(&c, AX_CHIP_CADC_CMD, 2u << 4 | row << 16); /* anti-causal */
     word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
-    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, zero_a);
     ct_write(&c, AX_CHIP_CORR_RESET, 1);
-    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv) << 16);
+    ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | row << 16);
     word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
-    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, zero_c);
     ct_close(&c);
 }
 

@@ -171,6 +171,9 @@ static void test_validation(void **state)
         {true, AX_CHIP_CTRL, 2, AX_ERR_VALUE},
         {true, AX_CHIP_CNT_RESET, 0, AX_ERR_VALUE},
         {true, AX_CHIP_CORR_RESET, 2, AX_ERR_VALUE},
+        {true, AX_CHIP_CORR_RESET, 1u | 4u, AX_ERR_VALUE},                  /* HEMI without ROWS */
+        {true, AX_CHIP_CORR_RESET, 3u | 5u << 16 | 4u << 24, AX_ERR_VALUE}, /* LAST < ROW */
+        {true, AX_CHIP_CORR_RESET, 3u | 1u << 8, AX_ERR_VALUE},
         {true, AX_CHIP_MADC_CTRL, 1u << 13, AX_ERR_VALUE},
         {true, AX_CHIP_MADC_CTRL, 4, AX_ERR_VALUE},
         {true, AX_CHIP_MADC_CTRL, 8, AX_ERR_VALUE},
@@ -248,6 +251,8 @@ static void test_small_geometry(void **state)
     assert_int_equal(ct_read(&c, AX_CHIP_MADC_CTRL), 5u << 4);
     expect_bus_error(&c, AX_CHIP_CADC_CMD, 1u << 4 | 32u << 16);
     expect_bus_error(&c, AX_CHIP_CADC_CMD, 1u | 2u << 4 | 200u << 16);
+    expect_bus_error(&c, AX_CHIP_CORR_RESET, 3u | 4u | 30u << 16 | 32u << 24); /* rows 30..32 */
+    ct_write(&c, AX_CHIP_CORR_RESET, 3u | 4u | 30u << 16 | 31u << 24);
     /* The row field is ignored for the membranes and the reference. */
     ct_write(&c, AX_CHIP_CADC_CMD, 32u << 16);
     ct_write(&c, AX_CHIP_CADC_CMD, 1u | 3u << 4 | 255u << 16);
@@ -577,6 +582,18 @@ static void test_madc_period(void **state)
     ct_close(&c);
 }
 
+/* CADC code of sensor (hemisphere 0, row, col) after one pairing dt cycles
+ * apart with the window tau and amplitude amp (amp 0: no pairing), with the
+ * sensor's fixed pattern: gain at the pairing, offset at the read. */
+static unsigned sensor_code(const ct_chip *c, int acausal, unsigned row, unsigned col, uint32_t dt,
+                            unsigned tau, unsigned amp)
+{
+    uint32_t k = amp ? axsim_ref_corr_kernel(dt, tau, amp) : 0;
+    uint32_t acc = axsim_ref_corr_gain(c->o.die_seed, c->fpn, acausal, 0, row, col, k);
+    uint32_t x = axsim_ref_corr_read(c->o.die_seed, c->fpn, acausal, 0, row, col, acc);
+    return axsim_ref_cadc(c->o.die_seed, c->fpn, col, x << 10);
+}
+
 /* Anti-causal pairing: neuron n spikes in the cycle after a NEURON_RESET
  * (reset potential above threshold); an INJECT in that cycle reaches the
  * synapse (driver delay 2) 3 cycles after the spike, so its anti-causal
@@ -608,19 +625,137 @@ static void test_anticausal_sensor(void **state)
     ct_program(&c, p, pos);
     lt_run(c.h, 500);
     assert_int_equal(ct_read(&c, AX_CHIP_SPIKE_CNT_BASE + n), 1);
-    uint32_t acc = axsim_ref_corr_kernel(1 + delay, 10, 1000);
-    assert_int_equal(acc, 771);
+    assert_int_equal(axsim_ref_corr_kernel(1 + delay, 10, 1000), 771);
     for (unsigned dt = 2; dt <= 4; dt += 2)
-        assert_int_not_equal(
-            axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10),
-            axsim_ref_cadc(c.o.die_seed, c.fpn, n, axsim_ref_corr_kernel(dt, 10, 1000) << 10));
+        assert_int_not_equal(sensor_code(&c, 1, 2 * drv + 1, n, 1 + delay, 10, 1000),
+                             sensor_code(&c, 1, 2 * drv + 1, n, dt, 10, 1000));
     ct_write(&c, AX_CHIP_CADC_CMD, 2u << 4 | (2 * drv + 1) << 16); /* anti-causal, hemisphere 0 */
     uint32_t word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
     assert_int_equal((word >> (8 * (n % 4))) & 0xFF,
-                     axsim_ref_cadc(c.o.die_seed, c.fpn, n, acc << 10));
+                     sensor_code(&c, 1, 2 * drv + 1, n, 1 + delay, 10, 1000));
     ct_write(&c, AX_CHIP_CADC_CMD, 1u << 4 | (2 * drv + 1) << 16); /* causal */
     word = ct_read(&c, AX_CHIP_CADC_RES_BASE + n / 4);
-    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, axsim_ref_cadc(c.o.die_seed, c.fpn, n, 0));
+    assert_int_equal((word >> (8 * (n % 4))) & 0xFF, sensor_code(&c, 0, 2 * drv + 1, n, 0, 0, 0));
+    ct_close(&c);
+}
+
+/* Reads the CADC codes of one sensor row (hemisphere 0). */
+static void read_sensor_row(ct_chip *c, int acausal, unsigned row, unsigned *codes)
+{
+    ct_write(c, AX_CHIP_CADC_CMD, (acausal ? 2u : 1u) << 4 | row << 16);
+    for (unsigned col = 0; col < 32; col++)
+        codes[col] = (ct_read(c, AX_CHIP_CADC_RES_BASE + col / 4) >> (8 * (col % 4))) & 0xFF;
+}
+
+/* All 32 hemisphere-0 neurons spike in the cycle after a NEURON_RESET (reset
+ * potential above threshold, long refractory time); an event injected then
+ * reaches rows 2d and 2d+1 (both excitatory, every column's synapse has its
+ * label) after delay 40: every sensor of both rows holds the anti-causal
+ * K(41) with its own gain. Leaves the chip open. */
+#define CORR_DRV   3u
+#define CORR_DELAY 40u
+#define CORR_TAU   400u /* K(41) = 56.5 sensor units: 14 CADC LSB above a cleared sensor */
+static void pair_all_columns(ct_chip *c, uint64_t die, double fpn)
+{
+    ct_open(c, die, 1, fpn, 0.0);
+    unsigned codes[AXSIM_REF_NPARAMS];
+    ct_default_codes(codes);
+    codes[AXSIM_REF_LEAK] = 200;
+    codes[AXSIM_REF_THRESH] = 300;
+    codes[AXSIM_REF_RESET] = 600;
+    codes[AXSIM_REF_T_REF] = 1000;
+    const uint32_t syn = 10u | 5u << AX_CHIP_SYN_LABEL0_SHIFT; /* weight 10, label 5 */
+    for (unsigned n = 0; n < 32; n++)
+        ct_set_codes(c, n, codes);
+    for (unsigned r = 0; r < 2; r++) /* both synapses of each word (ct_set_synapse sets one) */
+        for (unsigned w = 0; w < 16; w++)
+            ct_write(c, AX_CHIP_SYN(0, 2 * CORR_DRV + r, w), syn | syn << 16);
+    ct_set_driver(c, 0, CORR_DRV, CORR_DELAY, 1, 1);
+    ct_write(c, AX_CHIP_CORR_TAU_A, CORR_TAU);
+    ct_write(c, AX_CHIP_CORR_AMP_A, 1000);
+    ct_write(c, AX_CHIP_CTRL, 1);
+    ct_write(c, AX_CHIP_CNT_RESET, 1);
+    uint32_t p[8];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_neuron_reset(p, 8, &pos, false, 0, 0xFFFFFFFFu), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 8, &pos, CT_LABEL(CORR_DRV, 5, 1, 0)), AX_OK);
+    ct_program(c, p, pos);
+    lt_run(c->h, 500);
+    for (unsigned n = 0; n < 32; n++) /* (each sensor's value below pins its spike time) */
+        assert_true(ct_read(c, AX_CHIP_SPIKE_CNT_BASE + n) >= 1);
+}
+
+/* Model 3: each sensor has its own amplitude gain and read-out offset from
+ * the die seed (the reference bit for bit); two dice read the same pairing
+ * differently; with fpn 0 every sensor reads the reference kernel exactly. */
+static void test_sensor_fixed_pattern(void **state)
+{
+    (void)state;
+    static const uint64_t dice[2] = {DIE, 0xD1CE2ull};
+    unsigned got[2][2][32];
+    ct_chip c;
+    for (int k = 0; k < 2; k++) {
+        pair_all_columns(&c, dice[k], 1.0);
+        for (unsigned r = 0; r < 2; r++) {
+            read_sensor_row(&c, 1, 2 * CORR_DRV + r, got[k][r]);
+            for (unsigned col = 0; col < 32; col++)
+                assert_int_equal(got[k][r][col], sensor_code(&c, 1, 2 * CORR_DRV + r, col,
+                                                             1 + CORR_DELAY, CORR_TAU, 1000));
+        }
+        ct_close(&c);
+    }
+    unsigned differ = 0, spread = 0;
+    for (unsigned r = 0; r < 2; r++)
+        for (unsigned col = 0; col < 32; col++) {
+            differ += got[0][r][col] != got[1][r][col];
+            spread += got[0][r][col] != got[0][0][0];
+        }
+    assert_true(differ >= 32); /* of 64 sensors */
+    assert_true(spread >= 32);
+    /* fpn 0: the kernel itself, the same code on every sensor */
+    const uint32_t kern = axsim_ref_corr_kernel(1 + CORR_DELAY, CORR_TAU, 1000);
+    assert_int_equal(axsim_ref_corr_gain(DIE, 0, 1, 0, 7, 5, kern), kern);
+    assert_int_equal(axsim_ref_corr_read(DIE, 0, 1, 0, 7, 5, kern), kern);
+    pair_all_columns(&c, DIE, 0.0);
+    unsigned row[32];
+    for (unsigned r = 0; r < 2; r++) {
+        read_sensor_row(&c, 1, 2 * CORR_DRV + r, row);
+        for (unsigned col = 0; col < 32; col++)
+            assert_int_equal(row[col], kern >> 6); /* CADC: 4 mV (64 Q4) per LSB */
+    }
+    ct_close(&c);
+}
+
+/* CORR_RESET with ROWS clears the sensors of rows ROW..LAST of one hemisphere
+ * and nothing else; CORR_RESET 1 clears all. */
+static void test_sensor_row_reset(void **state)
+{
+    (void)state;
+    ct_chip c;
+    pair_all_columns(&c, DIE, 1.0);
+    const unsigned r0 = 2 * CORR_DRV, r1 = r0 + 1;
+    unsigned before[2][32], row[32];
+    read_sensor_row(&c, 1, r0, before[0]);
+    read_sensor_row(&c, 1, r1, before[1]);
+    /* hemisphere 1, the same rows: hemisphere 0 keeps its sensors */
+    ct_write(&c, AX_CHIP_CORR_RESET, 3u | 4u | r0 << 16 | r1 << 24);
+    read_sensor_row(&c, 1, r0, row);
+    assert_memory_equal(row, before[0], sizeof row);
+    read_sensor_row(&c, 1, r1, row);
+    assert_memory_equal(row, before[1], sizeof row);
+    /* row r1 of hemisphere 0 alone */
+    ct_write(&c, AX_CHIP_CORR_RESET, 3u | r1 << 16 | r1 << 24);
+    read_sensor_row(&c, 1, r0, row);
+    assert_memory_equal(row, before[0], sizeof row);
+    read_sensor_row(&c, 1, r1, row);
+    for (unsigned col = 0; col < 32; col++) {
+        assert_int_equal(row[col], sensor_code(&c, 1, r1, col, 0, 0, 0)); /* offset only */
+        assert_true(row[col] < before[1][col]);
+    }
+    ct_write(&c, AX_CHIP_CORR_RESET, 1);
+    read_sensor_row(&c, 1, r0, row);
+    for (unsigned col = 0; col < 32; col++)
+        assert_int_equal(row[col], sensor_code(&c, 1, r0, col, 0, 0, 0));
     ct_close(&c);
 }
 
@@ -671,6 +806,8 @@ int main(void)
         cmocka_unit_test(test_spike_counters),
         cmocka_unit_test(test_madc_period),
         cmocka_unit_test(test_anticausal_sensor),
+        cmocka_unit_test(test_sensor_fixed_pattern),
+        cmocka_unit_test(test_sensor_row_reset),
         cmocka_unit_test(test_register_latency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
