@@ -7,6 +7,7 @@
 
 #include "axon/axon.h"
 #include "axon/codec.h"
+#include "axon/program.h"
 #include "transport.h"
 
 /* Receiver of the records of in-order DATA frames. */
@@ -71,6 +72,8 @@ int ax_link_wait(ax_link *l, const bool *done);
 
 /* program.c: the device's DATA sink (ctx is the device). */
 void ax_device_sink(void *ctx, const ax_frame *f);
+/* program.c: TIMER_RESETs in p so far (the trial number of what follows). */
+uint32_t ax_program_trials_(const ax_program *p);
 
 /* Opens a device over an already-open transport (taking ownership): for
  * tests and tools that build their own transport stacks (fault injection). */

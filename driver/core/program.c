@@ -22,6 +22,7 @@ struct ax_program {
     size_t read_words;
     uint64_t trials_cycles; /* sum of the finished trials' last wait-until */
     uint64_t trial_max;     /* latest wait-until target in this trial */
+    uint32_t trials;        /* TIMER_RESETs in the program */
 };
 
 int ax_program_new(ax_program **out)
@@ -43,6 +44,12 @@ void ax_program_clear(ax_program *p)
 {
     p->n = p->nreads = p->read_words = 0;
     p->trials_cycles = p->trial_max = 0;
+    p->trials = 0;
+}
+
+uint32_t ax_program_trials_(const ax_program *p)
+{
+    return p->trials;
 }
 
 /* The program's experiment time in cycles: each trial's last wait-until. */
@@ -106,6 +113,7 @@ int ax_program_timer_reset(ax_program *p)
 {
     p->trials_cycles += p->trial_max;
     p->trial_max = 0;
+    p->trials++;
     EMIT(p, ax_ins_timer_reset(p->w, p->cap, &p->n));
 }
 

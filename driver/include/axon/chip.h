@@ -117,6 +117,95 @@ AX_API int ax_chip_clear_counts(ax_device *d);
  * neurons 32*block + i for the set bits i of mask. */
 AX_API int ax_chip_neuron_reset(ax_device *d, bool all, unsigned block, uint32_t mask);
 
+/* ---- Batched access: many registers in one playback program -------------
+ * Each ax_chip_prog_* call checks its arguments against d's geometry (a bad
+ * argument appends nothing), then appends instructions to the caller's
+ * program p; nothing is sent until ax_run(d, p, &res), which does them all
+ * on the board against its own clock: one run instead of a host round trip
+ * per register or row. A call that reads returns a ticket (>= 0): the first
+ * of the consecutive ax_program_read tickets it uses (one per CADC
+ * conversion, per synapse row, per run of consecutive CapMem cells of at
+ * most AX_PROGRAM_READ_MAX). Its ax_chip_decode_* partner, given the same
+ * arguments, fills the caller's arrays from that run's ax_result (AX_E_INVAL
+ * if the ticket is not that call's read, AX_E_REMOTE if the board failed
+ * it). Calls that only write return AX_OK. The register accesses run one
+ * after another, a few cycles each (docs/chip.md section 1); a program that
+ * mixes them with timed events puts its wait-until times after them.
+ * The convenience calls (ax_chip_*_many, ax_chip_*_matrix, ax_chip_madc_sweep)
+ * build such a program, run it once and decode. Arrays of several rows or
+ * conversions are row-major: entry [k * NeuronsPerHemi + column]. */
+
+/* CapMem cells in any order; consecutive cells at consecutive addresses
+ * (same parameter, neurons n, n+1, ...) move as one burst. */
+typedef struct ax_capmem_cell {
+    uint16_t param;  /* enum ax_param */
+    uint16_t neuron; /* 0 .. 2*NeuronsPerHemi-1 */
+} ax_capmem_cell;
+AX_API int ax_chip_prog_set_params(ax_device *d, ax_program *p, const ax_capmem_cell *cells,
+                                   const uint16_t *codes, size_t n);
+AX_API int ax_chip_prog_get_params(ax_device *d, ax_program *p, const ax_capmem_cell *cells,
+                                   size_t n);
+AX_API int ax_chip_decode_params(const ax_result *r, int ticket, const ax_capmem_cell *cells,
+                                 size_t n, uint16_t *codes);
+AX_API int ax_chip_set_params_many(ax_device *d, const ax_capmem_cell *cells, const uint16_t *codes,
+                                   size_t n);
+AX_API int ax_chip_get_params_many(ax_device *d, const ax_capmem_cell *cells, uint16_t *codes,
+                                   size_t n);
+
+/* Synapse rows first_row .. first_row+nrows-1 of hemisphere hemi: weights
+ * and labels [k * NeuronsPerHemi + column] (decode: either may be NULL). */
+AX_API int ax_chip_prog_set_matrix(ax_device *d, ax_program *p, unsigned hemi, unsigned first_row,
+                                   unsigned nrows, const uint8_t *weights, const uint8_t *labels);
+AX_API int ax_chip_prog_get_matrix(ax_device *d, ax_program *p, unsigned hemi, unsigned first_row,
+                                   unsigned nrows);
+AX_API int ax_chip_decode_matrix(const ax_device *d, const ax_result *r, int ticket, unsigned hemi,
+                                 unsigned first_row, unsigned nrows, uint8_t *weights,
+                                 uint8_t *labels);
+AX_API int ax_chip_set_matrix(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows,
+                              const uint8_t *weights, const uint8_t *labels);
+AX_API int ax_chip_get_matrix(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows,
+                              uint8_t *weights, uint8_t *labels);
+
+/* CADC conversions (CADC_CMD, then a read of the hemisphere's results):
+ * NeuronsPerHemi codes each, all columns of the hemisphere. */
+typedef struct ax_cadc_req {
+    uint8_t hemi, source; /* enum ax_cadc_source */
+    uint16_t row;         /* synapse row of the correlation sources, else ignored (< RowsPerHemi) */
+} ax_cadc_req;
+AX_API int ax_chip_prog_cadc(ax_device *d, ax_program *p, unsigned hemi, unsigned source,
+                             unsigned row);
+AX_API int ax_chip_decode_cadc(const ax_device *d, const ax_result *r, int ticket, unsigned hemi,
+                               uint8_t *codes);
+/* n conversions, one after another: codes [i * NeuronsPerHemi + column]. */
+AX_API int ax_chip_cadc_many(ax_device *d, const ax_cadc_req *reqs, size_t n, uint8_t *codes);
+
+/* Correlation sensors (docs/chip.md section 8): clear them all (CORR_RESET 1),
+ * or only those of rows first_row .. first_row+nrows-1 of hemisphere hemi
+ * (model 3; the columns' last post-synaptic spike times are kept); read the
+ * causal and/or anti-causal sensors (either may be NULL) of such rows
+ * through the CADC, [k * NeuronsPerHemi + column]. */
+AX_API int ax_chip_prog_corr_reset(ax_device *d, ax_program *p);
+AX_API int ax_chip_corr_reset(ax_device *d);
+AX_API int ax_chip_prog_corr_reset_rows(ax_device *d, ax_program *p, unsigned hemi,
+                                        unsigned first_row, unsigned nrows);
+AX_API int ax_chip_corr_reset_rows(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows);
+AX_API int ax_chip_corr_read_many(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows,
+                                  uint8_t *causal, uint8_t *anticausal);
+
+/* MADC sweep: each neuron of the list in turn is sampled `samples` times,
+ * every `period` cycles; codes [i * samples + k] (10-bit). The call starts a
+ * new trial (TIMER_RESET) and its ticket is that trial's number in the run;
+ * it sets RECORD to the MADC alone and leaves it off, the MADC off, and p at
+ * experiment time 16 + n * (samples * period + 8) of the trial. Samples of
+ * neuron i are those taken from 8 cycles after it was selected on (the
+ * selection reaches the chip 2 cycles after the write). */
+AX_API int ax_chip_prog_madc_sweep(ax_device *d, ax_program *p, const uint16_t *neurons, size_t n,
+                                   uint16_t period, unsigned samples);
+AX_API int ax_chip_decode_madc_sweep(const ax_result *r, int ticket, size_t n, uint16_t period,
+                                     unsigned samples, uint16_t *codes);
+AX_API int ax_chip_madc_sweep(ax_device *d, const uint16_t *neurons, size_t n, uint16_t period,
+                              unsigned samples, uint16_t *codes);
+
 #ifdef __cplusplus
 }
 #endif
