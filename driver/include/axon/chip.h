@@ -195,7 +195,8 @@ AX_API int ax_chip_corr_read_many(ax_device *d, unsigned hemi, unsigned first_ro
 /* MADC sweep: each neuron of the list in turn is sampled `samples` times,
  * every `period` cycles; codes [i * samples + k] (10-bit). The call starts a
  * new trial (TIMER_RESET) and its ticket is that trial's number in the run;
- * it sets RECORD to the MADC alone and leaves it off, the MADC off, and p at
+ * it sets RECORD to the MADC alone and leaves it off, the MADC off (and
+ * MADC_PERIOD = period), and p at
  * experiment time 16 + n * (samples * period + 8) of the trial. Samples of
  * neuron i are those taken from 8 cycles after it was selected on (the
  * selection reaches the chip 2 cycles after the write). */
