@@ -136,7 +136,7 @@ static int read_counts(struct cal *c, int *tk, int *ntk)
         if ((tk[(*ntk)++] = ax_program_read(c->p, R_SPIKE_CNT + f, m)) < 0)
             return tk[*ntk - 1];
     }
-    c->t += c->n + 16;
+    c->t += CAL_ACCESS_CYCLES * c->n + 16;
     return AX_OK;
 }
 
