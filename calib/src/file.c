@@ -145,8 +145,7 @@ static int read_all(const char *path, uint8_t **data, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ax_fail(errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO, "%s: %s", path,
-                       strerror(errno));
+        return ax_fail(errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO, "%s: %s", path, strerror(errno));
     size_t cap = 1 << 16, k = 0;
     uint8_t *p = malloc(cap);
     for (;;) {
@@ -324,8 +323,8 @@ int ax_calib_matches(ax_device *d, const struct ax_calib_targets *t,
                        "calibration %s is for die %#llx chip %u model %u (%u neurons), not this "
                        "board (die %#llx chip %u model %u, %u neurons)",
                        r->id, (unsigned long long)r->die_seed, r->chip_id, r->model_version,
-                       r->neurons, (unsigned long long)id->die_seed, id->chip_id,
-                       id->model_version, 2u * id->neurons_per_hemi);
+                       r->neurons, (unsigned long long)id->die_seed, id->chip_id, id->model_version,
+                       2u * id->neurons_per_hemi);
     if (t && memcmp(t->sha256, r->targets_sha256, 32))
         return ax_fail(AX_E_STATE, "calibration %s was made for other targets", r->id);
     return AX_OK;

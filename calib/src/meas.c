@@ -66,7 +66,8 @@ int cal_run(struct cal *c)
                        "calibration program fell behind its schedule (%zu waits late, by up to "
                        "%u cycles)",
                        c->r.nlate, c->r.max_lateness);
-    if (c->r.lost_spikes || c->r.lost_madc)
+    /* any loss, also the chip's (counted only while spikes are recorded) */
+    if (c->r.lost_spikes || c->r.lost_madc || c->r.lost_chip)
         return ax_fail(AX_E_OVERFLOW, "calibration run lost records (%llu spikes, %llu on chip)",
                        (unsigned long long)c->r.lost_spikes, (unsigned long long)c->r.lost_chip);
     return AX_OK;

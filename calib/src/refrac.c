@@ -3,8 +3,8 @@
  * by NEURON_RESET fires after t1 cycles, is held at the reset potential for
  * its refractory time, and fires again t1 after that: counted from the
  * cycle of the first spike, t2 = t_ref + t1. Both spikes come from the same
- * trial, so t_ref = t2 - t1 needs no model of the membrane. The refractory counter is linear in the code (floor(code x
- * gain) + offset, docs/chip.md section 4): the nominal code, the code a
+ * trial, so t_ref = t2 - t1 needs no model of the membrane. The refractory counter is linear in the
+ * code (floor(code x gain) + offset, docs/chip.md section 4): the nominal code, the code a
  * proportional step gives, a secant step, a final measurement. */
 #include <string.h>
 

@@ -33,23 +33,22 @@
 #define NSYN_EV 16u /* events a PSP: one per driver of the first CAL_ROWS rows */
 #define L_E     150.0
 #define L_I     850.0
-#define T0      16u  /* first injection after the repetition's start */
-#define INJ_DT  3u   /* cycles between injections */
+#define T0      16u /* first injection after the repetition's start */
+#define INJ_DT  3u  /* cycles between injections */
 #define ARRIVE  (T0 + INJ_DT * (NSYN_EV - 1) + 1u)
-#define DOFF    6 /* time offsets tried: -DOFF..DOFF cycles */
+#define DOFF    6     /* time offsets tried: -DOFF..DOFF cycles */
 #define I_WANT  500.0 /* mV of the summed jump aimed at */
 
-static const double frac_pts[NPTS] = {0.05, 0.1, 0.2, 0.3, 0.45, 0.6,
-                                      0.8,  1.0, 1.3, 1.6, 2.0,  2.5};
+static const double frac_pts[NPTS] = {0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.6, 2.0, 2.5};
 
 struct psp {
-    unsigned tau[2][NPTS];                   /* sample delays after ARRIVE */
-    int tk[2][REPS][NPTS][2];                /* [exc/inh][rep][point] CADC tickets */
-    double base[2][REPS][CAL_NMAX];          /* the leak potential of each repetition */
-    double y[2][CAL_NMAX][REPS * NPTS];      /* PSP height (mV, positive) */
-    double t[REPS * NPTS];                   /* sample delays of the points (scratch) */
-    uint16_t w;                              /* synapse weight */
-    double b[CAL_NMAX];                      /* membrane factor at tau_m code 1022 */
+    unsigned tau[2][NPTS];                     /* sample delays after ARRIVE */
+    int tk[2][REPS][NPTS][2];                  /* [exc/inh][rep][point] CADC tickets */
+    double base[2][REPS][CAL_NMAX];            /* the leak potential of each repetition */
+    double y[2][CAL_NMAX][REPS * NPTS];        /* PSP height (mV, positive) */
+    double t[REPS * NPTS];                     /* sample delays of the points (scratch) */
+    uint16_t w;                                /* synapse weight */
+    double b[CAL_NMAX];                        /* membrane factor at tau_m code 1022 */
     double g[2][CAL_NMAX], jstep[2][CAL_NMAX]; /* results: g_s and mV of one weight step */
     int off[2][2]; /* [kind][hemisphere]: cycles from the nominal arrival to the sample */
     bool have_off[2][2];
@@ -207,8 +206,7 @@ static int measure(struct cal *c, struct psp *ps)
             for (int r = 0; r < REPS; r++)
                 for (unsigned j = 0; j < NPTS; j++) {
                     double v = cal_cadc_mv(c, ps->tk[k][r][j], n);
-                    ps->y[k][n][r * NPTS + j] =
-                        k ? ps->base[k][r][n] - v : v - ps->base[k][r][n];
+                    ps->y[k][n][r * NPTS + j] = k ? ps->base[k][r][n] - v : v - ps->base[k][r][n];
                 }
         /* the time offset: the one that fits each hemisphere's first 32
          * neurons best, found in the first measurement (the pipeline's, it
@@ -220,8 +218,8 @@ static int measure(struct cal *c, struct psp *ps)
                     double sum = 0, g, kk;
                     for (unsigned n = h * c->nph; n < h * c->nph + 32; n++)
                         if (isfinite(ps->b[n]))
-                            sum += fit(ps->y[k][n], ps->t, REPS * NPTS, ps->b[n], off, gt[k], &g,
-                                       &kk);
+                            sum +=
+                                fit(ps->y[k][n], ps->t, REPS * NPTS, ps->b[n], off, gt[k], &g, &kk);
                     if (sum < best)
                         best = sum, ps->off[k][h] = off;
                 }
@@ -250,8 +248,8 @@ static double tau_us(double g)
 static double norm_w(const struct cal *c, double jstep)
 {
     const double *v = c->tg->value;
-    return jstep / (v[AX_PARAM_TAU_M] / v[AX_PARAM_TAU_SE] *
-                    (v[AX_PARAM_THRESHOLD] - v[AX_PARAM_LEAK]));
+    return jstep /
+           (v[AX_PARAM_TAU_M] / v[AX_PARAM_TAU_SE] * (v[AX_PARAM_THRESHOLD] - v[AX_PARAM_LEAK]));
 }
 
 static double secant(struct cal *c, unsigned n, unsigned p, double ca, double ya, double cb,
@@ -365,8 +363,8 @@ int cal_syn(struct cal *c)
                         next = code + (code < 500 ? 8 : -8);
                     c->code[p][n] = cal_clamp_code(next);
                 } else {
-                    c->code[p][n] = (uint16_t)secant(c, n, p, cs[0][k][n], gs[0][k][n], code, j,
-                                                     jt[k]);
+                    c->code[p][n] =
+                        (uint16_t)secant(c, n, p, cs[0][k][n], gs[0][k][n], code, j, jt[k]);
                 }
             }
         }

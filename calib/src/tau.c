@@ -11,7 +11,7 @@
 #include "cal.h"
 
 #define TRIALS  16
-#define STAGGER 40u /* cycles between blocks of 32: keeps spike bursts under the queue's 64 */
+#define STAGGER 96u /* cycles between blocks of 32: keeps the record rate under the link's */
 #define T_LEAK  650.0
 #define T_RESET 250.0
 #define T_THR   450.0
@@ -59,7 +59,10 @@ int cal_spike_times(struct cal *c, double len, unsigned nsp, double *t1, double 
     static double cyc1[CAL_NMAX];
     unsigned blocks = c->n / 32;
     cal_begin(c);
-    for (unsigned k = 0; k < AX_PARAM_COUNT; k++)
+    /* the refractory time first: no moment of the writes fires faster than
+     * the spike queue drains (see onset() in pot.c) */
+    cal_put_codes(c, AX_PARAM_REFRAC);
+    for (unsigned k = 0; k < AX_PARAM_REFRAC; k++)
         cal_put_codes(c, k);
     cal_settle(c);
     cal_wait(c, 64);
