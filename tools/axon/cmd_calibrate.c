@@ -200,15 +200,15 @@ int axon_cmd_calibrate(int argc, char **argv)
         free(v);
     }
 #endif
-    const char *how = src == AX_CALIB_CACHED      ? "cached"
+    const char *how = src == AX_CALIB_CACHED       ? "cached"
                       : src == AX_CALIB_RECOMPUTED ? "recomputed (the cache was not valid)"
                                                    : "measured";
     if (a.json) {
         printf("{\"device\": \"%s\", \"targets\": \"%s\", \"calibration_id\": \"%s\", "
                "\"source\": \"%s\", \"neurons\": %u, \"seconds\": %.3f, \"flagged\": %u, "
                "\"parameters\": {",
-               ax_device_uri(d), t.name, r.id,
-               src == AX_CALIB_CACHED ? "cache" : "measured", r.neurons, r.seconds, r.flagged);
+               ax_device_uri(d), t.name, r.id, src == AX_CALIB_CACHED ? "cache" : "measured",
+               r.neurons, r.seconds, r.flagged);
         for (unsigned p = 0; p < AX_PARAM_COUNT; p++) {
             const struct ax_calib_stat *s = &r.stat[p];
             printf("%s\"%s\": {\"target\": ", p ? ", " : "", ax_calib_param_key(p));
