@@ -1,8 +1,8 @@
 /* The calibration's order (docs/calibration.md): ADCs, leak, reset,
  * threshold (onset against the calibrated leak), membrane time constant
- * (spike times between calibrated potentials), synaptic time constants (PSP
- * tails), input strengths (PSP heights at the calibrated time constants),
- * refractory time (inter-spike intervals). */
+ * (spike times between calibrated potentials), refractory time (two spikes a
+ * trial at the calibrated tau_m), synaptic time constants and then input
+ * strengths (PSP shapes through the CADC). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdlib.h>
 #include <string.h>
@@ -174,18 +174,12 @@ out:
 
 int ax_calib_apply(ax_device *d, const struct ax_calib_result *r)
 {
-    const ax_ident *id = ax_device_ident(d);
-    if (r->die_seed != id->die_seed || r->chip_id != id->chip_id ||
-        r->model_version != id->model_version || r->neurons != 2u * id->neurons_per_hemi)
-        return ax_fail(AX_E_STATE,
-                       "calibration %s is for die %#llx chip %u model %u (%u neurons), not this "
-                       "board (die %#llx chip %u model %u)",
-                       r->id, (unsigned long long)r->die_seed, r->chip_id, r->model_version,
-                       r->neurons, (unsigned long long)id->die_seed, id->chip_id,
-                       id->model_version);
+    int rc = ax_calib_matches(d, NULL, r);
+    if (rc < 0)
+        return rc;
     ax_program *p;
     ax_result res;
-    int rc = ax_program_new(&p);
+    rc = ax_program_new(&p);
     if (rc < 0)
         return rc;
     ax_result_init(&res);

@@ -65,7 +65,8 @@ struct ax_calib_result {
     uint32_t chip_id, model_version;
     unsigned neurons;
     uint8_t targets_sha256[32];
-    char id[17];      /* calibration id: 16 hex digits of the file's hash */
+    char id[17];      /* calibration id: 16 hex digits of the file's hash (set by
+                         ax_calib_save and ax_calib_load; "" before) */
     uint16_t *codes;  /* neurons * AX_PARAM_COUNT: codes[n * AX_PARAM_COUNT + p] */
     uint32_t *flags;  /* per neuron: bit p set when parameter p missed its target */
     double *before;   /* measured values at the nominal codes (n * 9; NaN unknown) */
