@@ -83,8 +83,9 @@ int cal_measure_gm(struct cal *c, double *g);
  * nsp = 2, of the second one after the cycle the first one was stamped in
  * (t2 = refractory time + t1: the refractory counter starts at the end of that
  * cycle as the membrane does after a NEURON_RESET), of every neuron at the
- * codes in c->code (staggered blocks of 32). */
-int cal_spike_times(struct cal *c, double len, unsigned nsp, double *t1, double *t2);
+ * codes in c->code (staggered blocks of 32). period: the shortest interval
+ * between two spikes of a neuron (sets how many blocks one program measures). */
+int cal_spike_times(struct cal *c, double len, unsigned nsp, double period, double *t1, double *t2);
 /* Codes of leak, reset, threshold at the spike-time operating point. */
 void cal_spike_point(struct cal *c, uint16_t save[3][CAL_NMAX]);
 void cal_spike_point_restore(struct cal *c, uint16_t save[3][CAL_NMAX]);

@@ -15,14 +15,18 @@ static int measure_refr(struct cal *c, double *tref)
     static double t1[CAL_NMAX], t2[CAL_NMAX];
     static uint16_t save[3][CAL_NMAX];
     cal_spike_point(c, save);
-    double tau_max = 0, r_max = 0;
+    double tau_max = 0, tau_min = INFINITY, r_max = 0, r_min = INFINITY;
     for (unsigned n = 0; n < c->n; n++) {
         double g = 32.0 + 3.0 * c->code[AX_PARAM_TAU_M][n];
         tau_max = fmax(tau_max, 1.4 * 65536.0 / g);
+        tau_min = fmin(tau_min, 0.6 * 65536.0 / g);
         r_max = fmax(r_max, 1.3 * c->code[AX_PARAM_REFRAC][n] + 3);
+        r_min = fmin(r_min, 0.7 * c->code[AX_PARAM_REFRAC][n] - 3);
     }
-    /* two spikes: 2 t1 (< 0.75 tau) plus the refractory time, with margin */
-    int rc = cal_spike_times(c, 2.0 * tau_max + r_max + 16, 2, t1, t2);
+    /* two spikes: 2 t1 (< 0.75 tau) plus the refractory time, with margin;
+     * a neuron fires every t1 (> ln 2 tau) plus its refractory time */
+    int rc =
+        cal_spike_times(c, 2.0 * tau_max + r_max + 16, 2, fmax(0.69 * tau_min + r_min, 1), t1, t2);
     for (unsigned n = 0; n < c->n && rc == AX_OK; n++)
         tref[n] = t2[n] - t1[n];
     cal_spike_point_restore(c, save);

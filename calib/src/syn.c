@@ -13,8 +13,11 @@
  * g_s/65536, K = (1 - b) J / (a - b). The membrane is sampled at 12 delays
  * from 0.05 to 2.5 tau_s (one delay a repetition; NEURON_RESET with
  * reset = leak clears the current between repetitions), twice with the leak
- * 2 codes apart (dithers the 4 mV CADC step). Per neuron a and K are fitted
- * by least squares (golden-section search on ln tau_s, K linear); the time
+ * 2 codes apart (dithers the 4 mV CADC step), plus 2 samples without
+ * events. Per neuron a, K and a baseline offset (the leak line extrapolated
+ * to 150 or 850 mV is off by a few mV: with long tau_s, where the late samples
+ * weigh, that biased tau_s by up to 35 %) are fitted by least squares
+ * (golden-section search on ln tau_s, K and the offset linear); the time
  * offset between arrival and sample (the pipeline's, the same for every
  * neuron of a hemisphere) is the one that fits the hemisphere best.
  * tau_s = 65536 / g_s; the strength is J_step / (tau_ratio (threshold -
@@ -28,7 +31,7 @@
 
 #include "cal.h"
 
-#define NPTS    12
+#define NPTS    14 /* 2 baseline samples (no events), 12 delays */
 #define REPS    2
 #define NSYN_EV 16u /* events a PSP: one per driver of the first CAL_ROWS rows */
 #define L_E     150.0
@@ -39,10 +42,11 @@
 #define DOFF    6     /* time offsets tried: -DOFF..DOFF cycles */
 #define I_WANT  500.0 /* mV of the summed jump aimed at */
 
-static const double frac_pts[NPTS] = {0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.6, 2.0, 2.5};
+static const double frac_pts[NPTS] = {-1,  -1,  0.05, 0.1, 0.2, 0.3, 0.45,
+                                      0.6, 0.8, 1.0,  1.3, 1.6, 2.0, 2.5};
 
 struct psp {
-    unsigned tau[2][NPTS];                     /* sample delays after ARRIVE */
+    int tau[2][NPTS];                          /* sample delays after ARRIVE (< 0: baseline) */
     int tk[2][REPS][NPTS][2];                  /* [exc/inh][rep][point] CADC tickets */
     double base[2][REPS][CAL_NMAX];            /* the leak potential of each repetition */
     double y[2][CAL_NMAX][REPS * NPTS];        /* PSP height (mV, positive) */
@@ -101,11 +105,11 @@ static int phase(struct cal *c, struct psp *ps, unsigned k)
             ax_program_timer_reset(c->p);
             ax_program_neuron_reset(c->p, true, 0, 0);
             c->t = 200; /* 7 tau_m: the membrane at the leak */
-            for (unsigned d = 0; d < NSYN_EV; d++) {
+            for (unsigned d = 0; d < NSYN_EV && ps->tau[k][j] >= 0; d++) {
                 ax_program_wait_until(c->p, c->t + T0 + INJ_DT * d);
                 ax_program_inject(c->p, (uint16_t)(d << 6 | 1u << 13 | 1u << 14));
             }
-            c->t += ARRIVE + ps->tau[k][j];
+            c->t += ARRIVE + (ps->tau[k][j] < 0 ? 0 : (unsigned)ps->tau[k][j]);
             ax_program_wait_until(c->p, c->t);
             int rc = cal_cadc(c, ps->tk[k][r][j]);
             if (rc < 0)
@@ -128,18 +132,23 @@ static double shape(double a, double b, double t)
 }
 
 /* Least-squares K at a; returns the residual sum of squares. */
+/* Least-squares K and baseline offset B of y = K x + B at a (B absorbs the
+ * error of the leak line far from where it was measured); returns the
+ * residual sum of squares. */
 static double resid(const double *y, const double *t, int m, double a, double b, double off,
                     double *k)
 {
-    double sxy = 0, sxx = 0, syy = 0;
+    double sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+    int w = 0;
     for (int i = 0; i < m; i++) {
         if (!isfinite(y[i]))
             continue;
         double x = shape(a, b, t[i] + off);
-        sxy += x * y[i], sxx += x * x, syy += y[i] * y[i];
+        sx += x, sy += y[i], sxy += x * y[i], sxx += x * x, syy += y[i] * y[i], w++;
     }
-    *k = sxx > 0 ? sxy / sxx : NAN;
-    return sxx > 0 ? syy - *k * sxy : INFINITY;
+    double vxx = sxx - sx * sx / w, vxy = sxy - sx * sy / w, vyy = syy - sy * sy / w;
+    *k = w > 2 && vxx > 0 ? vxy / vxx : NAN;
+    return w > 2 && vxx > 0 ? vyy - *k * vxy : INFINITY;
 }
 
 /* Best a (as g = 65536 (1 - a)) and K of one neuron, golden section on ln g. */
@@ -180,7 +189,7 @@ static int measure(struct cal *c, struct psp *ps)
         gt[k] = 65536.0 / (c->tg->value[AX_PARAM_TAU_SE + k] * AX_CYCLES_PER_US);
         for (unsigned j = 0; j < NPTS; j++) {
             double x = frac_pts[j] * 65536.0 / gt[k];
-            ps->tau[k][j] = x < 2 ? 2u : (unsigned)lround(x);
+            ps->tau[k][j] = frac_pts[j] < 0 ? -1000000 : x < 2 ? 2 : (int)lround(x);
         }
     }
     cal_set_all(c, AX_PARAM_THRESHOLD, AX_CAPMEM_MAX);

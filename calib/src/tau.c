@@ -52,18 +52,26 @@ static double robust_mean(double *v, unsigned m)
  * the reset) and, with nsp = 2, of the second spike after the cycle of the
  * first one, of every neuron; NaN when a neuron gave fewer than half the
  * trials. */
-int cal_spike_times(struct cal *c, double len, unsigned nsp, double *t1, double *t2)
+/* One group: the blocks b with b % groups == g are reset STAGGER apart and
+ * measured; the others have their leak at their reset potential (silent). */
+static int spike_group(struct cal *c, double len, unsigned nsp, unsigned groups, unsigned g,
+                       double (*v)[CAL_NMAX][TRIALS], unsigned (*m)[CAL_NMAX])
 {
-    static double v[2][CAL_NMAX][TRIALS];
-    static unsigned m[2][CAL_NMAX], last[CAL_NMAX], seen[CAL_NMAX];
+    static unsigned last[CAL_NMAX], seen[CAL_NMAX];
     static double cyc1[CAL_NMAX];
-    unsigned blocks = c->n / 32;
+    static uint16_t leak[CAL_NMAX];
+    unsigned blocks = c->n / 32, active = blocks / groups;
+    memcpy(leak, c->code[AX_PARAM_LEAK], sizeof leak);
+    for (unsigned n = 0; n < c->n; n++)
+        if ((n / 32) % groups != g)
+            c->code[AX_PARAM_LEAK][n] = c->code[AX_PARAM_RESET][n];
     cal_begin(c);
     /* the refractory time first: no moment of the writes fires faster than
      * the spike queue drains (see onset() in pot.c) */
     cal_put_codes(c, AX_PARAM_REFRAC);
     for (unsigned k = 0; k < AX_PARAM_REFRAC; k++)
         cal_put_codes(c, k);
+    memcpy(c->code[AX_PARAM_LEAK], leak, sizeof leak);
     cal_settle(c);
     cal_wait(c, 64);
     /* all spikes, not first-only: a neuron of a late block may fire before its
@@ -72,27 +80,28 @@ int cal_spike_times(struct cal *c, double len, unsigned nsp, double *t1, double 
     ax_program_record(c->p, AX_RECORD_SPIKES);
     for (int tr = 0; tr < TRIALS; tr++) {
         ax_program_timer_reset(c->p);
-        for (unsigned b = 0; b < blocks; b++) {
-            ax_program_wait_until(c->p, 8 + b * STAGGER);
-            ax_program_neuron_reset(c->p, false, b, 0xFFFFFFFFu);
+        for (unsigned i = 0; i < active; i++) {
+            ax_program_wait_until(c->p, 8 + i * STAGGER);
+            ax_program_neuron_reset(c->p, false, i * groups + g, 0xFFFFFFFFu);
         }
-        ax_program_wait_until(c->p, 8 + (uint64_t)(blocks * STAGGER + len));
+        ax_program_wait_until(c->p, 8 + (uint64_t)(active * STAGGER + len));
     }
     ax_program_record(c->p, 0);
     int rc = cal_run(c);
     if (rc < 0)
         return rc;
-    memset(m, 0, sizeof m);
     memset(last, 0, sizeof last);
     memset(seen, 0, sizeof seen);
     for (size_t i = 0; i < c->r.nspikes; i++) {
         const ax_spike *sp = &c->r.spikes[i];
         unsigned n = sp->label;
-        double t = (double)sp->time + sp->frac / 16.0 - 8.0 - (double)(n / 32 * STAGGER);
+        if (n >= c->n || (n / 32) % groups != g)
+            continue;
+        double t = (double)sp->time + sp->frac / 16.0 - 8.0 - (double)(n / 32 / groups * STAGGER);
         /* trial 1 is the setup's; a spike of its last cycles can come after the
          * TRIAL record, stamped in the old trial's time (past this one's end);
          * a spike stamped in the reset's own cycle (t < 1) came before it */
-        if (n >= c->n || sp->trial < 2 || t < 1.0 || t > len)
+        if (sp->trial < 2 || t < 1.0 || t > len)
             continue;
         if (last[n] != sp->trial)
             last[n] = sp->trial, seen[n] = 0;
@@ -104,6 +113,25 @@ int cal_spike_times(struct cal *c, double len, unsigned nsp, double *t1, double 
         v[seen[n]][n][m[seen[n]][n]++] = seen[n] ? (double)sp->time + sp->frac / 16.0 - cyc1[n] : t;
         seen[n]++;
     }
+    return AX_OK;
+}
+
+int cal_spike_times(struct cal *c, double len, unsigned nsp, double period, double *t1, double *t2)
+{
+    static double v[2][CAL_NMAX][TRIALS];
+    static unsigned m[2][CAL_NMAX];
+    /* free-running neurons fire every `period` cycles or more: groups of
+     * blocks per program keep them under 0.4 spikes a cycle (the queue drains
+     * one a cycle, the link's records a little less) */
+    unsigned groups = 1;
+    while (groups < c->n / 32 && c->n / groups > 0.4 * period)
+        groups *= 2;
+    memset(m, 0, sizeof m);
+    int rc = AX_OK;
+    for (unsigned g = 0; g < groups && rc == AX_OK; g++)
+        rc = spike_group(c, len, nsp, groups, g, v, m);
+    if (rc < 0)
+        return rc;
     for (unsigned n = 0; n < c->n; n++) {
         t1[n] = robust_mean(v[0][n], m[0][n]);
         if (nsp > 1)
@@ -146,7 +174,8 @@ int cal_measure_gm(struct cal *c, double *g)
     memcpy(refr, c->code[AX_PARAM_REFRAC], sizeof refr);
     cal_set_all(c, AX_PARAM_REFRAC, AX_CAPMEM_MAX); /* one spike per trial */
     double tau_max = 1.4 * 65536.0 / (32.0 + 3.0 * c->code[AX_PARAM_TAU_M][0]);
-    int rc = cal_spike_times(c, 1.5 * tau_max, 1, t1, NULL);
+    /* refractory code 1022: >= 754 cycles between spikes */
+    int rc = cal_spike_times(c, 1.5 * tau_max, 1, 754.0, t1, NULL);
     for (unsigned n = 0; n < c->n && rc == AX_OK; n++) {
         /* the stamp of a crossing during the k-th update after the reset is
          * k + frac, the membrane's continuous index k - 1 + frac */
