@@ -45,6 +45,9 @@ done
 id1=$(sed -n 's/^calibration \([0-9a-f]*\) .*/\1/p' "$tmp/table")
 grep -q "\"calibration_id\": \"$id1\"" "$tmp/json" || fail "--apply did not use the cached $id1"
 
+if "$axon" calibrate --device "$dev" --plots "$tmp/nonexistent/dir" >/dev/null 2>&1; then
+  fail "a missing plots folder accepted"
+fi
 if "$axon" calibrate --device "$dev" --bogus >/dev/null 2>&1; then fail "unknown option accepted"; fi
 printf '[targets]\nleak_mv = 300\n' >"$tmp/bad.cfg"
 if "$axon" calibrate --device "$dev" --targets "$tmp/bad.cfg" >/dev/null 2>"$tmp/err"; then

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "axon/calib.h"
+#include "axon/outfile.h"
 #include "axon/plot.h"
 #include "axon/status.h"
 #include "commands.h"
@@ -161,6 +162,14 @@ int axon_cmd_calibrate(int argc, char **argv)
         }
     } else {
         default_targets(&t);
+    }
+    if (a.plots) { /* before the work: the folder must exist */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/calib-leak_mv.png", a.plots);
+        if ((rc = ax_outfile_check(path)) < 0) {
+            axon_err("calibrate: --plots: %s", ax_error_detail());
+            return 2;
+        }
     }
     ax_device *d;
     if ((rc = ax_open(a.uri, &d)) < 0) {
