@@ -22,6 +22,8 @@
 #define R_CAPMEM(p)  (0x020000u + 0x400u * (p))
 #define CAL_ROWS     32u /* rows 0-15 excitatory, 16-31 inhibitory (the small chip's 32) */
 #define CAL_SYN_ADDR 1u
+/* cycles a chip register access of a program takes (a burst: per word) */
+#define CAL_ACCESS_CYCLES 4u
 
 /* A potential's code-to-mV line of one neuron: mV = a * code + b. */
 struct cal_line {
@@ -73,5 +75,19 @@ int cal_leak(struct cal *c);
 int cal_reset(struct cal *c);
 int cal_threshold(struct cal *c);
 int cal_tau_m(struct cal *c);
+int cal_refrac(struct cal *c);
+int cal_syn(struct cal *c);
+/* g (1/65536 a cycle) of every neuron's membrane at the codes in c->code. */
+int cal_measure_gm(struct cal *c, double *g);
+/* tau.c: the mean time of the first spike after NEURON_RESET (t1) and, with
+ * nsp = 2, of the second one after the cycle the first one was stamped in
+ * (t2 = refractory time + t1: the refractory counter starts at the end of that
+ * cycle as the membrane does after a NEURON_RESET), of every neuron at the
+ * codes in c->code (staggered blocks of 32). period: the shortest interval
+ * between two spikes of a neuron (sets how many blocks one program measures). */
+int cal_spike_times(struct cal *c, double len, unsigned nsp, double period, double *t1, double *t2);
+/* Codes of leak, reset, threshold at the spike-time operating point. */
+void cal_spike_point(struct cal *c, uint16_t save[3][CAL_NMAX]);
+void cal_spike_point_restore(struct cal *c, uint16_t save[3][CAL_NMAX]);
 
 #endif

@@ -24,8 +24,9 @@ int cal_put_codes(struct cal *c, unsigned p)
     for (unsigned i = 0; i < c->n; i++)
         w[i] = c->code[p][i];
     int rc = ax_program_write_block(c->p, R_CAPMEM(p), w, c->n);
-    /* a burst writes one word a cycle: schedule past it so WAIT_UNTILs are not late */
-    c->t += c->n + 8;
+    /* a chip register access takes about 4 cycles (measured: 512 CapMem words
+     * in 2016 cycles): schedule past it so WAIT_UNTILs are not late */
+    c->t += CAL_ACCESS_CYCLES * c->n + 16;
     return rc;
 }
 
@@ -47,7 +48,7 @@ int cal_cadc(struct cal *c, int tk[2])
         if (tk[h] < 0)
             return tk[h];
     }
-    c->t += 2 * (c->nph / 4) + 16;
+    c->t += CAL_ACCESS_CYCLES * 2 * (c->nph / 4) + 24;
     return AX_OK;
 }
 
@@ -60,7 +61,13 @@ int cal_run(struct cal *c)
     c->cycles += c->r.end_time;
     /* the chip's spike queue drops spikes of tonically firing neurons in the
      * onset search (nothing recorded there): only lost records count */
-    if (c->r.lost_spikes || c->r.lost_madc)
+    if (c->r.nlate)
+        return ax_fail(AX_E_TIMEOUT,
+                       "calibration program fell behind its schedule (%zu waits late, by up to "
+                       "%u cycles)",
+                       c->r.nlate, c->r.max_lateness);
+    /* any loss, also the chip's (counted only while spikes are recorded) */
+    if (c->r.lost_spikes || c->r.lost_madc || c->r.lost_chip)
         return ax_fail(AX_E_OVERFLOW, "calibration run lost records (%llu spikes, %llu on chip)",
                        (unsigned long long)c->r.lost_spikes, (unsigned long long)c->r.lost_chip);
     return AX_OK;

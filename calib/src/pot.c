@@ -136,7 +136,7 @@ static int read_counts(struct cal *c, int *tk, int *ntk)
         if ((tk[(*ntk)++] = ax_program_read(c->p, R_SPIKE_CNT + f, m)) < 0)
             return tk[*ntk - 1];
     }
-    c->t += c->n + 16;
+    c->t += CAL_ACCESS_CYCLES * c->n + 16;
     return AX_OK;
 }
 
@@ -146,8 +146,9 @@ static int count_of(const struct cal *c, const int *tk, unsigned n)
     return t->filled && t->status == 0 ? (int)t->data[n % AX_PROGRAM_READ_MAX] : -1;
 }
 
-#define ONSET_WINDOW 600u
-#define ONSET_SPAN   100.0 /* > the 40 mV offset plus 3 % gain: one search brackets every neuron */
+#define ONSET_WINDOW  600u /* cycles from the last block's reset */
+#define ONSET_STAGGER 40u
+#define ONSET_SPAN    100.0 /* > the 40 mV offset plus 3 % gain: one search brackets every neuron */
 
 /* The threshold of every neuron at the codes in c->code[THRESHOLD]: a
  * binary search (all neurons at once, one program a step) for the lowest
@@ -162,12 +163,17 @@ static int onset(struct cal *c, const double *guess, double *theta)
         hi0[n] = hi[n] = cal_clamp_code(ceil(cal_line_code(c, 0, n, guess[n] + ONSET_SPAN)));
     }
     cal_set_all(c, AX_PARAM_TAU_M, AX_CAPMEM_MAX);
-    cal_set_all(c, AX_PARAM_REFRAC, 100); /* < the window, slows the storm of spikes */
+    /* the longest refractory time (>= 754 cycles): a firing neuron spikes once
+     * in the window, enough to tell, and 512 neurons stay under the spike
+     * queue's one a cycle. A storm of tonic spikes would overflow the queue,
+     * and the chip pays its drops out as one loss pulse a cycle (up to 65535
+     * of them) that a later recorded program would count as lost records. */
+    cal_set_all(c, AX_PARAM_REFRAC, AX_CAPMEM_MAX);
     for (int step = 0; step < 8; step++) {
         cal_begin(c);
+        cal_put_codes(c, AX_PARAM_REFRAC);
         cal_put_codes(c, AX_PARAM_THRESHOLD);
         cal_put_codes(c, AX_PARAM_TAU_M);
-        cal_put_codes(c, AX_PARAM_REFRAC);
         for (unsigned n = 0; n < c->n; n++) {
             c->code[AX_PARAM_LEAK][n] = (uint16_t)((lo[n] + hi[n]) / 2);
             /* far below: a reset above the threshold would keep it firing */
@@ -178,7 +184,16 @@ static int onset(struct cal *c, const double *guess, double *theta)
         cal_settle(c);
         cal_wait(c, 200);
         ax_program_write(c->p, R_CNT_RESET, 1);
-        cal_wait(c, ONSET_WINDOW);
+        cal_wait(c, 8);
+        /* NEURON_RESET ends a refractory time from before (a neuron that fired
+         * during the writes could not fire again in the window); blocks of 32
+         * ONSET_STAGGER apart, so their first spikes stay under the queue's
+         * one a cycle */
+        for (unsigned b = 0; b < c->n / 32; b++) {
+            ax_program_neuron_reset(c->p, false, b, 0xFFFFFFFFu);
+            cal_wait(c, ONSET_STAGGER);
+        }
+        cal_wait(c, ONSET_WINDOW - ONSET_STAGGER);
         int tk[4], ntk, rc = read_counts(c, tk, &ntk);
         if (rc == AX_OK)
             rc = cal_run(c);
@@ -192,7 +207,9 @@ static int onset(struct cal *c, const double *guess, double *theta)
     }
     double tau = 65536.0 / (32.0 + 3.0 * AX_CAPMEM_MAX);
     double sd = c->noise_mv / 2 * sqrt(tau);
-    double excursion = sd * sqrt(2.0 * log(ONSET_WINDOW / tau));
+    /* the mean window: the first block's is longer by the stagger */
+    double win = ONSET_WINDOW + ONSET_STAGGER * (c->n / 32 - 1) / 2.0;
+    double excursion = sd * sqrt(2.0 * log(win / tau));
     for (unsigned n = 0; n < c->n; n++) {
         bool ok = hi[n] - lo[n] == 1 && hi[n] != hi0[n] && lo[n] != lo0[n];
         theta[n] =

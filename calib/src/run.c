@@ -1,8 +1,8 @@
 /* The calibration's order (docs/calibration.md): ADCs, leak, reset,
  * threshold (onset against the calibrated leak), membrane time constant
- * (spike times between calibrated potentials), synaptic time constants (PSP
- * tails), input strengths (PSP heights at the calibrated time constants),
- * refractory time (inter-spike intervals). */
+ * (spike times between calibrated potentials), refractory time (two spikes a
+ * trial at the calibrated tau_m), synaptic time constants and then input
+ * strengths (PSP shapes through the CADC). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +98,12 @@ static int ctx_init(struct cal *c, ax_device *d, const struct ax_calib_targets *
     c->noise_mv = floor(2458.0 * ((noise >> 8) & 0xFF) / 128.0) / 16384.0;
     for (unsigned p = 0; p < AX_PARAM_COUNT; p++) {
         uint16_t code = 0;
-        if ((rc = ax_calib_nominal_code(p, t->value[p], &code)) < 0 && p != AX_PARAM_GAIN_E &&
-            p != AX_PARAM_GAIN_I)
+        /* gains: nominally J = gain / 512 mV a weight step (docs/chip.md section 3) */
+        double v = p == AX_PARAM_GAIN_E || p == AX_PARAM_GAIN_I
+                       ? t->value[p] * t->value[AX_PARAM_TAU_M] / t->value[AX_PARAM_TAU_SE] *
+                             (t->value[AX_PARAM_THRESHOLD] - t->value[AX_PARAM_LEAK]) * 512.0
+                       : t->value[p];
+        if ((rc = ax_calib_nominal_code(p, v, &code)) < 0)
             return ax_fail(rc, "calibration: %s = %g has no code", ax_calib_param_key(p),
                            t->value[p]);
         cal_set_all(c, p, code);
@@ -121,9 +125,10 @@ static int steps(struct cal *c)
         rc = cal_threshold(c);
     if (rc == AX_OK)
         rc = cal_tau_m(c);
-    /* Not calibrated yet (docs/calibration.md): tau_se, tau_si, the input
-     * strengths and the refractory time stay at their nominal codes, and
-     * their before/after statistics are NaN (unknown), never made up. */
+    if (rc == AX_OK)
+        rc = cal_refrac(c);
+    if (rc == AX_OK)
+        rc = cal_syn(c);
     return rc;
 }
 
@@ -145,7 +150,7 @@ int ax_calib_run(ax_device *d, const struct ax_calib_targets *t, ax_calib_progre
         goto out;
     r->die_seed = id->die_seed, r->chip_id = id->chip_id, r->model_version = id->model_version;
     memcpy(r->targets_sha256, t->sha256, 32);
-    c->res = r, c->progress = progress, c->ctx = ctx, c->total = 20;
+    c->res = r, c->progress = progress, c->ctx = ctx, c->total = 22;
     if ((rc = steps(c)) < 0)
         goto out;
     for (unsigned n = 0; n < c->n; n++)
@@ -169,18 +174,12 @@ out:
 
 int ax_calib_apply(ax_device *d, const struct ax_calib_result *r)
 {
-    const ax_ident *id = ax_device_ident(d);
-    if (r->die_seed != id->die_seed || r->chip_id != id->chip_id ||
-        r->model_version != id->model_version || r->neurons != 2u * id->neurons_per_hemi)
-        return ax_fail(AX_E_STATE,
-                       "calibration %s is for die %#llx chip %u model %u (%u neurons), not this "
-                       "board (die %#llx chip %u model %u)",
-                       r->id, (unsigned long long)r->die_seed, r->chip_id, r->model_version,
-                       r->neurons, (unsigned long long)id->die_seed, id->chip_id,
-                       id->model_version);
+    int rc = ax_calib_matches(d, NULL, r);
+    if (rc < 0)
+        return rc;
     ax_program *p;
     ax_result res;
-    int rc = ax_program_new(&p);
+    rc = ax_program_new(&p);
     if (rc < 0)
         return rc;
     ax_result_init(&res);

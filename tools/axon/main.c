@@ -20,6 +20,8 @@ static const struct axon_cmd commands[] = {
     {"train", "train a time-to-first-spike network (software backend)", axon_cmd_train},
     {"data", "print a data set (Yin-Yang) as CSV", axon_cmd_data},
     {"ttfs", "spike times and exact gradients of a small network (ttfs eval)", axon_cmd_ttfs},
+    {"calibrate", "calibrate every neuron of a board to targets (cached per die)",
+     axon_cmd_calibrate},
 };
 
 void axon_err(const char *fmt, ...)

@@ -65,7 +65,8 @@ struct ax_calib_result {
     uint32_t chip_id, model_version;
     unsigned neurons;
     uint8_t targets_sha256[32];
-    char id[17];      /* calibration id: 16 hex digits of the file's hash */
+    char id[17];      /* calibration id: 16 hex digits of the file's hash (set by
+                         ax_calib_save and ax_calib_load; "" before) */
     uint16_t *codes;  /* neurons * AX_PARAM_COUNT: codes[n * AX_PARAM_COUNT + p] */
     uint32_t *flags;  /* per neuron: bit p set when parameter p missed its target */
     double *before;   /* measured values at the nominal codes (n * 9; NaN unknown) */
@@ -92,8 +93,38 @@ int ax_calib_run(ax_device *d, const struct ax_calib_targets *t, ax_calib_progre
  * CapMem. AX_E_STATE when r belongs to another die, chip, model or size. */
 int ax_calib_apply(ax_device *d, const struct ax_calib_result *r);
 
-/* Not written yet (docs/calibration.md, "What is left"): the results file
- * (versioned, SHA-256, calibration id), the per-die cache and its lookup. */
+/* The results file (docs/calibration.md, "Formats"): magic "AXCALIB",
+ * version, the key (die seed, chip id, model version, neurons, targets'
+ * SHA-256), codes, flags, before/after values, statistics, and a SHA-256 of
+ * all of it; the calibration id is the first 16 hex digits of that sum.
+ * ax_calib_save writes through ax_outfile (never half a file) and sets r->id.
+ * ax_calib_load checks everything: AX_E_TRUNC (short), AX_E_FORMAT (not a
+ * calibration file, bad size or code), AX_E_VERSION, AX_E_CRC (damaged). */
+#define AX_CALIB_FILE_VERSION 1
+int ax_calib_save(const char *path, struct ax_calib_result *r);
+int ax_calib_load(const char *path, struct ax_calib_result *r);
+/* AX_OK when r belongs to this board (die, chip, model, size) and, when t is
+ * not NULL, to these targets; else AX_E_STATE saying what differs. */
+int ax_calib_matches(ax_device *d, const struct ax_calib_targets *t,
+                     const struct ax_calib_result *r);
+
+/* The cache folder: $AXON_CALIB_DIR, else $XDG_CACHE_HOME/axon/calib, else
+ * ~/.cache/axon/calib; and the file in it for a board and targets. */
+int ax_calib_cache_dir(char *buf, size_t n);
+int ax_calib_cache_path(const ax_ident *id, const struct ax_calib_targets *t, char *buf, size_t n);
+
+/* Saves r as the cache file of this board and targets (folders made). */
+int ax_calib_cache_save(ax_device *d, const struct ax_calib_targets *t, struct ax_calib_result *r);
+
+enum ax_calib_source {
+    AX_CALIB_CACHED,     /* a valid matching cache file was applied */
+    AX_CALIB_MEASURED,   /* no cache file: calibrated and saved */
+    AX_CALIB_RECOMPUTED, /* the cache file was stale, foreign or damaged: recalibrated */
+};
+/* A valid cache file for this board and targets is applied; otherwise the
+ * board is calibrated (ax_calib_run) and the result saved to the cache. */
+int ax_calib_get(ax_device *d, const struct ax_calib_targets *t, ax_calib_progress_fn progress,
+                 void *ctx, struct ax_calib_result *r, enum ax_calib_source *source);
 
 #ifdef __cplusplus
 }
