@@ -45,9 +45,10 @@ module ax_chip
   // next cycle (stage 2: write strobes, read data) and acknowledged in the
   // cycle after (stage 3). Spike counters are read in stage 3.
   // ---------------------------------------------------------------------------
-  typedef enum logic [3:0] {
+  typedef enum logic [4:0] {
     BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
-    BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
+    BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes,
+    BlkRouteMax
   } blk_e;
   // neuron-block kinds
   typedef enum logic [1:0] {
@@ -82,6 +83,8 @@ module ax_chip
   logic [15:0] madc_period_q;
   logic [9:0]  glb_q [NumGlobals];
   logic [15:0] spk_lost_q;
+  logic [15:0] route_max_q;  // worst routing delay (ROUTE_MAX)
+  logic        route_clr;    // ROUTE_MAX written (0: clear)
 
   // strobes
   logic        cap_we, cfg_we, cnt_clr, cnt_clr_all, syn_we, drv_we, corr_clr, cadc_cmd;
@@ -94,6 +97,7 @@ module ax_chip
   logic [31:0] bg_rdata [NumBg];
   logic        settling, syn_idle;
   logic [15:0] syn_drops;
+  logic [1:0]  syn_drop_now;
   logic [7:0]  cadc_res_q [2][NeuronsPerHemi];
 
   // A request that arrives while the CapMem initialises after reset waits
@@ -177,6 +181,7 @@ module ax_chip
           d.in_geom = !we || (32'(madc_nrn) < NumNeurons);
         end
         AddrMadcPeriod: d.blk = BlkMadcPeriod;
+        AddrRouteMax:   d.blk = BlkRouteMax;
         AddrCadcCmd: begin  // a sensor source must name a synapse row of this chip
           d.blk     = BlkCadcCmd;
           d.in_geom = !we || (32'(cadc_row) < RowsPerHemi) ||
@@ -195,6 +200,7 @@ module ax_chip
 
   logic wr;
   assign wr = req_q && we_q && in_geom;
+  assign route_clr = wr && (blk == BlkRouteMax);
 
   always_comb begin
     cap_we      = 1'b0;
@@ -242,6 +248,7 @@ module ax_chip
                              (32'(madc_ref_q) << MadcCtrlRefLsb) |
                              (32'(madc_en_q) << MadcCtrlEnLsb);
       BlkMadcPeriod: rdata = 32'(madc_period_q) << MadcPeriodCyclesLsb;
+      BlkRouteMax:   rdata = 32'(route_max_q) << RouteMaxCyclesLsb;
       BlkGlobal:     rdata = 32'(glb_q[glb_idx]) << CadcRefCodeLsb;
       BlkBg:         rdata = bg_rdata[bg_src];
       BlkSynapse:    rdata = syn_rdata;
@@ -476,7 +483,8 @@ module ax_chip
     .snap_acausal_i(cadc_src == CadcSrcAcausal),
     .snap_code_o   (cadc_ccode),
     .idle_o        (syn_idle),
-    .drops_o       (syn_drops)
+    .drops_o       (syn_drops),
+    .drop_now_o    (syn_drop_now)
   );
 
   // ---------------------------------------------------------------------------
@@ -488,6 +496,7 @@ module ax_chip
   logic [55:0] spk_cycle_q;
   logic [3:0]  spk_frac_q;
   logic [15:0] drop_pend_q;
+  logic [15:0] evdrop_pend_q;  // delay-line drops not yet reported to the link
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -497,14 +506,26 @@ module ax_chip
       spk_cycle_q  <= 56'd0;
       spk_frac_q   <= 4'd0;
       drop_pend_q  <= 16'd0;
+      evdrop_pend_q <= 16'd0;
       spk_lost_q   <= 16'd0;
+      route_max_q  <= 16'd0;
     end else begin
+      // routing delay: bus cycle - spike cycle of the queue's head
+      if (route_clr) begin
+        route_max_q <= 16'd0;
+      end else if (head_pop && ((cyc_q - head_cyc) > 32'(route_max_q))) begin
+        route_max_q <= ((cyc_q - head_cyc) > 32'hFFFF) ? 16'hFFFF : 16'(cyc_q - head_cyc);
+      end
       spk_valid_q <= head_pop && head_cfg[NrnCfgRecordLsb];
       if (head_pop) begin
         spk_label_q  <= head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
         spk_neuron_q <= head_nrn;
         spk_cycle_q  <= head_time;
         spk_frac_q   <= head_frac;
+      end
+      if ((syn_drop_now != 2'd0) || (evdrop_pend_q != 16'd0)) begin
+        evdrop_pend_q <= evdrop_pend_q + 16'(syn_drop_now) -
+                         ((evdrop_pend_q != 16'd0) ? 16'd1 : 16'd0);
       end
       if (head_lost) begin
         drop_pend_q <= drop_pend_q + 16'(head_lost_n) - ((drop_pend_q != 16'd0) ? 16'd1 : 16'd0);
@@ -611,6 +632,7 @@ module ax_chip
     spk:       '{valid: spk_valid_q, label: spk_label_q, neuron: spk_neuron_q,
                  cycle: spk_cycle_q, frac: spk_frac_q},
     spk_drop:  drop_pend_q != 16'd0,
+    ev_drop:   evdrop_pend_q != 16'd0,
     madc:      '{valid: madc_valid_q, sample: madc_sample_q, cycle: madc_cycle_q},
     idle:      idle
   };

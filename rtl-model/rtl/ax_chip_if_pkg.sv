@@ -13,7 +13,8 @@
 // - nrst: one-cycle pulse; resets the neurons selected by block/mask (or all).
 // - spk: spikes leaving the chip, at most one per cycle, in non-decreasing
 //   order of spk.cycle. No back-pressure: the chip reports spikes it had to
-//   drop internally with spk_drop (one pulse per lost spike).
+//   drop internally with spk_drop (one pulse per lost spike), and the events
+//   a full delay-line slot dropped with ev_drop (one pulse per event).
 // - madc: one sample per pulse, with the cycle it was taken.
 // - idle: no event waits in any queue, delay line or arbiter (BARRIER).
 package ax_chip_if_pkg;
@@ -77,6 +78,7 @@ package ax_chip_if_pkg;
     logic          inj_ready;
     chip_spk_t     spk;
     logic          spk_drop;  // one pulse per spike the chip lost
+    logic          ev_drop;   // one pulse per event dropped at a full delay-line slot
     chip_madc_t    madc;
     logic          idle;      // event paths idle
   } chip_rsp_t;

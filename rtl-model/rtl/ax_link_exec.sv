@@ -470,7 +470,7 @@ module ax_link_exec
 
   // the recorder takes the spikes and MADC samples
   logic unused_rsp;
-  assign unused_rsp = ^{chip_rsp_i.spk, chip_rsp_i.spk_drop, chip_rsp_i.madc};
+  assign unused_rsp = ^{chip_rsp_i.spk, chip_rsp_i.spk_drop, chip_rsp_i.ev_drop, chip_rsp_i.madc};
 
 `ifdef AX_ASSERT
   // One register access at a time: a request only when no access is under way.

@@ -60,7 +60,8 @@ module ax_syn_array
   output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
   // status
   output logic        idle_o,
-  output logic [15:0] drops_o
+  output logic [15:0] drops_o,
+  output logic [1:0]  drop_now_o      // events dropped in the last cycle (0..2)
 );
   localparam int unsigned Drivers   = RowsPerHemi / 2;
   localparam int unsigned Slots     = 1 << DelayBits;
@@ -103,11 +104,13 @@ module ax_syn_array
   logic [2:0]  wcnt_q [2][Slots];
   logic [15:0] occ_q  [2];
   logic [15:0] drops_q;
+  logic [1:0]  drop_now_q;
   logic [DelayBits-1:0] now;
   assign now = cyc_i[DelayBits-1:0];
 
   assign idle_o  = (occ_q[0] == 16'd0) && (occ_q[1] == 16'd0);
   assign drops_o = drops_q;
+  assign drop_now_o = drop_now_q;
 
   // ---- arrival: sum the matching synapses' amplitudes per column ----------
   always_comb begin : p_arrive
@@ -172,6 +175,7 @@ module ax_syn_array
     logic [31:0] acc, tc, sx;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
+    logic [1:0]  dn;
     int unsigned r;
     if (!rst_ni) begin
       for (int unsigned h = 0; h < 2; h++) begin
@@ -201,6 +205,7 @@ module ax_syn_array
         snap_q[c] = 8'd0;
       end
       drops_q = 16'd0;
+      drop_now_q <= 2'd0;
     end else begin
       // ---- correlation sensors ----
       if (snap_take_i) begin
@@ -267,6 +272,7 @@ module ax_syn_array
         end
       end
       // ---- delay wheel: deliver this cycle's slot, schedule the bus event ----
+      dn = 2'd0;
       for (int unsigned h = 0; h < 2; h++) begin
         occ = occ_q[h];
         if (wcnt_q[h][now] != 3'd0) begin
@@ -279,12 +285,16 @@ module ax_syn_array
             whl_q[h][sl][wcnt_q[h][sl][1:0]] = {ev_drv_i, ev_addr_i};
             wcnt_q[h][sl] = wcnt_q[h][sl] + 3'd1;
             occ = occ + 16'd1;
-          end else if (drops_q != 16'hFFFF) begin
-            drops_q = drops_q + 16'd1;
+          end else begin
+            dn = dn + 2'd1;
+            if (drops_q != 16'hFFFF) begin
+              drops_q = drops_q + 16'd1;
+            end
           end
         end
         occ_q[h] = occ;
       end
+      drop_now_q <= dn;
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =

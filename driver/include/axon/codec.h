@@ -20,7 +20,7 @@ extern "C" {
 
 /* ---- protocol constants ------------------------------------------------ */
 #define AX_PROTOCOL_MAJOR       1u
-#define AX_PROTOCOL_MINOR       0u
+#define AX_PROTOCOL_MINOR       1u /* 1.1: OVERFLOW source 0 (delay-line drops) */
 #define AX_PROTOCOL_VERSION     ((AX_PROTOCOL_MAJOR << 16) | AX_PROTOCOL_MINOR)
 #define AX_SYNC_WORD            0x4E4F5841u /* bytes 'A' 'X' 'O' 'N' */
 #define AX_FRAME_MAX_PAYLOAD    256u        /* words */
@@ -188,7 +188,10 @@ enum ax_ext_subtype {
     AX_EXT_TRIAL = 0x07,
 };
 
-enum ax_overflow_source { AX_OVF_SPIKES = 1, AX_OVF_MADC = 2, AX_OVF_CHIP = 3 };
+/* OVERFLOW sources: AX_OVF_EVENTS (protocol 1.1) events the chip dropped at
+ * a full delay-line slot; AX_OVF_CHIP spikes lost to the chip's full spike
+ * queue; AX_OVF_SPIKES, AX_OVF_MADC records the link lost. */
+enum ax_overflow_source { AX_OVF_EVENTS = 0, AX_OVF_SPIKES = 1, AX_OVF_MADC = 2, AX_OVF_CHIP = 3 };
 
 typedef struct ax_record {
     uint8_t type;         /* enum ax_record_type */

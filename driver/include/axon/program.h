@@ -71,6 +71,15 @@ typedef struct ax_ticket {
     uint32_t *data; /* count words */
 } ax_ticket;
 
+/* A loss the board reported (one OVERFLOW record), with the trial it
+ * belongs to: nothing is lost silently. */
+typedef struct ax_loss {
+    uint32_t trial; /* TRIAL records before it in this run (as ax_spike.trial) */
+    uint8_t source; /* enum ax_overflow_source (axon/codec.h) */
+    uint32_t count; /* events or records lost */
+    uint64_t time;  /* experiment time of the first of them */
+} ax_loss;
+
 typedef struct ax_result {
     ax_spike *spikes;
     size_t nspikes;
@@ -85,6 +94,9 @@ typedef struct ax_result {
     uint32_t max_lateness;
     bool overflow;                              /* records were lost (OVERFLOW) */
     uint64_t lost_spikes, lost_madc, lost_chip; /* records lost by source */
+    uint64_t lost_events;                       /* events dropped at a delay-line slot */
+    ax_loss *losses;                            /* every OVERFLOW record, in order */
+    size_t nlosses;
     /* Board error (the run returns AX_E_REMOTE): first ERROR record or failed read. */
     uint8_t error_code; /* enum ax_error_code, 0 none */
     uint32_t error_offset, error_word;
@@ -93,6 +105,9 @@ typedef struct ax_result {
 
 AX_API void ax_result_init(ax_result *r);
 AX_API void ax_result_free(ax_result *r);
+/* Events or records lost in one trial: source an enum ax_overflow_source, or
+ * -1 for all sources (from r->losses). */
+AX_API uint64_t ax_result_lost(const ax_result *r, uint32_t trial, int source);
 
 /* Runs p (END appended) and fills r (freed and refilled). Returns AX_OK,
  * AX_E_REMOTE if the board rejected an instruction or a read failed (see
