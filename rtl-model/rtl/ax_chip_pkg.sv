@@ -45,6 +45,7 @@ package ax_chip_pkg;
   localparam logic [31:0] NoiseAmp  = 32'd2458;          // 0.15 mV per cycle at scale 128
   localparam int unsigned DelayBits = DriverDelayMsb - DriverDelayLsb + 1;  // DRIVER DELAY
   localparam int unsigned WheelSlotEvents = 4;            // events per arrival cycle and hemi
+  localparam int unsigned NumBus    = 4;                 // event buses per hemisphere: driver d on bus d % 4
   localparam logic [31:0] RefrHeld  = 32'hFFFF_FFFF;     // refractory counter of a spent spike-once neuron
 
   // ---- fixed-pattern noise ----------------------------------------------------------

@@ -65,8 +65,10 @@ static void test_spike_once(void **state)
     const unsigned n = 7;
     axsim_ref_params p;
     hot_neuron(&c, n, &p);
-    ct_write(&c, AX_CHIP_NRN_CFG(n), AX_CHIP_NRN_CFG_ONCE_MASK);
-    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG(n)), AX_CHIP_NRN_CFG_ONCE_MASK);
+    /* label: driver 3 of hemisphere 1, whose rows are off (routed, no effect) */
+    const uint32_t cfg = CT_LABEL(3, 0, 0, 1) | AX_CHIP_NRN_CFG_ONCE_MASK;
+    ct_write(&c, AX_CHIP_NRN_CFG(n), cfg);
+    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG(n)), cfg);
     lt_run(c.h, 1000); /* it has spiked once and holds */
     ct_write(&c, AX_CHIP_SPIKE_CNT(n), 0);
     ct_write(&c, AX_CHIP_ROUTE_MAX, 0);
@@ -145,8 +147,8 @@ static void test_queue_lossless_once(void **state)
         ct_program(&c, p, pos);
     }
     pos = 0;
-    for (unsigned n = 0; n < NEURONS; n++) /* recorded, spike once, label n (no target) */
-        data[n] = AX_CHIP_NRN_CFG_RECORD_MASK | AX_CHIP_NRN_CFG_ONCE_MASK | n;
+    for (unsigned n = 0; n < NEURONS; n++) /* recorded, spike once, label n: driver 0 (off) */
+        data[n] = AX_CHIP_NRN_CFG_RECORD_MASK | AX_CHIP_NRN_CFG_ONCE_MASK | 1u << 13 | n;
     assert_int_equal(ax_ins_write_burst(p, 256, &pos, AX_CHIP_NRN_CFG_BASE, data, NEURONS), AX_OK);
     assert_int_equal(ax_ins_record(p, 256, &pos, AX_RECORD_SPIKES), AX_OK);
     ct_program(&c, p, pos);

@@ -340,7 +340,9 @@ static void test_spike_queue_64(void **state)
     }
     pos = 0;
     for (unsigned n = 0; n < NEURONS; n++)
-        data[n] = 1u << 16 | n; /* recorded, label n (no hemisphere: reaches no synapse) */
+        /* recorded, label n on driver 0 (bus 0) of hemisphere 0, whose rows are
+         * off: the injections (label 0, bus 0) hold the route side (model 3) */
+        data[n] = 1u << 16 | 1u << 13 | n;
     assert_int_equal(ax_ins_write_burst(p, 256, &pos, AX_CHIP_NRN_CFG_BASE, data, NEURONS), AX_OK);
     assert_int_equal(ax_ins_record(p, 256, &pos, AX_RECORD_SPIKES), AX_OK);
     ct_program(&c, p, pos);
