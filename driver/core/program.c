@@ -159,6 +159,11 @@ int ax_program_inject(ax_program *p, uint16_t label)
     EMIT(p, ax_ins_inject(p->w, p->cap, &p->n, label));
 }
 
+int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n)
+{
+    EMIT(p, ax_ins_inject_group(p->w, p->cap, &p->n, labels, n));
+}
+
 int ax_program_barrier(ax_program *p)
 {
     EMIT(p, ax_ins_barrier(p->w, p->cap, &p->n));

@@ -429,13 +429,17 @@ module ax_chip
     tg       = 2'b00;
     l        = 15'd0;
     d        = 32'd0;
-    if (chip_req_i.inj.valid) begin
-      l  = chip_req_i.inj.label[14:0];
-      tg = ev_targets(l[14:6]);
-      used[l[7:6]]             = 1'b1;
-      ev_valid[{1'b0, l[7:6]}] = tg[0];
-      ev_valid[{1'b1, l[7:6]}] = tg[1];
-      ev_ent[13*l[7:6] +: 13]  = l[12:0];
+    if (chip_req_i.inj.valid != '0) begin
+      for (int unsigned b = 0; b < NumBus; b++) begin
+        if (chip_req_i.inj.valid[b]) begin
+          l  = chip_req_i.inj.label[b][14:0];
+          tg = ev_targets(l[14:6]);
+          used[b]            = 1'b1;
+          ev_valid[b]        = tg[0];
+          ev_valid[NumBus+b] = tg[1];
+          ev_ent[13*b +: 13] = l[12:0];
+        end
+      end
     end
     if (rt_valid != '0) begin
       for (int unsigned b = 0; b < NumBus; b++) begin

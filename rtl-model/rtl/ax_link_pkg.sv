@@ -58,7 +58,8 @@ package ax_link_pkg;
     OpWriteBurst  = 8'h09,
     OpReadBurst   = 8'h0A,
     OpPpu         = 8'h0B,
-    OpEnd         = 8'h0C
+    OpEnd         = 8'h0C,
+    OpInjectGroup = 8'h0D   // protocol 1.1: up to 3 events in one cycle, distinct buses
   } opcode_e;
 
   typedef enum logic [7:0] {

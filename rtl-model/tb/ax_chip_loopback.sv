@@ -10,7 +10,8 @@
 //     0x01FF02 write: one ev_drop pulse (an event a delay-line slot dropped)
 //     0x01FFEE read or write: fails (bus.err)
 // - Every injected event with label L becomes, one cycle later, a spike with
-//   label L from neuron L[8:0] at the injection's experiment time, frac L[3:0].
+//   label L from neuron L[8:0] at the injection's experiment time, frac L[3:0]
+//   (of several injected in one cycle, the one of the lowest slot).
 // - idle is low while an injected event has not left as a spike.
 // - The scratch words double as the debug membrane array (dbg_membrane, read
 //   by axsim_debug_membrane), so the backdoor's plumbing can be tested.
@@ -47,6 +48,13 @@ module ax_chip
 
   logic signed [31:0] dbg_membrane [256] /*verilator public_flat_rd*/;
   logic        ack_q, err_q, drop_q, evdrop_q, spk_q, madc_q;
+  logic [1:0]  inj_slot;  // the lowest slot with an injected event
+  always_comb begin
+    inj_slot = 2'd0;
+    for (int k = InjSlots - 1; k >= 0; k--) begin
+      if (chip_req_i.inj.valid[k]) inj_slot = 2'(k);
+    end
+  end
   logic [31:0] rdata_q;
   logic [15:0] label_q, period_q, madc_cnt_q;
   logic [55:0] cycle_q, madc_cycle_q;
@@ -78,8 +86,8 @@ module ax_chip
       evdrop_q <= bus.req && bus.we && bus.addr == 24'h01FF02;
       rdata_q <= dbg_membrane[bus.addr[7:0]];
       if (bus.req && bus.we && bus.addr == 24'h01FF00) period_q <= bus.wdata[15:0];
-      spk_q   <= chip_req_i.inj.valid;
-      label_q <= chip_req_i.inj.label;
+      spk_q   <= chip_req_i.inj.valid != '0;
+      label_q <= chip_req_i.inj.label[inj_slot];
       cycle_q <= chip_req_i.now;
       madc_q  <= 1'b0;
       if (period_q != 16'd0) begin
@@ -106,6 +114,6 @@ module ax_chip
     spk_drop:  drop_q,
     ev_drop:   evdrop_q,
     madc:      '{valid: madc_q, sample: madc_sample_q, cycle: madc_cycle_q},
-    idle:      !spk_q && !chip_req_i.inj.valid
+    idle:      !spk_q && (chip_req_i.inj.valid == '0)
   };
 endmodule

@@ -43,6 +43,9 @@ AX_API int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *
 #define AX_PROGRAM_READ_MAX (AX_FRAME_MAX_PAYLOAD - 4u)
 AX_API int ax_program_read(ax_program *p, uint32_t addr, size_t n);
 AX_API int ax_program_inject(ax_program *p, uint16_t label);
+/* n (1..AX_INJECT_GROUP_MAX) input events in the same cycle, on distinct
+ * event buses (label bits [7:6], the driver modulo 4): AX_E_INVAL otherwise. */
+AX_API int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n);
 AX_API int ax_program_barrier(ax_program *p);
 /* all: every neuron; else neurons 32*block + i for each set bit i of mask. */
 AX_API int ax_program_neuron_reset(ax_program *p, bool all, unsigned block, uint32_t mask);
