@@ -289,6 +289,11 @@ static void on_other(run_ctx *c, const ax_record *rec)
             r->first_late = rec->time;
         if (rec->lateness > r->max_lateness)
             r->max_lateness = rec->lateness;
+        if (grow((void **)&r->losses, &c->losses_cap, r->nlosses + 1, sizeof *r->losses) < 0) {
+            run_error(c, AX_E_NOMEM);
+            break;
+        }
+        r->losses[r->nlosses++] = (ax_loss){r->trials, AX_LOSS_LATE, 1, rec->time};
         break;
     case AX_REC_OVERFLOW:
         r->overflow = true;

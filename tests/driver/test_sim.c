@@ -112,7 +112,8 @@ static void test_progress(void **state)
 }
 
 /* Nothing lost silently (protocol 1.1): events dropped at a full delay-line
- * slot reach ax_result per trial, also with nothing recorded. Drivers 0..5
+ * slot and late WAIT_UNTILs reach ax_result per trial, also with nothing
+ * recorded. Drivers 0..5
  * with delays 5..0 and events injected in consecutive cycles: all arrive in
  * the same cycle, a slot takes 4, so 2 are dropped in trial 1; 5 such events
  * drop 1 in trial 2. */
@@ -132,6 +133,7 @@ static void test_losses_per_trial(void **state)
             assert_int_equal(ax_program_inject(p, (uint16_t)(1u | k << 6 | 1u << 13)), AX_OK);
         assert_int_equal(ax_program_wait_until(p, 1000), AX_OK);
     }
+    assert_int_equal(ax_program_wait_until(p, 500), AX_OK); /* already past: LATE in trial 2 */
     ax_result r;
     ax_result_init(&r);
     assert_int_equal(ax_run(d, p, &r), AX_OK);
@@ -141,11 +143,17 @@ static void test_losses_per_trial(void **state)
     assert_int_equal(r.lost_spikes + r.lost_madc + r.lost_chip, 0);
     assert_int_equal(ax_result_lost(&r, 1, AX_OVF_EVENTS), 2);
     assert_int_equal(ax_result_lost(&r, 2, AX_OVF_EVENTS), 1);
-    assert_int_equal(ax_result_lost(&r, 2, -1), 1);
+    assert_int_equal(ax_result_lost(&r, 2, AX_LOSS_LATE), 1);
+    assert_int_equal(ax_result_lost(&r, 1, AX_LOSS_LATE), 0);
+    assert_int_equal(ax_result_lost(&r, 2, -1), 2);
     assert_int_equal(ax_result_lost(&r, 0, -1), 0);
-    assert_true(r.nlosses >= 2);
+    assert_int_equal(r.nlate, 1);
+    assert_true(r.nlosses >= 3);
     for (size_t i = 0; i < r.nlosses; i++)
-        assert_true(r.losses[i].time > 100 && r.losses[i].time < 120);
+        if (r.losses[i].source == AX_LOSS_LATE)
+            assert_int_equal(r.losses[i].time, 500);
+        else
+            assert_true(r.losses[i].time > 100 && r.losses[i].time < 120);
     ax_result_free(&r);
     ax_program_free(p);
     ax_close(d);

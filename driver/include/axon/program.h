@@ -74,13 +74,15 @@ typedef struct ax_ticket {
     uint32_t *data; /* count words */
 } ax_ticket;
 
-/* A loss the board reported (one OVERFLOW record), with the trial it
+/* A loss the board reported (one OVERFLOW record), or a late WAIT_UNTIL (one
+ * LATE record: the events after it were injected late), with the trial it
  * belongs to: nothing is lost silently. */
+#define AX_LOSS_LATE 4u /* ax_loss.source of a LATE record (count 1) */
 typedef struct ax_loss {
     uint32_t trial; /* TRIAL records before it in this run (as ax_spike.trial) */
-    uint8_t source; /* enum ax_overflow_source (axon/codec.h) */
+    uint8_t source; /* enum ax_overflow_source (axon/codec.h), or AX_LOSS_LATE */
     uint32_t count; /* events or records lost */
-    uint64_t time;  /* experiment time of the first of them */
+    uint64_t time;  /* experiment time of the first of them (LATE: the requested time) */
 } ax_loss;
 
 typedef struct ax_result {
@@ -98,7 +100,7 @@ typedef struct ax_result {
     bool overflow;                              /* records were lost (OVERFLOW) */
     uint64_t lost_spikes, lost_madc, lost_chip; /* records lost by source */
     uint64_t lost_events;                       /* events dropped at a delay-line slot */
-    ax_loss *losses;                            /* every OVERFLOW record, in order */
+    ax_loss *losses;                            /* every OVERFLOW and LATE record, in order */
     size_t nlosses;
     /* Board error (the run returns AX_E_REMOTE): first ERROR record or failed read. */
     uint8_t error_code; /* enum ax_error_code, 0 none */
@@ -108,8 +110,8 @@ typedef struct ax_result {
 
 AX_API void ax_result_init(ax_result *r);
 AX_API void ax_result_free(ax_result *r);
-/* Events or records lost in one trial: source an enum ax_overflow_source, or
- * -1 for all sources (from r->losses). */
+/* Events or records lost in one trial: source an enum ax_overflow_source,
+ * AX_LOSS_LATE (late WAIT_UNTILs), or -1 for all of them (from r->losses). */
 AX_API uint64_t ax_result_lost(const ax_result *r, uint32_t trial, int source);
 
 /* Runs p (END appended) and fills r (freed and refilled). Returns AX_OK,
