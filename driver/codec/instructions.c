@@ -67,6 +67,18 @@ int ax_ins_inject(uint32_t *buf, size_t cap, size_t *pos, uint16_t label)
     return put_op(buf, cap, pos, AX_OP_INJECT, label);
 }
 
+int ax_ins_inject_group(uint32_t *buf, size_t cap, size_t *pos, const uint16_t *labels, size_t n)
+{
+    if (!labels || n < 1 || n > AX_INJECT_GROUP_MAX)
+        return AX_E_INVAL;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (((labels[i] ^ labels[j]) & 0xC0u) == 0)
+                return AX_E_INVAL; /* the same bus */
+    uint32_t w1 = (n > 1 ? labels[1] : 0u) | (n > 2 ? (uint32_t)labels[2] << 16 : 0u);
+    return put_op2(buf, cap, pos, AX_OP_INJECT_GROUP, labels[0] | (uint32_t)(n - 1) << 16, w1);
+}
+
 int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos)
 {
     return put_op(buf, cap, pos, AX_OP_BARRIER, 0);
@@ -135,6 +147,7 @@ int ax_ins_words(uint32_t w0, uint32_t w1)
     case AX_OP_NEURON_RESET:
     case AX_OP_READ_BURST:
     case AX_OP_PPU:
+    case AX_OP_INJECT_GROUP:
         return 2;
     case AX_OP_WRITE_BURST:
         return 2 + (int)(w1 & 0xFFFFu);

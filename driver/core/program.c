@@ -167,6 +167,11 @@ int ax_program_inject(ax_program *p, uint16_t label)
     EMIT(p, ax_ins_inject(p->w, p->cap, &p->n, label));
 }
 
+int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n)
+{
+    EMIT(p, ax_ins_inject_group(p->w, p->cap, &p->n, labels, n));
+}
+
 int ax_program_barrier(ax_program *p)
 {
     EMIT(p, ax_ins_barrier(p->w, p->cap, &p->n));
@@ -198,15 +203,25 @@ void ax_result_free(ax_result *r)
     free(r->spikes);
     free(r->samples);
     free(r->tickets);
+    free(r->losses);
     free(r->storage_);
     ax_result_init(r);
+}
+
+uint64_t ax_result_lost(const ax_result *r, uint32_t trial, int source)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; r && i < r->nlosses; i++)
+        if (r->losses[i].trial == trial && (source < 0 || r->losses[i].source == source))
+            n += r->losses[i].count;
+    return n;
 }
 
 typedef struct run_ctx {
     ax_device *d;
     ax_result *r;
     const ax_program *p;
-    size_t spikes_cap, samples_cap;
+    size_t spikes_cap, samples_cap, losses_cap;
     bool done;
     int end_seq; /* seq of the frame holding END (-1 before it is sent) */
     int err;     /* first problem seen in the records */
@@ -282,12 +297,23 @@ static void on_other(run_ctx *c, const ax_record *rec)
             r->first_late = rec->time;
         if (rec->lateness > r->max_lateness)
             r->max_lateness = rec->lateness;
+        if (grow((void **)&r->losses, &c->losses_cap, r->nlosses + 1, sizeof *r->losses) < 0) {
+            run_error(c, AX_E_NOMEM);
+            break;
+        }
+        r->losses[r->nlosses++] = (ax_loss){r->trials, AX_LOSS_LATE, 1, rec->time};
         break;
     case AX_REC_OVERFLOW:
         r->overflow = true;
         *(rec->source == AX_OVF_SPIKES ? &r->lost_spikes
           : rec->source == AX_OVF_MADC ? &r->lost_madc
-                                       : &r->lost_chip) += rec->lost;
+          : rec->source == AX_OVF_CHIP ? &r->lost_chip
+                                       : &r->lost_events) += rec->lost;
+        if (grow((void **)&r->losses, &c->losses_cap, r->nlosses + 1, sizeof *r->losses) < 0) {
+            run_error(c, AX_E_NOMEM);
+            break;
+        }
+        r->losses[r->nlosses++] = (ax_loss){r->trials, rec->source, rec->lost, rec->time};
         break;
     case AX_REC_ERROR:
         if (rec->seq == c->end_seq)

@@ -40,15 +40,22 @@ typedef struct axsim_ref_params {
     uint32_t leak, vres, vth; /* Q14 mV */
     uint32_t gm, gse, gsi;    /* conductances, tau = 65536 / g cycles */
     uint32_t gaine, gaini;    /* input gains */
-    uint32_t tref;            /* refractory cycles */
+    uint32_t tref;            /* refractory time, units of 2^refr_pre cycles */
+    /* neuron configuration (NRN_CFG), not CapMem: 0 from axsim_ref_params_eff */
+    uint32_t once;     /* ONCE: spike at most once until NEURON_RESET */
+    uint32_t refr_pre; /* REFR_PRE (0..7): refractory time = tref << refr_pre cycles */
 } axsim_ref_params;
+
+/* The refractory counter of a spike-once neuron after its spike: held (it
+ * never counts down) until NEURON_RESET sets it to 0. */
+#define AXSIM_REF_REFR_HELD 0xFFFFFFFFu
 
 /* Neuron state (the RTL's state words). */
 typedef struct axsim_ref_neuron {
     uint32_t v;    /* membrane, Q14 mV */
     uint32_t ie;   /* excitatory synaptic current, Q14 mV */
     uint32_t ii;   /* inhibitory synaptic current, Q14 mV */
-    uint32_t refr; /* refractory cycles left */
+    uint32_t refr; /* refractory cycles left (AXSIM_REF_REFR_HELD: spent spike-once neuron) */
 } axsim_ref_neuron;
 
 /* The fixed-pattern hash: murmur3-fmix32 based, see docs/chip.md. */
@@ -76,10 +83,10 @@ uint32_t axsim_ref_syn_step(uint64_t die_seed, unsigned fpn_scale, unsigned hemi
 uint32_t axsim_ref_syn_amp(uint64_t die_seed, unsigned fpn_scale, unsigned hemi, unsigned row,
                            unsigned col, unsigned weight);
 
-/* One cycle of one neuron. ae/ai: summed amplitudes of this cycle's
- * excitatory/inhibitory events (0 when none); nz: the neuron's two noise
- * bits; namp: axsim_ref_noise_amp(); spike_ok: 0 for the bottom neuron of a
- * joined column. Returns 1 on a spike and sets *frac (1/16 cycle). */
+/* One cycle of one neuron (p->once, p->refr_pre: its configuration). ae/ai: summed amplitudes of
+ * this cycle's excitatory/inhibitory events (0 when none); nz: the neuron's two noise bits; namp:
+ * axsim_ref_noise_amp(); spike_ok: 0 for the bottom neuron of a joined column. Returns 1 on a spike
+ * and sets *frac (1/16 cycle). */
 int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32_t ae, uint32_t ai,
                           unsigned nz, uint32_t namp, int spike_ok, unsigned *frac);
 

@@ -119,6 +119,8 @@ void axsim_ref_params_eff(uint64_t die_seed, unsigned fpn_scale, unsigned neuron
     out->gaine = v[6];
     out->gaini = v[7];
     out->tref = v[8];
+    out->once = 0;
+    out->refr_pre = 0;
 }
 
 uint32_t axsim_ref_syn_step(uint64_t die_seed, unsigned fpn_scale, unsigned hemi, unsigned row,
@@ -152,7 +154,8 @@ int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32
     n->ie = ie;
     n->ii = ii;
     if (n->refr != 0) {
-        n->refr--;
+        if (n->refr != AXSIM_REF_REFR_HELD)
+            n->refr--;
         n->v = p->vres;
     } else {
         uint32_t ub = (p->leak + ie - ii - v + (1u << 25)) >> 7;
@@ -164,7 +167,7 @@ int axsim_ref_neuron_step(axsim_ref_neuron *n, const axsim_ref_params *p, uint32
                 uint32_t num = ((p->vth - v) << 4) / (vn - v);
                 fr = num > 15 ? 15 : num;
             }
-            n->refr = p->tref;
+            n->refr = p->once ? AXSIM_REF_REFR_HELD : p->tref << (p->refr_pre & 7u);
             n->v = p->vres;
         } else {
             n->v = (vn >> 31) ? 0 : (vn > AXSIM_REF_VMAX ? AXSIM_REF_VMAX : vn);

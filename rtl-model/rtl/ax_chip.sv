@@ -45,9 +45,10 @@ module ax_chip
   // next cycle (stage 2: write strobes, read data) and acknowledged in the
   // cycle after (stage 3). Spike counters are read in stage 3.
   // ---------------------------------------------------------------------------
-  typedef enum logic [3:0] {
+  typedef enum logic [4:0] {
     BlkNone, BlkInfo, BlkVersion, BlkCtrl, BlkStatus, BlkDrops, BlkCntReset, BlkCorrReset,
-    BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes
+    BlkMadcCtrl, BlkMadcPeriod, BlkCadcCmd, BlkGlobal, BlkBg, BlkNrn, BlkSynapse, BlkCadcRes,
+    BlkRouteMax
   } blk_e;
   // neuron-block kinds
   typedef enum logic [1:0] {
@@ -82,6 +83,8 @@ module ax_chip
   logic [15:0] madc_period_q;
   logic [9:0]  glb_q [NumGlobals];
   logic [15:0] spk_lost_q;
+  logic [15:0] route_max_q;  // worst routing delay (ROUTE_MAX)
+  logic        route_clr;    // ROUTE_MAX written (0: clear)
 
   // strobes
   logic        cap_we, cfg_we, cnt_clr, cnt_clr_all, syn_we, drv_we, corr_clr, cadc_cmd;
@@ -94,6 +97,7 @@ module ax_chip
   logic [31:0] bg_rdata [NumBg];
   logic        settling, syn_idle;
   logic [15:0] syn_drops;
+  logic [3:0]  syn_drop_now;
   logic [7:0]  cadc_res_q [2][NeuronsPerHemi];
 
   // A request that arrives while the CapMem initialises after reset waits
@@ -184,6 +188,7 @@ module ax_chip
           d.in_geom = !we || (32'(madc_nrn) < NumNeurons);
         end
         AddrMadcPeriod: d.blk = BlkMadcPeriod;
+        AddrRouteMax:   d.blk = BlkRouteMax;
         AddrCadcCmd: begin  // a sensor source must name a synapse row of this chip
           d.blk     = BlkCadcCmd;
           d.in_geom = !we || (32'(cadc_row) < RowsPerHemi) ||
@@ -202,6 +207,7 @@ module ax_chip
 
   logic wr;
   assign wr = req_q && we_q && in_geom;
+  assign route_clr = wr && (blk == BlkRouteMax);
 
   always_comb begin
     cap_we      = 1'b0;
@@ -249,6 +255,7 @@ module ax_chip
                              (32'(madc_ref_q) << MadcCtrlRefLsb) |
                              (32'(madc_en_q) << MadcCtrlEnLsb);
       BlkMadcPeriod: rdata = 32'(madc_period_q) << MadcPeriodCyclesLsb;
+      BlkRouteMax:   rdata = 32'(route_max_q) << RouteMaxCyclesLsb;
       BlkGlobal:     rdata = 32'(glb_q[glb_idx]) << CadcRefCodeLsb;
       BlkBg:         rdata = bg_rdata[bg_src];
       BlkSynapse:    rdata = syn_rdata;
@@ -372,6 +379,10 @@ module ax_chip
     .head_lost_o     (head_lost),
     .head_lost_n_o   (head_lost_n),
     .head_pop_i      (head_pop),
+    .rt_valid_o      (rt_valid),
+    .rt_label_o      (rt_label),
+    .rt_cyc_o        (rt_cyc),
+    .rt_pop_i        (rt_pop),
     .madc_take_i     (madc_take),
     .madc_sel_i      (madc_nrn_q),
     .madc_v_o        (madc_v),
@@ -381,39 +392,90 @@ module ax_chip
   );
 
   // ---------------------------------------------------------------------------
-  // Router: one event a cycle onto the hemisphere buses. Priority: injected
-  // events, then on-chip spikes (queue head), then background sources.
+  // Router: NumBus (4) event buses per hemisphere; bus b carries the events of
+  // the drivers d with d % 4 == b (label bits [7:6]) to both hemispheres (an
+  // event takes bus b of each hemisphere it targets). Each bus moves one
+  // event a cycle. Per bus, by priority: (1) the link's injected event,
+  // (2) the head of the bus's route queue (on-chip spikes of its drivers, in
+  // the order they happened), (3) the lowest pending background source whose
+  // bus is still free (one a cycle). Idle buses cost nothing: the loops run
+  // only when some route queue holds a spike or a background event waits.
   // Label: [5:0] address, [12:6] driver, [13] to hemisphere 0, [14] to 1.
   // ---------------------------------------------------------------------------
-  logic [NumBg-1:0] bg_pend, bg_grant, bg_lost;
-  logic [15:0]      bg_label [NumBg];
-  logic             ev_sel;
-  logic [15:0]      ev_label;
-  logic [1:0]       ev_valid, post_valid;
-  logic             drv_ok;
-  logic             head_pop;
+  logic [NumBg-1:0]       bg_pend, bg_grant, bg_lost;
+  logic [15:0]            bg_label [NumBg];
+  logic [2*NumBus-1:0]    ev_valid;   // bit NumBus * h + b: bus b of hemisphere h
+  logic [13*NumBus-1:0]   ev_ent;     // bus b: [13b+12:13b+6] driver, [13b+5:13b] address
+  logic [1:0]             post_valid;
+  logic                   head_pop;
+  logic [NumBus-1:0]      rt_valid;
+  logic [16*NumBus-1:0]   rt_label;
+  logic [32*NumBus-1:0]   rt_cyc;
+  logic [NumBus-1:0]      rt_pop;
+  logic [31:0]            rt_delay;   // worst routing delay of this cycle's routed spikes
+
+  // the hemispheres an event reaches: its label's hemisphere bits ([14:13],
+  // t[8:7]) if its driver ([12:6], t[6:0]) exists
+  function automatic logic [1:0] ev_targets(input logic [8:0] t);
+    ev_targets = (32'(t[6:0]) < Drivers) ? t[8:7] : 2'b00;
+  endfunction
 
   always_comb begin
-    ev_sel   = 1'b0;
-    ev_label = 16'd0;
+    logic [NumBus-1:0] used;
+    logic [1:0]        tg;
+    logic [14:0]       l;
+    logic              done;
+    logic [31:0]       d;
+    used     = '0;
+    ev_valid = '0;
+    ev_ent   = '0;
     bg_grant = '0;
-    if (chip_req_i.inj.valid) begin
-      ev_sel   = 1'b1;
-      ev_label = chip_req_i.inj.label;
-    end else if (head_valid) begin
-      ev_sel   = 1'b1;
-      ev_label = head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
-    end else if (bg_pend != '0) begin
-      ev_sel = 1'b1;
-      for (int k = NumBg - 1; k >= 0; k--) begin
-        if (bg_pend[k]) begin
-          bg_grant = NumBg'(1) << k;
-          ev_label = bg_label[k];
+    rt_pop   = '0;
+    rt_delay = 32'd0;
+    done     = 1'b0;
+    tg       = 2'b00;
+    l        = 15'd0;
+    d        = 32'd0;
+    if (chip_req_i.inj.valid != '0) begin
+      for (int unsigned b = 0; b < NumBus; b++) begin
+        if (chip_req_i.inj.valid[b]) begin
+          l  = chip_req_i.inj.label[b][14:0];
+          tg = ev_targets(l[14:6]);
+          used[b]            = 1'b1;
+          ev_valid[b]        = tg[0];
+          ev_valid[NumBus+b] = tg[1];
+          ev_ent[13*b +: 13] = l[12:0];
         end
       end
     end
-    drv_ok   = 32'(ev_label[12:6]) < Drivers;
-    ev_valid = {ev_sel && drv_ok && ev_label[14], ev_sel && drv_ok && ev_label[13]};
+    if (rt_valid != '0) begin
+      for (int unsigned b = 0; b < NumBus; b++) begin
+        if (rt_valid[b] && !used[b]) begin
+          l  = rt_label[16*b +: 15];
+          tg = ev_targets(l[14:6]);
+          used[b]            = 1'b1;
+          rt_pop[b]          = 1'b1;
+          ev_valid[b]        = tg[0];
+          ev_valid[NumBus+b] = tg[1];
+          ev_ent[13*b +: 13] = l[12:0];
+          d        = cyc_q - rt_cyc[32*b +: 32];
+          rt_delay = (d > rt_delay) ? d : rt_delay;
+        end
+      end
+    end
+    if (bg_pend != '0) begin
+      for (int k = 0; k < NumBg; k++) begin
+        if (!done && bg_pend[k] && !used[bg_label[k][7:6]]) begin
+          done        = 1'b1;
+          l           = bg_label[k][14:0];
+          tg          = ev_targets(l[14:6]);
+          bg_grant[k] = 1'b1;
+          ev_valid[{1'b0, l[7:6]}] = tg[0];
+          ev_valid[{1'b1, l[7:6]}] = tg[1];
+          ev_ent[13*l[7:6] +: 13]  = l[12:0];
+        end
+      end
+    end
     // post-synaptic spikes for the correlation sensors (a joined neuron sees both arrays)
     post_valid = 2'b00;
     if (head_pop) begin
@@ -425,9 +487,9 @@ module ax_chip
     end
   end
 
-  // The link's events go first (it never waits, so its timing holds); the
-  // spike queue drains in the cycles without one.
-  assign head_pop = head_valid && !chip_req_i.inj.valid;
+  // The record side of the spike queue needs no bus: one spike a cycle
+  // leaves towards the link and the correlation sensors.
+  assign head_pop = head_valid;
 
   for (genvar g = 0; g < NumBg; g++) begin : gen_bg
     ax_chip_bg u_bg (
@@ -455,8 +517,7 @@ module ax_chip
     .fpn_scale_i   (fpn_scale_i),
     .cyc_i         (cyc_q),
     .ev_valid_i    (ev_valid),
-    .ev_drv_i      (ev_label[12:6]),
-    .ev_addr_i     (ev_label[5:0]),
+    .ev_ent_i      (ev_ent),
     .syn_we_i      (syn_we),
     .drv_we_i      (drv_we),
     .reg_hemi_i    (blk == BlkSynapse ? addr_q[SynHLsb] : addr_q[DriverHLsb]),
@@ -487,7 +548,8 @@ module ax_chip
     .snap_acausal_i(cadc_src == CadcSrcAcausal),
     .snap_code_o   (cadc_ccode),
     .idle_o        (syn_idle),
-    .drops_o       (syn_drops)
+    .drops_o       (syn_drops),
+    .drop_now_o    (syn_drop_now)
   );
 
   // ---------------------------------------------------------------------------
@@ -499,6 +561,7 @@ module ax_chip
   logic [55:0] spk_cycle_q;
   logic [3:0]  spk_frac_q;
   logic [15:0] drop_pend_q;
+  logic [15:0] evdrop_pend_q;  // delay-line drops not yet reported to the link
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -508,14 +571,26 @@ module ax_chip
       spk_cycle_q  <= 56'd0;
       spk_frac_q   <= 4'd0;
       drop_pend_q  <= 16'd0;
+      evdrop_pend_q <= 16'd0;
       spk_lost_q   <= 16'd0;
+      route_max_q  <= 16'd0;
     end else begin
+      // routing delay: bus cycle - spike cycle of the queue's head
+      if (route_clr) begin
+        route_max_q <= 16'd0;
+      end else if ((rt_pop != '0) && (rt_delay > 32'(route_max_q))) begin
+        route_max_q <= (rt_delay > 32'hFFFF) ? 16'hFFFF : 16'(rt_delay);
+      end
       spk_valid_q <= head_pop && head_cfg[NrnCfgRecordLsb];
       if (head_pop) begin
         spk_label_q  <= head_cfg[NrnCfgLabelMsb:NrnCfgLabelLsb];
         spk_neuron_q <= head_nrn;
         spk_cycle_q  <= head_time;
         spk_frac_q   <= head_frac;
+      end
+      if ((syn_drop_now != 4'd0) || (evdrop_pend_q != 16'd0)) begin
+        evdrop_pend_q <= evdrop_pend_q + 16'(syn_drop_now) -
+                         ((evdrop_pend_q != 16'd0) ? 16'd1 : 16'd0);
       end
       if (head_lost) begin
         drop_pend_q <= drop_pend_q + 16'(head_lost_n) - ((drop_pend_q != 16'd0) ? 16'd1 : 16'd0);
@@ -611,7 +686,7 @@ module ax_chip
     end
   end
 
-  assign idle = !head_valid && syn_idle && (bg_pend == '0);
+  assign idle = !head_valid && (rt_valid == '0) && syn_idle && (bg_pend == '0);
 
   // ---------------------------------------------------------------------------
   // To the link (the link's events go first: inj_ready is always 1)
@@ -622,12 +697,13 @@ module ax_chip
     spk:       '{valid: spk_valid_q, label: spk_label_q, neuron: spk_neuron_q,
                  cycle: spk_cycle_q, frac: spk_frac_q},
     spk_drop:  drop_pend_q != 16'd0,
+    ev_drop:   evdrop_pend_q != 16'd0,
     madc:      '{valid: madc_valid_q, sample: madc_sample_q, cycle: madc_cycle_q},
     idle:      idle
   };
 
   // unused bits of the interface
   logic unused_bits;
-  assign unused_bits = ^{bg_lost, head_cfg[31:18], ev_label[15]};
+  assign unused_bits = ^{bg_lost, head_cfg[31:18]};
 
 endmodule

@@ -9,11 +9,14 @@
 //   later (rdata valid with it; err set for an access that failed).
 //   Addresses and values reaching the bus were validated at receipt with
 //   ax_chip_pkg::chip_addr_ok / chip_value_ok, so err is for runtime faults.
-// - inj: valid/ready handshake (inj_ready), one input event per cycle at most.
+// - inj: valid/ready handshake (inj_ready), up to InjSlots input events a
+//   cycle: slot b holds an event for event bus b (its label's bits [7:6] are
+//   b), so the events of one cycle are on distinct buses.
 // - nrst: one-cycle pulse; resets the neurons selected by block/mask (or all).
 // - spk: spikes leaving the chip, at most one per cycle, in non-decreasing
 //   order of spk.cycle. No back-pressure: the chip reports spikes it had to
-//   drop internally with spk_drop (one pulse per lost spike).
+//   drop internally with spk_drop (one pulse per lost spike), and the events
+//   a full delay-line slot dropped with ev_drop (one pulse per event).
 // - madc: one sample per pulse, with the cycle it was taken.
 // - idle: no event waits in any queue, delay line or arbiter (BARRIER).
 package ax_chip_if_pkg;
@@ -33,10 +36,11 @@ package ax_chip_if_pkg;
     logic [31:0] rdata;  // valid with ack
   } chip_bus_rsp_t;
 
-  // an input event (the chip answers with inj_ready)
+  // input events, one slot per event bus (the chip answers with inj_ready)
+  localparam int unsigned InjSlots = 4;
   typedef struct packed {
-    logic        valid;
-    logic [15:0] label;
+    logic [InjSlots-1:0]       valid;
+    logic [InjSlots-1:0][15:0] label;  // slot b: label[7:6] == b
   } chip_inj_t;
 
   // neuron reset: all neurons, or 32 * block + i for the set bits i of mask
@@ -77,6 +81,7 @@ package ax_chip_if_pkg;
     logic          inj_ready;
     chip_spk_t     spk;
     logic          spk_drop;  // one pulse per spike the chip lost
+    logic          ev_drop;   // one pulse per event dropped at a full delay-line slot
     chip_madc_t    madc;
     logic          idle;      // event paths idle
   } chip_rsp_t;

@@ -45,6 +45,8 @@ package ax_chip_pkg;
   localparam logic [31:0] NoiseAmp  = 32'd2458;          // 0.15 mV per cycle at scale 128
   localparam int unsigned DelayBits = DriverDelayMsb - DriverDelayLsb + 1;  // DRIVER DELAY
   localparam int unsigned WheelSlotEvents = 4;            // events per arrival cycle and hemi
+  localparam int unsigned NumBus    = 4;                 // event buses per hemisphere: driver d on bus d % 4
+  localparam logic [31:0] RefrHeld  = 32'hFFFF_FFFF;     // refractory counter of a spent spike-once neuron
 
   // ---- fixed-pattern noise ----------------------------------------------------------
   // Hash keys: [31:24] kind, [23:0] index.
@@ -202,7 +204,12 @@ package ax_chip_pkg;
   // ae/ai: summed synapse amplitudes (Q8 weight units) arriving this cycle.
   // noise: this cycle's temporal-noise term, added modulo 2^32 (+namp, -namp
   // or 0 for the neuron's two noise bits). ok: all ones when the neuron may
-  // spike, else 0. spike: all ones when it spiked, else 0.
+  // spike, else 0. once: all ones for a spike-once neuron (NRN_CFG ONCE), else
+  // 0; pre: its refractory prescaler (NRN_CFG REFR_PRE, 0..7). spike: all ones
+  // when it spiked, else 0. A spike loads the refractory counter with
+  // tref << pre, or with RefrHeld (all ones) for a spike-once neuron: a held
+  // counter does not count down, so the neuron stays at its reset potential
+  // until NEURON_RESET clears the counter.
   // Written for speed: no data-dependent branches (every formula is
   // evaluated and the results selected) and every intermediate 32 bits wide,
   // so the neuron loop that calls it compiles to vector code. The values are
@@ -211,9 +218,9 @@ package ax_chip_pkg;
   // only for the neurons that spiked).
   function automatic void neuron_step(
     input  logic [31:0] v, ie, ii, refr, ae, ai, noise,
-    input  logic [31:0] leak, vres, vth, gm, gse, gsi, gaine, gaini, tref, ok,
+    input  logic [31:0] leak, vres, vth, gm, gse, gsi, gaine, gaini, tref, ok, once, pre,
     output logic [31:0] v_n, ie_n, ii_n, refr_n, vn, spike);
-    logic [31:0] dec_e, dec_i, ie1, ii1, ie2, ii2, ub, vc, rf;
+    logic [31:0] dec_e, dec_i, ie1, ii1, ie2, ii2, ub, vc, rf, hd;
     // synaptic currents: exponential decay (plus one LSB, so they reach 0), then events
     dec_e = (((ie >> 7) * gse) >> 9) + 32'd1;
     dec_i = (((ii >> 7) * gsi) >> 9) + 32'd1;
@@ -231,7 +238,8 @@ package ax_chip_pkg;
     spike  = {32{!vn[31] && (vn >= vth)}} & ok & ~rf;
     vc     = vn[31] ? 32'd0 : ((vn > VMax) ? VMax : vn);
     v_n    = ((rf | spike) != 32'd0) ? vres : vc;
-    refr_n = (rf != 32'd0) ? refr - 32'd1 : (tref & spike);
+    hd     = {32{refr != RefrHeld}};
+    refr_n = (rf != 32'd0) ? refr - (hd & 32'd1) : (((tref << pre) | once) & spike);
   endfunction
 
   // Spike time fraction (1/16 cycle): the linear interpolation of the threshold
@@ -287,6 +295,7 @@ package ax_chip_pkg;
                (((data & ~CorrResetFields) == 32'd0) && data[CorrResetGoLsb] &&
                 data[CorrResetRowsLsb] && (data[CorrResetLastMsb:CorrResetLastLsb] >=
                                            data[CorrResetRowMsb:CorrResetRowLsb]));
+        AddrRouteMax:                ok = data == 32'd0;
         AddrMadcCtrl:                ok = (data & ~MadcCtrlFields) == 32'd0;
         AddrMadcPeriod:              ok = (data != 32'd0) && ((data & ~MadcPeriodFields) == 32'd0);
         AddrCadcCmd:                 ok = (data & ~CadcCmdFields) == 32'd0;

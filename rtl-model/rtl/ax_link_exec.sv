@@ -178,8 +178,8 @@ module ax_link_exec
     bus_req.we     = 1'b0;
     bus_req.addr   = addr_q;
     bus_req.wdata  = pb_w0_i;
-    inj_req.valid  = 1'b0;
-    inj_req.label  = pb_w0_i[15:0];
+    inj_req.valid  = '0;
+    inj_req.label  = '0;
     nrst_req.valid = 1'b0;
     nrst_req.all   = pb_w0_i[23];
     nrst_req.block = pb_w0_i[3:0];
@@ -256,9 +256,23 @@ module ax_link_exec
                 state_d      = XRBurst;
               end
             end
-            OpInject: begin
-              inj_req.valid = 1'b1;
+            OpInject: begin  // slot = the label's event bus
+              inj_req.valid[pb_w0_i[7:6]] = 1'b1;
+              inj_req.label[pb_w0_i[7:6]] = pb_w0_i[15:0];
               if (chip_rsp_i.inj_ready) pb_advance_o = 2'd1;
+            end
+            OpInjectGroup: begin  // arg[17:16] + 1 labels on distinct buses (checked at receipt)
+              inj_req.valid[pb_w0_i[7:6]]  = 1'b1;
+              inj_req.label[pb_w0_i[7:6]]  = pb_w0_i[15:0];
+              if (pb_w0_i[17:16] != 2'd0) begin
+                inj_req.valid[pb_w1_i[7:6]] = 1'b1;
+                inj_req.label[pb_w1_i[7:6]] = pb_w1_i[15:0];
+              end
+              if (pb_w0_i[17:16] == 2'd2) begin
+                inj_req.valid[pb_w1_i[23:22]] = 1'b1;
+                inj_req.label[pb_w1_i[23:22]] = pb_w1_i[31:16];
+              end
+              if (chip_rsp_i.inj_ready) pb_advance_o = 2'd2;
             end
             OpBarrier: if (chip_rsp_i.idle) pb_advance_o = 2'd1;
             OpNeuronReset: begin
@@ -470,7 +484,7 @@ module ax_link_exec
 
   // the recorder takes the spikes and MADC samples
   logic unused_rsp;
-  assign unused_rsp = ^{chip_rsp_i.spk, chip_rsp_i.spk_drop, chip_rsp_i.madc};
+  assign unused_rsp = ^{chip_rsp_i.spk, chip_rsp_i.spk_drop, chip_rsp_i.ev_drop, chip_rsp_i.madc};
 
 `ifdef AX_ASSERT
   // One register access at a time: a request only when no access is under way.

@@ -5,9 +5,9 @@ package ax_link_pkg;
 
   // ---- versions and sizes ---------------------------------------------------
   localparam logic [31:0] SyncWord        = 32'h4E4F5841;  // bytes 'A' 'X' 'O' 'N'
-  localparam logic [31:0] ProtocolVersion = 32'h0001_0000; // 1.0
+  localparam logic [31:0] ProtocolVersion = 32'h0001_0001; // 1.1
   // Model version: bumped whenever the chip's behaviour or noise model changes.
-  localparam logic [31:0] ModelVersion    = 32'd2;
+  localparam logic [31:0] ModelVersion    = 32'd3;  // = chip_regs.def REVISION
   localparam int unsigned MaxPayload      = 256;   // words per frame payload
   localparam int unsigned PlaybackWords   = 8192;  // playback buffer
   localparam int unsigned ReplayFrames    = 8;     // DATA frames kept for replay
@@ -58,7 +58,8 @@ package ax_link_pkg;
     OpWriteBurst  = 8'h09,
     OpReadBurst   = 8'h0A,
     OpPpu         = 8'h0B,
-    OpEnd         = 8'h0C
+    OpEnd         = 8'h0C,
+    OpInjectGroup = 8'h0D   // protocol 1.1: up to 3 events in one cycle, distinct buses
   } opcode_e;
 
   typedef enum logic [7:0] {
@@ -86,6 +87,7 @@ package ax_link_pkg;
   } ext_sub_e;
 
   typedef enum logic [1:0] {
+    OvfEvents = 2'd0,  // events dropped at a full delay-line slot (protocol 1.1)
     OvfSpikes = 2'd1,
     OvfMadc   = 2'd2,
     OvfChip   = 2'd3

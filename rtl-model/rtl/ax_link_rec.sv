@@ -6,8 +6,10 @@
 // - Spikes wait in a 32-entry staging FIFO, MADC samples in a one-sample
 //   slot; what does not fit there is lost and counted (22-bit, saturating,
 //   with the time of the first loss), as are the spikes the chip dropped
-//   itself (spk_drop). Each count is reported by an OVERFLOW record before
-//   any later record of that kind, so no loss is silent.
+//   itself (spk_drop) and the events a full delay-line slot dropped
+//   (ev_drop, OVERFLOW source 0; both counted whether or not anything is
+//   recorded). Each count is reported by an OVERFLOW record before any later
+//   record of that kind, so no loss is silent.
 // - First-spike-only: a per-neuron flag is set by a neuron's first spike and
 //   cleared by TIMER_RESET (trial_i); later spikes of a flagged neuron are not
 //   recorded (a filtered spike is not a loss).
@@ -67,7 +69,7 @@ module ax_link_rec
   // verilated model orders the chip's logic differently (Verilator 5.006),
   // the neuron loop lands in another C++ function and bench-model loses
   // about 10 % (docs/chip.md section 9).
-  logic        spk_valid, spk_drop, madc_valid;
+  logic        spk_valid, spk_drop, ev_drop, madc_valid;
   logic [15:0] spk_label;
   logic [8:0]  spk_neuron;
   logic [55:0] spk_cycle, madc_cycle;
@@ -79,6 +81,7 @@ module ax_link_rec
   assign spk_cycle   = chip_rsp_i.spk.cycle;
   assign spk_frac    = chip_rsp_i.spk.frac;
   assign spk_drop    = chip_rsp_i.spk_drop;
+  assign ev_drop     = chip_rsp_i.ev_drop;
   assign madc_valid  = chip_rsp_i.madc.valid;
   assign madc_sample = chip_rsp_i.madc.sample;
   assign madc_cycle  = chip_rsp_i.madc.cycle;
@@ -127,13 +130,14 @@ module ax_link_rec
   logic        md_pop, md_lost;
 
   // ---- losses ---------------------------------------------------------------------
-  logic [21:0] lost_q [4];        // index: ovf_source_e (0 unused)
+  logic [21:0] lost_q [4];        // index: ovf_source_e
   logic [55:0] lost_time_q [4];
   logic [21:0] lost_d [4];
   logic [55:0] lost_time_d [4];
-  logic [3:1]  lost_new;
+  logic [3:0]  lost_new;
   logic [55:0] lost_new_time [4];
-  logic [3:1]  lost_clr;
+  logic [3:0]  lost_clr;
+  logic        lost_any;
 
   // ---- record FIFO ----------------------------------------------------------------
   logic [31:0] rf_mem_q  [FifoWords];
@@ -156,8 +160,9 @@ module ax_link_rec
   assign rf_len_o   = rf_side_q[rp_q[FifoAw-1:0]][8:0];
   assign rf_flush_o = rf_side_q[rp_q[FifoAw-1:0]][9];
   assign rf_flush_cnt_o = flush_cnt_q;
-  assign busy_o = (w_state_q != WIdle) || !sp_empty || md_valid_q || (wp_q != rp_q) ||
-                  (lost_q[OvfSpikes] != '0) || (lost_q[OvfMadc] != '0) || (lost_q[OvfChip] != '0);
+  assign lost_any = (lost_q[OvfSpikes] != '0) || (lost_q[OvfMadc] != '0) ||
+                    (lost_q[OvfChip] != '0) || (lost_q[OvfEvents] != '0);
+  assign busy_o = (w_state_q != WIdle) || !sp_empty || md_valid_q || (wp_q != rp_q) || lost_any;
 
   always_ff @(posedge clk_i) begin
     if (rf_we) begin
@@ -186,7 +191,8 @@ module ax_link_rec
   logic        p_flush;
   logic [1:0]  p_src;
   logic [55:0] p_ref;
-  logic [1:0]  p_ovf;                   // OVERFLOW source reported, 0 none
+  logic [1:0]  p_ovf;                   // OVERFLOW source reported (if p_ovf_v)
+  logic        p_ovf_v;
 
   // The timed record next in line (a staged spike before the MADC sample):
   // its time, whether its delta to the reference time fits the record's
@@ -216,20 +222,22 @@ module ax_link_rec
     p_src   = 2'd0;
     p_ref   = ref_q;
     p_ovf   = 2'd0;
+    p_ovf_v = 1'b0;
     sp_pop  = 1'b0;
     md_pop  = 1'b0;
     if (w_state_q == WIdle && !clear_i) begin
-      if (lost_q[OvfSpikes] != '0 || lost_q[OvfMadc] != '0 || lost_q[OvfChip] != '0) begin
+      if (lost_any) begin
         p_ovf = (lost_q[OvfSpikes] != '0) ? OvfSpikes :
-                (lost_q[OvfMadc] != '0) ? OvfMadc : OvfChip;
+                (lost_q[OvfMadc] != '0) ? OvfMadc :
+                (lost_q[OvfChip] != '0) ? OvfChip : OvfEvents;
         p_go    = (free >= 3);
+        p_ovf_v = p_go;
         p_w[0]  = {TagExt, ExtOverflow, p_ovf, lost_q[p_ovf]};
         p_w[1]  = lost_time_q[p_ovf][31:0];
         p_w[2]  = {8'h0, lost_time_q[p_ovf][55:32]};
         p_s[0]  = {1'b0, 9'd3};
         p_hlen  = 3'd3;
         p_total = 9'd3;
-        if (!p_go) p_ovf = 2'd0;
       end else if (xrec_valid_i) begin
         p_src  = 2'd1;
         p_w[0] = {TagExt, xrec_sub_i, xrec_arg_i};
@@ -324,7 +332,7 @@ module ax_link_rec
         if (p_go) begin
           rf_we = 1'b1;
           ref_d = p_ref;
-          if (p_ovf != 2'd0) lost_clr[p_ovf] = 1'b1;
+          if (p_ovf_v) lost_clr[p_ovf] = 1'b1;
           if (p_total == 9'd1) begin
             wp_d = ws_q + 1'b1;
             ws_d = ws_q + 1'b1;
@@ -384,14 +392,12 @@ module ax_link_rec
       md_cycle_d  = madc_cycle;
     end
 
-    lost_new         = {spk_drop && rec_spikes_i, md_lost, spk_want && sp_full};
-    lost_new_time[0] = '0;
+    lost_new         = {spk_drop, md_lost, spk_want && sp_full, ev_drop};
+    lost_new_time[0] = time_i;
     lost_new_time[1] = spk_cycle;
     lost_new_time[2] = madc_cycle;
     lost_new_time[3] = time_i;
-    lost_d[0]        = '0;
-    lost_time_d[0]   = '0;
-    for (int s = 1; s < 4; s++) begin
+    for (int s = 0; s < 4; s++) begin
       lost_d[s]      = lost_clr[s] ? '0 : lost_q[s];
       lost_time_d[s] = lost_time_q[s];
       if (lost_new[s]) begin
@@ -404,7 +410,7 @@ module ax_link_rec
       sp_wp_d    = '0;
       sp_rp_d    = '0;
       md_valid_d = 1'b0;
-      for (int s = 1; s < 4; s++) lost_d[s] = '0;
+      for (int s = 0; s < 4; s++) lost_d[s] = '0;
     end
   end
 

@@ -250,6 +250,10 @@ module ax_link_rx
                 unique case (word[31:24])
                   OpNop, OpTimerReset, OpInject, OpBarrier, OpRecord, OpEnd: ;
                   OpWaitUntil, OpWrite, OpWriteBurst, OpReadBurst: v_state_d = VArg;
+                  OpInjectGroup: begin  // 1..3 labels: count field 3 is refused
+                    v_state_d = VArg;
+                    if (word[17:16] == 2'd3) v_err_d = ErrOperand;
+                  end
                   OpNeuronReset: begin
                     v_state_d = VArg;
                     if (!word[23] && 32'(word[3:0]) >= NumBlocks) v_err_d = ErrValue;
@@ -285,6 +289,15 @@ module ax_link_rx
                       v_err_d = ErrOperand;
                     end else begin
                       v_state_d = VWbData;
+                    end
+                  end
+                  OpInjectGroup: begin  // the labels' buses ([7:6]) must differ
+                    if ((v_w0_q[17:16] != 2'd0 && word[7:6] == v_w0_q[7:6]) ||
+                        (v_w0_q[17:16] == 2'd2 &&
+                         (word[23:22] == v_w0_q[7:6] || word[23:22] == word[7:6]))) begin
+                      v_err_d      = ErrValue;
+                      v_err_off_d  = idx_q;
+                      v_err_word_d = word;
                     end
                   end
                   OpReadBurst: begin

@@ -59,7 +59,13 @@ module ax_neuron_array
   output logic [31:0] head_cfg_o,
   output logic        head_lost_o,    // spikes were lost to a full queue last cycle
   output logic [9:0]  head_lost_n_o,
-  input  logic        head_pop_i,     // the head is consumed this cycle
+  input  logic        head_pop_i,     // the head is consumed this cycle (recorded)
+  // route queues, one per event bus: bus b's head (label, spike cycle);
+  // rt_pop_i[b]: it is routed this cycle
+  output logic [NumBus-1:0]    rt_valid_o,
+  output logic [16*NumBus-1:0] rt_label_o,
+  output logic [32*NumBus-1:0] rt_cyc_o,
+  input  logic [NumBus-1:0]    rt_pop_i,
   // ADC taps
   input  logic        madc_take_i,    // sample the membrane of madc_sel_i
   input  logic [8:0]  madc_sel_i,
@@ -69,7 +75,21 @@ module ax_neuron_array
   output logic [7:0]  cadc_code_o [NeuronsPerHemi]  // CADC codes, valid the next cycle
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
+  // Spike queue: the record queue (one spike a cycle leaves to the link and
+  // the correlation sensors: head_*) and one route queue per event bus (a
+  // spike with a hemisphere target also enters the queue of its driver's bus,
+  // d % NumBus, which moves one event a cycle onto that bus: rt_*). The
+  // occupancy is the larger of the record queue's count and the route
+  // queues' total. A spike of an ordinary neuron enters while fewer than
+  // FifoDepth spikes wait; one of a spike-once neuron (NRN_CFG ONCE) while
+  // fewer than QueueMax wait. A spike-once neuron spikes at most once until
+  // NEURON_RESET, and ordinary spikes never fill more than FifoDepth entries,
+  // so a spike-once spike is lost only when the same neuron spikes again
+  // after a NEURON_RESET while its first spike still waits (counted).
   localparam int unsigned FifoDepth  = 64;
+  localparam int unsigned QueueMax   = FifoDepth + 2 * NeuronsPerHemi;
+  localparam int unsigned QBits      = $clog2(QueueMax);
+  localparam int unsigned QSlots     = 1 << QBits;
   localparam int unsigned NrnBits    = $clog2(NumNeurons);
 
   // ---------------------------------------------------------------------------
@@ -183,11 +203,20 @@ module ax_neuron_array
   logic [31:0] sp_q   [NumNeurons];  // all ones: spiked (32 bits, like all of the loop's words)
   logic [31:0] v0_q   [NumNeurons];
   logic [31:0] vn_q   [NumNeurons];
-  logic [15:0] fifo_nf_q  [FifoDepth];  // [12:4] neuron, [3:0] fraction
-  logic [55:0] fifo_tm_q  [FifoDepth];
-  logic [31:0] fifo_cy_q  [FifoDepth];
-  logic [5:0]  fifo_rd_q;
-  logic [6:0]  fifo_n_q;
+  logic [15:0] fifo_nf_q  [QSlots];  // [12:4] neuron, [3:0] fraction
+  logic [55:0] fifo_tm_q  [QSlots];
+  logic [31:0] fifo_cy_q  [QSlots];
+  logic [QBits-1:0] fifo_rd_q;
+  logic [QBits:0]   fifo_n_q;
+  // route queues (bus b: entries [b][*]), labels and spike cycles
+  logic [15:0]      rq_lb_q [NumBus][QSlots];
+  logic [31:0]      rq_cy_q [NumBus][QSlots];
+  logic [QBits-1:0] rq_rd_q [NumBus];
+  logic [QBits:0]   rq_n_q  [NumBus];
+  logic [QBits:0]   rq_tot_q;  // entries in all route queues
+  logic [NumBus-1:0]    rt_valid_q;
+  logic [16*NumBus-1:0] rt_label_q;
+  logic [32*NumBus-1:0] rt_cyc_q;
   // CADC codes of the membranes at the last cadc_take_i: converted here, so
   // 8-bit codes cross the port (an array port is copied every cycle)
   logic [7:0]  cadc_code_q [NeuronsPerHemi];
@@ -217,11 +246,17 @@ module ax_neuron_array
     logic [31:0] any;
     any = 32'd0;
     for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-      logic [31:0] jm, m0, wt, wb, vt, vb, nzt, nzb;
+      logic [31:0] jm, m0, wt, wb, vt, vb, nzt, nzb, ot, ob, pt, pb;
       logic [31:0] ae_t, ai_t, ae_b, ai_b;
       logic [31:0] vn_t, ie_t, ii_t, rf_t, vr_t, sp_t, vn_b, ie_b, ii_b, rf_b, vr_b, sp_b;
       // joined column: the bottom array drives the top neuron, the bottom one is silent
       jm   = {32{cfg_q[c][NrnCfgJoinLsb]}};
+      // spike-once and refractory prescaler (NRN_CFG ONCE, REFR_PRE)
+      ot   = {32{cfg_q[c][NrnCfgOnceLsb]}};
+      ob   = {32{cfg_q[NeuronsPerHemi + c][NrnCfgOnceLsb]}};
+      pt   = (cfg_q[c] >> NrnCfgRefrPreLsb) & 32'(NrnCfgRefrPreMask >> NrnCfgRefrPreLsb);
+      pb   = (cfg_q[NeuronsPerHemi + c] >> NrnCfgRefrPreLsb) &
+             32'(NrnCfgRefrPreMask >> NrnCfgRefrPreLsb);
       ae_t = amp_e_i[c] + (amp_e_i[NeuronsPerHemi + c] & jm);
       ai_t = amp_i_i[c] + (amp_i_i[NeuronsPerHemi + c] & jm);
       ae_b = amp_e_i[NeuronsPerHemi + c] & ~jm;
@@ -246,7 +281,7 @@ module ax_neuron_array
       vb  = v_q[NeuronsPerHemi + c];
       neuron_step(vt, ie_q[c], ii_q[c], refr_q[c], ae_t, ai_t, nzt,
                   leak_q[c], vres_q[c], vth_q[c], gm_q[c], gse_q[c], gsi_q[c],
-                  gaine_q[c], gaini_q[c], tref_q[c], 32'hFFFF_FFFF,
+                  gaine_q[c], gaini_q[c], tref_q[c], 32'hFFFF_FFFF, ot, pt,
                   vr_t, ie_t, ii_t, rf_t, vn_t, sp_t);
       neuron_step(vb, ie_q[NeuronsPerHemi + c], ii_q[NeuronsPerHemi + c],
                   refr_q[NeuronsPerHemi + c], ae_b, ai_b, nzb,
@@ -254,7 +289,7 @@ module ax_neuron_array
                   vth_q[NeuronsPerHemi + c], gm_q[NeuronsPerHemi + c],
                   gse_q[NeuronsPerHemi + c], gsi_q[NeuronsPerHemi + c],
                   gaine_q[NeuronsPerHemi + c], gaini_q[NeuronsPerHemi + c],
-                  tref_q[NeuronsPerHemi + c], ~jm,
+                  tref_q[NeuronsPerHemi + c], ~jm, ob, pb,
                   vr_b, ie_b, ii_b, rf_b, vn_b, sp_b);
       v_q[c]                     = vr_t;
       ie_q[c]                    = ie_t;
@@ -277,7 +312,13 @@ module ax_neuron_array
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_neurons
     logic [31:0] w;
-    logic [5:0] wr;
+    logic [QBits-1:0] wr, rw;
+    logic [QBits:0]   occ;
+    logic [15:0]      lb;
+    logic [1:0]       b;
+    logic [NumBus-1:0]    rv;
+    logic [16*NumBus-1:0] rl;
+    logic [32*NumBus-1:0] rc;
     logic [9:0] lost;
     logic adv;
     if (!rst_ni) begin
@@ -295,7 +336,7 @@ module ax_neuron_array
       for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
         nzm_q[c] = 32'd1 << (2 * (c % 16));
       end
-      for (int unsigned k = 0; k < FifoDepth; k++) begin
+      for (int unsigned k = 0; k < QSlots; k++) begin
         fifo_nf_q[k] = 16'd0;
         fifo_tm_q[k] = 56'd0;
         fifo_cy_q[k] = 32'd0;
@@ -303,8 +344,20 @@ module ax_neuron_array
       for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
         cadc_code_q[k] = 8'd0;
       end
-      fifo_rd_q    = 6'd0;
-      fifo_n_q     = 7'd0;
+      fifo_rd_q    = '0;
+      fifo_n_q     = '0;
+      for (int unsigned q = 0; q < NumBus; q++) begin
+        for (int unsigned k = 0; k < QSlots; k++) begin
+          rq_lb_q[q][k] = 16'd0;
+          rq_cy_q[q][k] = 32'd0;
+        end
+        rq_rd_q[q] = '0;
+        rq_n_q[q]  = '0;
+      end
+      rq_tot_q     = '0;
+      rt_valid_q   <= '0;
+      rt_label_q   <= '0;
+      rt_cyc_q     <= '0;
       nz_init_q    = 1'b1;
       head_valid_q <= 1'b0;
       head_nrn_q   <= 9'd0;
@@ -327,8 +380,17 @@ module ax_neuron_array
       end
       // the head shown this cycle has been consumed
       if (head_pop_i) begin
-        fifo_rd_q = fifo_rd_q + 6'd1;
-        fifo_n_q  = fifo_n_q - 7'd1;
+        fifo_rd_q = fifo_rd_q + 1'b1;
+        fifo_n_q  = fifo_n_q - 1'b1;
+      end
+      if (rt_pop_i != '0) begin
+        for (int unsigned q = 0; q < NumBus; q++) begin
+          if (rt_pop_i[q]) begin
+            rq_rd_q[q] = rq_rd_q[q] + 1'b1;
+            rq_n_q[q]  = rq_n_q[q] - 1'b1;
+            rq_tot_q   = rq_tot_q - 1'b1;
+          end
+        end
       end
       // temporal noise: one xorshift32 per 16 neurons, 2 bits per neuron,
       // advanced once a cycle while the noise is on (in the neuron loop)
@@ -340,7 +402,7 @@ module ax_neuron_array
         nz_init_q = 1'b0;
         adv       = 1'b0;
       end
-      wr   = fifo_rd_q + 6'(fifo_n_q);
+      wr   = fifo_rd_q + QBits'(fifo_n_q);
       lost = 10'd0;
       if (init_q) begin
         // the CapMem initialises: the neurons wait, the noise runs
@@ -357,12 +419,23 @@ module ax_neuron_array
         // spikes, in neuron order: queue (time interpolated) and counters
         for (int unsigned i = 0; i < NumNeurons; i++) begin
           if (sp_q[i] != 32'd0) begin
-            if (fifo_n_q != 7'(FifoDepth)) begin
+            occ = (rq_tot_q > fifo_n_q) ? rq_tot_q : fifo_n_q;
+            if (32'(occ) < (cfg_q[i][NrnCfgOnceLsb] ? QueueMax : FifoDepth)) begin
               fifo_nf_q[wr] = {3'd0, 9'(i), spike_frac(v0_q[i], vn_q[i], vth_q[i])};
               fifo_tm_q[wr] = time_i;
               fifo_cy_q[wr] = cyc_i;
-              wr       = wr + 6'd1;
-              fifo_n_q = fifo_n_q + 7'd1;
+              wr       = wr + 1'b1;
+              fifo_n_q = fifo_n_q + 1'b1;
+              // a spike with a hemisphere target: the route queue of its bus
+              lb = cfg_q[i][NrnCfgLabelMsb:NrnCfgLabelLsb];
+              if (lb[14:13] != 2'b00) begin
+                b  = lb[7:6];
+                rw = rq_rd_q[b] + QBits'(rq_n_q[b]);
+                rq_lb_q[b][rw] = lb;
+                rq_cy_q[b][rw] = cyc_i;
+                rq_n_q[b]      = rq_n_q[b] + 1'b1;
+                rq_tot_q       = rq_tot_q + 1'b1;
+              end
             end else if (lost != 10'h3FF) begin
               lost = lost + 10'd1;
             end
@@ -390,12 +463,21 @@ module ax_neuron_array
       end
       lost_q <= lost;
       // next head
-      head_valid_q <= (fifo_n_q != 7'd0);
+      head_valid_q <= (fifo_n_q != '0);
       head_nrn_q   <= fifo_nf_q[fifo_rd_q][12:4];
       head_frac_q  <= fifo_nf_q[fifo_rd_q][3:0];
       head_time_q  <= fifo_tm_q[fifo_rd_q];
       head_cyc_q   <= fifo_cy_q[fifo_rd_q];
       head_cfg_q   <= cfg_q[fifo_nf_q[fifo_rd_q][NrnBits+3:4]];
+      // next route heads
+      for (int unsigned q = 0; q < NumBus; q++) begin
+        rv[q]          = (rq_n_q[q] != '0);
+        rl[16*q +: 16] = rq_lb_q[q][rq_rd_q[q]];
+        rc[32*q +: 32] = rq_cy_q[q][rq_rd_q[q]];
+      end
+      rt_valid_q <= rv;
+      rt_label_q <= rl;
+      rt_cyc_q   <= rc;
     end
   end
 
@@ -407,6 +489,9 @@ module ax_neuron_array
   assign head_cfg_o    = head_cfg_q;
   assign head_lost_o   = (lost_q != 10'd0);
   assign head_lost_n_o = lost_q;
+  assign rt_valid_o    = rt_valid_q;
+  assign rt_label_o    = rt_label_q;
+  assign rt_cyc_o      = rt_cyc_q;
   assign madc_v_o      = madc_v_q;
   assign cnt_rdata_o   = cnt_rd_q;
   assign cadc_code_o   = cadc_code_q;

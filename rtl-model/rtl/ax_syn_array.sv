@@ -1,10 +1,12 @@
 // ax_syn_array: the synapse arrays of both hemispheres with their synapse
 // drivers (row signs, axonal delay lines) and correlation sensors.
 //
-// - Event bus: at most one event per hemisphere per cycle enters a driver; it
+// - Event buses: NumBus per hemisphere, bus b serving the drivers d with
+//   d % NumBus == b; each bus brings at most one event a cycle. An event
 //   waits DelayMax-bounded d cycles in a time wheel (slot = cycle + 1 + d, at
 //   most WheelSlotEvents events per slot and hemisphere, more are dropped and
-//   counted) and then reaches the driver's two rows.
+//   counted) and then reaches the driver's two rows. Idle buses cost nothing
+//   (the schedule is guarded by "any event this cycle").
 // - Arrival: every synapse of the two rows whose label equals the event's
 //   6-bit address adds its amplitude (weight x its own step, Q8) to its
 //   column's excitatory or inhibitory sum, per the row's sign. The sums leave
@@ -31,10 +33,10 @@ module ax_syn_array
   input  logic [63:0] die_seed_i,
   input  logic [7:0]  fpn_scale_i,
   input  logic [31:0] cyc_i,
-  // event bus from the router, one per hemisphere
-  input  logic [1:0]  ev_valid_i,
-  input  logic [6:0]  ev_drv_i,
-  input  logic [5:0]  ev_addr_i,
+  // event buses from the router: bit NumBus * h + b is bus b of hemisphere h;
+  // bus b's event is ev_ent_i[13b +: 13] = {driver, address} in both hemispheres
+  input  logic [2*NumBus-1:0]  ev_valid_i,
+  input  logic [13*NumBus-1:0] ev_ent_i,
   // register access, decoded by ax_chip
   input  logic        syn_we_i,
   input  logic        drv_we_i,
@@ -68,7 +70,8 @@ module ax_syn_array
   output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
   // status
   output logic        idle_o,
-  output logic [15:0] drops_o
+  output logic [15:0] drops_o,
+  output logic [3:0]  drop_now_o      // events dropped in the last cycle (0..8)
 );
   localparam int unsigned Drivers   = RowsPerHemi / 2;
   localparam int unsigned Slots     = 1 << DelayBits;
@@ -111,11 +114,13 @@ module ax_syn_array
   logic [2:0]  wcnt_q [2][Slots];
   logic [15:0] occ_q  [2];
   logic [15:0] drops_q;
+  logic [3:0]  drop_now_q;
   logic [DelayBits-1:0] now;
   assign now = cyc_i[DelayBits-1:0];
 
   assign idle_o  = (occ_q[0] == 16'd0) && (occ_q[1] == 16'd0);
   assign drops_o = drops_q;
+  assign drop_now_o = drop_now_q;
 
   // ---- arrival: sum the matching synapses' amplitudes per column ----------
   always_comb begin : p_arrive
@@ -180,6 +185,8 @@ module ax_syn_array
     logic [31:0] acc, tc, sx, hs;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
+    logic [3:0]  dn;
+    logic [12:0] ev;
     int unsigned r;
     if (!rst_ni) begin
       for (int unsigned h = 0; h < 2; h++) begin
@@ -209,6 +216,7 @@ module ax_syn_array
         snap_q[c] = 8'd0;
       end
       drops_q = 16'd0;
+      drop_now_q <= 4'd0;
     end else begin
       // ---- correlation sensors ----
       if (snap_take_i) begin
@@ -291,25 +299,35 @@ module ax_syn_array
           end
         end
       end
-      // ---- delay wheel: deliver this cycle's slot, schedule the bus event ----
+      // ---- delay wheel: deliver this cycle's slot, schedule the bus events ----
+      dn = 4'd0;
       for (int unsigned h = 0; h < 2; h++) begin
         occ = occ_q[h];
         if (wcnt_q[h][now] != 3'd0) begin
           occ = occ - 16'(wcnt_q[h][now]);
           wcnt_q[h][now] = 3'd0;
         end
-        if (ev_valid_i[h]) begin
-          sl = now + DelayBits'(1) + dly_q[h][ev_drv_i[DrvW-1:0]];
-          if (wcnt_q[h][sl] != 3'(SlotEv)) begin
-            whl_q[h][sl][wcnt_q[h][sl][1:0]] = {ev_drv_i, ev_addr_i};
-            wcnt_q[h][sl] = wcnt_q[h][sl] + 3'd1;
-            occ = occ + 16'd1;
-          end else if (drops_q != 16'hFFFF) begin
-            drops_q = drops_q + 16'd1;
+        if (ev_valid_i[NumBus*h +: NumBus] != '0) begin
+          for (int unsigned b = 0; b < NumBus; b++) begin
+            if (ev_valid_i[NumBus*h + b]) begin
+              ev = ev_ent_i[13*b +: 13];
+              sl = now + DelayBits'(1) + dly_q[h][ev[DrvW+5:6]];
+              if (wcnt_q[h][sl] != 3'(SlotEv)) begin
+                whl_q[h][sl][wcnt_q[h][sl][1:0]] = ev;
+                wcnt_q[h][sl] = wcnt_q[h][sl] + 3'd1;
+                occ = occ + 16'd1;
+              end else begin
+                dn = dn + 4'd1;
+                if (drops_q != 16'hFFFF) begin
+                  drops_q = drops_q + 16'd1;
+                end
+              end
+            end
           end
         end
         occ_q[h] = occ;
       end
+      drop_now_q <= dn;
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =

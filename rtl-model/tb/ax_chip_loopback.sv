@@ -7,9 +7,11 @@
 //   cycle after the request. Special addresses:
 //     0x01FF00 write: MADC sample period in cycles (0 off); sample = time[9:0]
 //     0x01FF01 write: one spk_drop pulse (a spike the chip lost)
+//     0x01FF02 write: one ev_drop pulse (an event a delay-line slot dropped)
 //     0x01FFEE read or write: fails (bus.err)
 // - Every injected event with label L becomes, one cycle later, a spike with
-//   label L from neuron L[8:0] at the injection's experiment time, frac L[3:0].
+//   label L from neuron L[8:0] at the injection's experiment time, frac L[3:0]
+//   (of several injected in one cycle, the one of the lowest slot).
 // - idle is low while an injected event has not left as a spike.
 // - The scratch words double as the debug membrane array (dbg_membrane, read
 //   by axsim_debug_membrane), so the backdoor's plumbing can be tested.
@@ -45,7 +47,14 @@ module ax_chip
   assign bus = chip_req_i.bus;
 
   logic signed [31:0] dbg_membrane [256] /*verilator public_flat_rd*/;
-  logic        ack_q, err_q, drop_q, spk_q, madc_q;
+  logic        ack_q, err_q, drop_q, evdrop_q, spk_q, madc_q;
+  logic [1:0]  inj_slot;  // the lowest slot with an injected event
+  always_comb begin
+    inj_slot = 2'd0;
+    for (int k = InjSlots - 1; k >= 0; k--) begin
+      if (chip_req_i.inj.valid[k]) inj_slot = 2'(k);
+    end
+  end
   logic [31:0] rdata_q;
   logic [15:0] label_q, period_q, madc_cnt_q;
   logic [55:0] cycle_q, madc_cycle_q;
@@ -60,6 +69,7 @@ module ax_chip
       ack_q         <= 1'b0;
       err_q         <= 1'b0;
       drop_q        <= 1'b0;
+      evdrop_q      <= 1'b0;
       rdata_q       <= '0;
       spk_q         <= 1'b0;
       label_q       <= '0;
@@ -73,10 +83,11 @@ module ax_chip
       ack_q   <= bus.req;
       err_q   <= bus.req && bus.addr == 24'h01FFEE;
       drop_q  <= bus.req && bus.we && bus.addr == 24'h01FF01;
+      evdrop_q <= bus.req && bus.we && bus.addr == 24'h01FF02;
       rdata_q <= dbg_membrane[bus.addr[7:0]];
       if (bus.req && bus.we && bus.addr == 24'h01FF00) period_q <= bus.wdata[15:0];
-      spk_q   <= chip_req_i.inj.valid;
-      label_q <= chip_req_i.inj.label;
+      spk_q   <= chip_req_i.inj.valid != '0;
+      label_q <= chip_req_i.inj.label[inj_slot];
       cycle_q <= chip_req_i.now;
       madc_q  <= 1'b0;
       if (period_q != 16'd0) begin
@@ -101,7 +112,8 @@ module ax_chip
     spk:       '{valid: spk_q, label: label_q, neuron: label_q[8:0], cycle: cycle_q,
                  frac: label_q[3:0]},
     spk_drop:  drop_q,
+    ev_drop:   evdrop_q,
     madc:      '{valid: madc_q, sample: madc_sample_q, cycle: madc_cycle_q},
-    idle:      !spk_q && !chip_req_i.inj.valid
+    idle:      !spk_q && (chip_req_i.inj.valid == '0)
   };
 endmodule

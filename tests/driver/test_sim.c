@@ -111,11 +111,60 @@ static void test_progress(void **state)
     ax_close(d);
 }
 
+/* Nothing lost silently (protocol 1.1): events dropped at a full delay-line
+ * slot and late WAIT_UNTILs reach ax_result per trial, also with nothing
+ * recorded. Drivers 0..5
+ * with delays 5..0 and events injected in consecutive cycles: all arrive in
+ * the same cycle, a slot takes 4, so 2 are dropped in trial 1; 5 such events
+ * drop 1 in trial 2. */
+static void test_losses_per_trial(void **state)
+{
+    (void)state;
+    ax_device *d = NULL;
+    assert_int_equal(ax_open(URI, &d), AX_OK);
+    ax_program *p;
+    assert_int_equal(ax_program_new(&p), AX_OK);
+    for (uint32_t k = 0; k < 6; k++)
+        assert_int_equal(ax_program_write(p, AX_CHIP_DRIVER(0, k), 5 - k), AX_OK);
+    for (unsigned t = 0; t < 2; t++) {
+        assert_int_equal(ax_program_timer_reset(p), AX_OK);
+        assert_int_equal(ax_program_wait_until(p, 100), AX_OK);
+        for (unsigned k = t; k < 6; k++) /* driver k, address 1, hemisphere 0 */
+            assert_int_equal(ax_program_inject(p, (uint16_t)(1u | k << 6 | 1u << 13)), AX_OK);
+        assert_int_equal(ax_program_wait_until(p, 1000), AX_OK);
+    }
+    assert_int_equal(ax_program_wait_until(p, 500), AX_OK); /* already past: LATE in trial 2 */
+    ax_result r;
+    ax_result_init(&r);
+    assert_int_equal(ax_run(d, p, &r), AX_OK);
+    assert_int_equal(r.trials, 2);
+    assert_true(r.overflow);
+    assert_int_equal(r.lost_events, 3);
+    assert_int_equal(r.lost_spikes + r.lost_madc + r.lost_chip, 0);
+    assert_int_equal(ax_result_lost(&r, 1, AX_OVF_EVENTS), 2);
+    assert_int_equal(ax_result_lost(&r, 2, AX_OVF_EVENTS), 1);
+    assert_int_equal(ax_result_lost(&r, 2, AX_LOSS_LATE), 1);
+    assert_int_equal(ax_result_lost(&r, 1, AX_LOSS_LATE), 0);
+    assert_int_equal(ax_result_lost(&r, 2, -1), 2);
+    assert_int_equal(ax_result_lost(&r, 0, -1), 0);
+    assert_int_equal(r.nlate, 1);
+    assert_true(r.nlosses >= 3);
+    for (size_t i = 0; i < r.nlosses; i++)
+        if (r.losses[i].source == AX_LOSS_LATE)
+            assert_int_equal(r.losses[i].time, 500);
+        else
+            assert_true(r.losses[i].time > 100 && r.losses[i].time < 120);
+    ax_result_free(&r);
+    ax_program_free(p);
+    ax_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ident_and_regs),
         cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_losses_per_trial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

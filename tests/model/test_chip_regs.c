@@ -91,12 +91,13 @@ static void expect_bus_error(ct_chip *c, uint32_t addr, uint32_t data)
 static void check_power_on(ct_chip *c)
 {
     assert_int_equal(ct_read(c, AX_CHIP_INFO), 32u | 32u << 16);
-    assert_int_equal(ct_read(c, AX_CHIP_VERSION), 2);
+    assert_int_equal(ct_read(c, AX_CHIP_VERSION), 3);
     assert_int_equal(ct_read(c, AX_CHIP_CTRL), 0);
     assert_int_equal(ct_read(c, AX_CHIP_STATUS), 2); /* settled, event paths idle */
     assert_int_equal(ct_read(c, AX_CHIP_DROPS), 0);
     assert_int_equal(ct_read(c, AX_CHIP_MADC_CTRL), 0);
     assert_int_equal(ct_read(c, AX_CHIP_MADC_PERIOD), 8);
+    assert_int_equal(ct_read(c, AX_CHIP_ROUTE_MAX), 0);
     static const uint32_t glb[5] = {500, 100, 100, 64, 64}; /* CADC_REF, CORR_TAU/AMP */
     for (unsigned g = 0; g < 5; g++)
         assert_int_equal(ct_read(c, AX_CHIP_CADC_REF + g), glb[g]);
@@ -186,7 +187,8 @@ static void test_validation(void **state)
         {true, BG(0, 0), 4, AX_ERR_VALUE},
         {true, BG(1, 1), 0x10000, AX_ERR_VALUE},
         {true, BG(3, 3), 0, AX_ERR_VALUE},
-        {true, AX_CHIP_NRN_CFG_BASE + 3, 1u << 18, AX_ERR_VALUE},
+        {true, AX_CHIP_NRN_CFG_BASE + 3, 1u << 22, AX_ERR_VALUE}, /* past REFR_PRE (model 3) */
+        {true, AX_CHIP_ROUTE_MAX, 1, AX_ERR_VALUE},               /* only 0 clears it */
         {true, AX_CHIP_NRN_CFG_BASE + 512, 0, AX_ERR_ADDRESS},
         {true, AX_CHIP_SPIKE_CNT_BASE + 3, 1, AX_ERR_VALUE},
         {true, AX_CHIP_DRIVER_BASE + 3, 1023, AX_ERR_VALUE},
@@ -212,11 +214,11 @@ static void test_validation(void **state)
     ct_write(&c, AX_CHIP_MADC_PERIOD, 65535);
     ct_write(&c, AX_CHIP_DRIVER_BASE + 3, 1022u | 2u << 16 | 1u << 18);
     ct_write(&c, AX_CHIP_CAPMEM_BASE + 3, 1022);
-    ct_write(&c, AX_CHIP_NRN_CFG_BASE + 3, 0x3FFFF);
+    ct_write(&c, AX_CHIP_NRN_CFG_BASE + 3, 0x3FFFFF);
     assert_int_equal(ct_read(&c, AX_CHIP_MADC_PERIOD), 65535);
     assert_int_equal(ct_read(&c, AX_CHIP_DRIVER_BASE + 3), 1022u | 2u << 16 | 1u << 18);
     assert_int_equal(ct_read(&c, AX_CHIP_CAPMEM_BASE + 3), 1022);
-    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG_BASE + 3), 0x3FFFF);
+    assert_int_equal(ct_read(&c, AX_CHIP_NRN_CFG_BASE + 3), 0x3FFFFF);
     ct_close(&c);
 }
 
@@ -343,7 +345,9 @@ static void test_spike_queue_64(void **state)
     }
     pos = 0;
     for (unsigned n = 0; n < NEURONS; n++)
-        data[n] = 1u << 16 | n; /* recorded, label n (no hemisphere: reaches no synapse) */
+        /* recorded, label n on driver 0 (bus 0) of hemisphere 0, whose rows are
+         * off: the injections (label 0, bus 0) hold the route side (model 3) */
+        data[n] = 1u << 16 | 1u << 13 | n;
     assert_int_equal(ax_ins_write_burst(p, 256, &pos, AX_CHIP_NRN_CFG_BASE, data, NEURONS), AX_OK);
     assert_int_equal(ax_ins_record(p, 256, &pos, AX_RECORD_SPIKES), AX_OK);
     ct_program(&c, p, pos);

@@ -11,8 +11,9 @@
 
 #include "link_testlib.h"
 
-#define CHIP_MADC 0x01FF00u
-#define CHIP_DROP 0x01FF01u
+#define CHIP_MADC   0x01FF00u
+#define CHIP_DROP   0x01FF01u /* loopback chip: one spk_drop pulse */
+#define CHIP_EVDROP 0x01FF02u /* loopback chip: one ev_drop pulse */
 
 /* Spikes come back with label, time and fraction; a long gap costs a TIME. */
 static void test_spike_records(void **state)
@@ -103,6 +104,50 @@ static void test_first_spike_switched_on(void **state)
     assert_int_equal(h->recs[s].time, 0);
     assert_int_equal(h->recs[s + 1].time, 1);
     assert_int_equal(h->recs[s + 2].time, 3); /* the first after RECORD (at 2) */
+    lt_close(h);
+}
+
+/* Protocol 1.1: the chip's losses reach the stream whatever the RECORD
+ * switches: an event a delay-line slot dropped as OVERFLOW source 0 (EVENTS),
+ * a spike the spike queue lost as source 3 (CHIP), each before the TRIAL
+ * record of the next trial, with the experiment time of the loss. */
+static void test_chip_losses_in_their_trial(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open_hello(AXSIM_USB3);
+    static uint32_t p[64];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_timer_reset(p, 64, &pos), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 64, &pos, 100), AX_OK);
+    assert_int_equal(ax_ins_write(p, 64, &pos, CHIP_EVDROP, 1), AX_OK);
+    assert_int_equal(ax_ins_write(p, 64, &pos, CHIP_EVDROP, 1), AX_OK);
+    assert_int_equal(ax_ins_write(p, 64, &pos, CHIP_DROP, 1), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 64, &pos, 200), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 64, &pos), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 64, &pos, 50), AX_OK);
+    assert_int_equal(ax_ins_write(p, 64, &pos, CHIP_EVDROP, 1), AX_OK);
+    lt_run_program(h, p, 64, pos, 3000);
+    uint64_t lost[2][4] = {{0}};
+    uint64_t first[2][4] = {{0}};
+    int trial = -1;
+    for (size_t i = 0; i < h->nrecs; i++) {
+        if (h->recs[i].type == AX_REC_TRIAL)
+            trial++;
+        if (h->recs[i].type != AX_REC_OVERFLOW)
+            continue;
+        assert_true(trial >= 0 && trial < 2);
+        unsigned s = h->recs[i].source & 3u;
+        if (lost[trial][s] == 0)
+            first[trial][s] = h->recs[i].time;
+        lost[trial][s] += h->recs[i].lost;
+    }
+    assert_int_equal(lost[0][AX_OVF_EVENTS], 2);
+    assert_int_equal(lost[0][AX_OVF_CHIP], 1);
+    assert_int_equal(lost[1][AX_OVF_EVENTS], 1);
+    assert_int_equal(lost[1][AX_OVF_CHIP], 0);
+    assert_int_equal(lost[0][AX_OVF_SPIKES] + lost[1][AX_OVF_SPIKES], 0);
+    assert_true(first[0][AX_OVF_EVENTS] > 100 && first[0][AX_OVF_EVENTS] < 120);
+    assert_true(first[1][AX_OVF_EVENTS] > 50 && first[1][AX_OVF_EVENTS] < 70);
     lt_close(h);
 }
 
@@ -275,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_first_spike_only),
         cmocka_unit_test(test_first_spike_switched_on),
         cmocka_unit_test(test_overflow_marker),
+        cmocka_unit_test(test_chip_losses_in_their_trial),
         cmocka_unit_test(test_madc_records),
         cmocka_unit_test(test_frame_cut_after_256_cycles),
         cmocka_unit_test(test_reproducible_usb3),

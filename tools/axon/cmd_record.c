@@ -269,9 +269,9 @@ static int report(const ax_result *r)
                 (double)r->max_lateness / AX_CYCLES_PER_US);
     if (r->overflow) {
         axon_err("record: records lost (overflow): %llu spikes, %llu MADC samples, %llu chip "
-                 "events; outputs written as OUT.incomplete",
+                 "spikes, %llu events at delay lines; outputs written as OUT.incomplete",
                  (unsigned long long)r->lost_spikes, (unsigned long long)r->lost_madc,
-                 (unsigned long long)r->lost_chip);
+                 (unsigned long long)r->lost_chip, (unsigned long long)r->lost_events);
         return 1;
     }
     return 0;

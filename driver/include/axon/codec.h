@@ -20,7 +20,7 @@ extern "C" {
 
 /* ---- protocol constants ------------------------------------------------ */
 #define AX_PROTOCOL_MAJOR       1u
-#define AX_PROTOCOL_MINOR       0u
+#define AX_PROTOCOL_MINOR       1u /* 1.1: OVERFLOW source 0 (delay-line drops) */
 #define AX_PROTOCOL_VERSION     ((AX_PROTOCOL_MAJOR << 16) | AX_PROTOCOL_MINOR)
 #define AX_SYNC_WORD            0x4E4F5841u /* bytes 'A' 'X' 'O' 'N' */
 #define AX_FRAME_MAX_PAYLOAD    256u        /* words */
@@ -63,7 +63,12 @@ enum ax_opcode {
     AX_OP_READ_BURST = 0x0A,
     AX_OP_PPU = 0x0B,
     AX_OP_END = 0x0C,
+    AX_OP_INJECT_GROUP = 0x0D, /* protocol 1.1 */
 };
+
+/* INJECT_GROUP: up to this many events in one cycle, on distinct event buses
+ * (label bits [7:6]: the driver modulo 4) */
+#define AX_INJECT_GROUP_MAX 3u
 
 #define AX_RECORD_SPIKES     0x1u /* RECORD argument bits */
 #define AX_RECORD_FIRST_ONLY 0x2u
@@ -148,6 +153,10 @@ AX_API int ax_ins_timer_reset(uint32_t *buf, size_t cap, size_t *pos);
 AX_API int ax_ins_write(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint32_t data);
 AX_API int ax_ins_read(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, uint16_t ticket);
 AX_API int ax_ins_inject(uint32_t *buf, size_t cap, size_t *pos, uint16_t label);
+/* n (1..AX_INJECT_GROUP_MAX) events in the same cycle; their labels' buses
+ * ([7:6]) must differ (else AX_E_INVAL) */
+AX_API int ax_ins_inject_group(uint32_t *buf, size_t cap, size_t *pos, const uint16_t *labels,
+                               size_t n);
 AX_API int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos);
 /* all: every neuron; else neurons 32*block + i for the set bits i of mask. */
 AX_API int ax_ins_neuron_reset(uint32_t *buf, size_t cap, size_t *pos, bool all, unsigned block,
@@ -188,7 +197,10 @@ enum ax_ext_subtype {
     AX_EXT_TRIAL = 0x07,
 };
 
-enum ax_overflow_source { AX_OVF_SPIKES = 1, AX_OVF_MADC = 2, AX_OVF_CHIP = 3 };
+/* OVERFLOW sources: AX_OVF_EVENTS (protocol 1.1) events the chip dropped at
+ * a full delay-line slot; AX_OVF_CHIP spikes lost to the chip's full spike
+ * queue; AX_OVF_SPIKES, AX_OVF_MADC records the link lost. */
+enum ax_overflow_source { AX_OVF_EVENTS = 0, AX_OVF_SPIKES = 1, AX_OVF_MADC = 2, AX_OVF_CHIP = 3 };
 
 typedef struct ax_record {
     uint8_t type;         /* enum ax_record_type */

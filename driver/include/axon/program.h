@@ -43,6 +43,9 @@ AX_API int ax_program_write_block(ax_program *p, uint32_t addr, const uint32_t *
 #define AX_PROGRAM_READ_MAX (AX_FRAME_MAX_PAYLOAD - 4u)
 AX_API int ax_program_read(ax_program *p, uint32_t addr, size_t n);
 AX_API int ax_program_inject(ax_program *p, uint16_t label);
+/* n (1..AX_INJECT_GROUP_MAX) input events in the same cycle, on distinct
+ * event buses (label bits [7:6], the driver modulo 4): AX_E_INVAL otherwise. */
+AX_API int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n);
 AX_API int ax_program_barrier(ax_program *p);
 /* all: every neuron; else neurons 32*block + i for each set bit i of mask. */
 AX_API int ax_program_neuron_reset(ax_program *p, bool all, unsigned block, uint32_t mask);
@@ -71,6 +74,17 @@ typedef struct ax_ticket {
     uint32_t *data; /* count words */
 } ax_ticket;
 
+/* A loss the board reported (one OVERFLOW record), or a late WAIT_UNTIL (one
+ * LATE record: the events after it were injected late), with the trial it
+ * belongs to: nothing is lost silently. */
+#define AX_LOSS_LATE 4u /* ax_loss.source of a LATE record (count 1) */
+typedef struct ax_loss {
+    uint32_t trial; /* TRIAL records before it in this run (as ax_spike.trial) */
+    uint8_t source; /* enum ax_overflow_source (axon/codec.h), or AX_LOSS_LATE */
+    uint32_t count; /* events or records lost */
+    uint64_t time;  /* experiment time of the first of them (LATE: the requested time) */
+} ax_loss;
+
 typedef struct ax_result {
     ax_spike *spikes;
     size_t nspikes;
@@ -85,6 +99,9 @@ typedef struct ax_result {
     uint32_t max_lateness;
     bool overflow;                              /* records were lost (OVERFLOW) */
     uint64_t lost_spikes, lost_madc, lost_chip; /* records lost by source */
+    uint64_t lost_events;                       /* events dropped at a delay-line slot */
+    ax_loss *losses;                            /* every OVERFLOW and LATE record, in order */
+    size_t nlosses;
     /* Board error (the run returns AX_E_REMOTE): first ERROR record or failed read. */
     uint8_t error_code; /* enum ax_error_code, 0 none */
     uint32_t error_offset, error_word;
@@ -93,6 +110,9 @@ typedef struct ax_result {
 
 AX_API void ax_result_init(ax_result *r);
 AX_API void ax_result_free(ax_result *r);
+/* Events or records lost in one trial: source an enum ax_overflow_source,
+ * AX_LOSS_LATE (late WAIT_UNTILs), or -1 for all of them (from r->losses). */
+AX_API uint64_t ax_result_lost(const ax_result *r, uint32_t trial, int source);
 
 /* Runs p (END appended) and fills r (freed and refilled). Returns AX_OK,
  * AX_E_REMOTE if the board rejected an instruction or a read failed (see

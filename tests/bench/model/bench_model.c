@@ -1,14 +1,21 @@
 /* bench-model: cycles per second of the full simulated board (512 neurons,
  * 2 x 256 x 256 synapses) under a realistic load, and the link bytes a
- * recorded spike costs. Prints one JSON line:
- *   {"bench":"model","neurons":512,"cycles_per_s":...,"link_bytes_per_spike":...}
+ * recorded spike costs. Prints one JSON line per load:
+ *   {"bench":"model","load":"default","neurons":512,"cycles_per_s":...,...}
+ *   {"bench":"model","load":"ttfs","hidden":120,...} and the same with 246
+ * The ttfs loads (see run_ttfs below) are a time-to-first-spike layer pattern
+ * repeated as trials: they report events_lost (every OVERFLOW record of the
+ * run), route_delay_max_cycles (the worst ROUTE_MAX read after a trial) and
+ * trials_per_s.
  * Load: every synapse row configured (labels select 1/8 of a row per event),
  * all drivers with signs and delays, 32 tonically firing neurons whose spikes
  * are routed on chip to the other hemisphere, every neuron recorded, input
  * events from 4 on-chip Poisson sources (0.25 a cycle; with BM_INJECT=1 also
  * one every 4 cycles from the host through WAIT_UNTIL + INJECT), MADC on.
  * cycles_per_s is measured on process CPU time (the machine is shared).
- * Usage: bench-model [run_cycles] */
+ * Usage: bench-model [run_cycles [ttfs_trials]]; BM_NO_TTFS=1: the default load only */
+#include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +35,9 @@ typedef struct bm {
     uint16_t cmd_seq, data_expect;
     uint16_t acked; /* CMD frames acknowledged (cumulative ack of the board) */
     uint64_t nacks, data_bytes, spikes, spike_words, words, ends;
+    uint64_t lost, reads; /* chip events lost (OVERFLOW sources 0, 3), READ records */
+    uint64_t rec_lost;    /* records the link lost (OVERFLOW sources 1, 2) */
+    uint32_t route_max;   /* largest ROUTE_MAX read (ticket 1) */
     int fail;
 } bm;
 
@@ -90,6 +100,19 @@ static void bm_frame(bm *m, const ax_frame *f, size_t nbytes)
         }
         if (r.type == AX_REC_END)
             m->ends++;
+        if (r.type == AX_REC_OVERFLOW) {
+            if (r.source == AX_OVF_EVENTS || r.source == AX_OVF_CHIP)
+                m->lost += r.lost;
+            else
+                m->rec_lost += r.lost;
+        }
+        if (r.type == AX_REC_READ) {
+            m->reads++;
+            if (r.status != 0)
+                m->fail = 1;
+            else if (r.ticket == 1 && r.count == 1 && r.data[0] > m->route_max)
+                m->route_max = r.data[0];
+        }
         if (getenv("BM_DEBUG") && r.type != AX_REC_MADC && r.type != AX_REC_SPIKE)
             fprintf(stderr, "rec %u time %llu source %u\n", r.type, (unsigned long long)r.time,
                     r.source);
@@ -231,6 +254,149 @@ static void configure(bm *m)
     }
 }
 
+static void bm_wait_end(bm *m)
+{
+    uint64_t ends = m->ends;
+    uint32_t p[4];
+    size_t pos = 0;
+    ax_ins_end(p, 4, &pos);
+    bm_cmd_sync(m, p, pos);
+    for (int i = 0; i < 100000 && m->ends == ends && !m->fail; i++) {
+        axsim_step(m->b, 64);
+        bm_pump(m);
+    }
+    if (m->ends == ends)
+        m->fail = 1;
+}
+
+/* The ttfs load: a 5-nh-3 layer pattern. Hemisphere 0: nh spike-once hidden
+ * neurons whose leak lies above threshold (spread so that they cross evenly
+ * between t0 and t1 cycles after NEURON_RESET, nominally: the fixed-pattern
+ * noise moves each one) and 5 input events
+ * injected at the start of each trial on drivers 0..4 (weight 8 into every
+ * hidden neuron); hidden neuron i sends its spike (label: driver i % 128,
+ * address i / 128, hemisphere 1) to the 3 spike-once output neurons of
+ * hemisphere 1 (synapses of weight 10, tau_s = 51 cycles), whose spikes are
+ * recorded (events_lost counts the chip's losses, OVERFLOW sources 0 and 3;
+ * records_lost the link's, which the link bandwidth bounds). A trial is
+ * TIMER_RESET, NEURON_RESET, ROUTE_MAX := 0, the 5 INJECTs, WAIT_UNTIL(trial
+ * length) and a READ of ROUTE_MAX; every spike is recorded. */
+static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64_t trials)
+{
+    axsim_options o;
+    axsim_options_default(&o);
+    o.size = AXSIM_FULL;
+    bm m;
+    memset(&m, 0, sizeof m);
+    if (axsim_create(&o, &m.b) != 0)
+        return 1;
+    ax_frame_parser_init(&m.parser);
+    ax_record_decoder_init(&m.dec);
+    bm_send(&m, AX_FT_HELLO, NULL, 0);
+    for (int i = 0; i < 1000; i++) {
+        axsim_step(m.b, 64);
+        bm_pump(&m);
+    }
+    static uint32_t row[N / 2];
+    /* drivers: hemisphere 0 drivers 0..4 (inputs), hemisphere 1 all (hidden
+     * spikes): both rows excitatory, delay 0 */
+    for (unsigned d = 0; d < N / 2; d++)
+        row[d] = AX_CHIP_SIGN_EXC << AX_CHIP_DRIVER_SIGN_EVEN_SHIFT |
+                 AX_CHIP_SIGN_EXC << AX_CHIP_DRIVER_SIGN_ODD_SHIFT;
+    bm_write(&m, AX_CHIP_DRIVER(0, 0), row, 5);
+    bm_write(&m, AX_CHIP_DRIVER(1, 0), row, N / 2);
+    for (unsigned r = 0; r < 10; r += 2) { /* input rows: weight 8, label 0 */
+        for (unsigned w = 0; w < N / 2; w++)
+            row[w] = 8u << AX_CHIP_SYN_WEIGHT0_SHIFT | 8u << AX_CHIP_SYN_WEIGHT1_SHIFT;
+        bm_write(&m, AX_CHIP_SYN(0, r, 0), row, N / 2);
+    }
+    for (unsigned r = 0; r < N; r++) { /* output rows: columns 0..2, label r % 2 */
+        memset(row, 0, sizeof row);
+        uint32_t lbl = r % 2;
+        row[0] = 10u << AX_CHIP_SYN_WEIGHT0_SHIFT | lbl << AX_CHIP_SYN_LABEL0_SHIFT |
+                 10u << AX_CHIP_SYN_WEIGHT1_SHIFT | lbl << AX_CHIP_SYN_LABEL1_SHIFT;
+        row[1] = 10u << AX_CHIP_SYN_WEIGHT0_SHIFT | lbl << AX_CHIP_SYN_LABEL0_SHIFT;
+        bm_write(&m, AX_CHIP_SYN(1, r, 0), row, 2);
+    }
+    static uint32_t v[2 * N];
+    for (unsigned n = 0; n < 2 * N; n++) {
+        uint32_t lbl = n < nh ? ((n / 128) | (n % 128) << 6 | 1u << 14) : 0;
+        bool out = n >= N && n < N + 3; /* the outputs are recorded */
+        v[n] = n < nh || out
+                   ? (lbl | (out ? AX_CHIP_NRN_CFG_RECORD_MASK : 0) | AX_CHIP_NRN_CFG_ONCE_MASK)
+                   : 0;
+    }
+    bm_write(&m, AX_CHIP_NRN_CFG(0), v, 254);
+    bm_write(&m, AX_CHIP_NRN_CFG(254), v + 254, 254);
+    bm_write(&m, AX_CHIP_NRN_CFG(508), v + 508, 4);
+    /* hidden neuron i crosses (nominally) at t0 + (t1 - t0) (i + 1/2) / nh
+     * cycles after the reset: leak L with t = tau_m ln((L - 280) / (L - 500)) */
+    double tau = 65536.0 / (32.0 + 3.0 * tau_code);
+    for (unsigned n = 0; n < 2 * N; n++) {
+        double t = t0 + (t1 - t0) * (n + 0.5) / nh, x = exp(t / tau);
+        double leak = (500.0 * x - 280.0) / (x - 1.0);
+        v[n] = n < nh ? (uint32_t)(leak > 1022.0 ? 1022.0 : leak + 0.5) : 300;
+    }
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 0), v, 254);
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 254), v + 254, 254);
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_LEAK, 508), v + 508, 4);
+    for (unsigned n = 0; n < 2 * N; n++)
+        v[n] = tau_code;
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_TAU_M, 0), v, 254);
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_TAU_M, 254), v + 254, 254);
+    bm_write(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_TAU_M, 508), v + 508, 4);
+    bm_write1(&m, AX_CHIP_CAPMEM(AX_CHIP_PARAM_TAU_SE, N), 416); /* 51 cycles (default) */
+    {
+        uint32_t p[4];
+        size_t pos = 0;
+        ax_ins_record(p, 4, &pos, AX_RECORD_SPIKES);
+        bm_cmd_sync(&m, p, pos);
+    }
+    bm_wait_end(&m);
+    for (int i = 0; i < 32; i++) { /* CapMem settles */
+        axsim_step(m.b, 64);
+        bm_pump(&m);
+    }
+    m.nacks = 0;
+    m.lost = m.rec_lost = m.spikes = m.reads = 0;
+    m.route_max = 0;
+    const uint64_t len = 4 * 51 + 64; /* trial length, cycles */
+    const unsigned per = 16;          /* trials a frame */
+    uint64_t done = 0, start = axsim_cycles(m.b);
+    clock_t c0 = clock();
+    while (done < trials && !m.fail) {
+        uint32_t p[AX_FRAME_MAX_PAYLOAD];
+        size_t pos = 0;
+        for (unsigned k = 0; k < per && done < trials; k++, done++) {
+            ax_ins_timer_reset(p, AX_FRAME_MAX_PAYLOAD, &pos);
+            ax_ins_neuron_reset(p, AX_FRAME_MAX_PAYLOAD, &pos, true, 0, 0);
+            ax_ins_write(p, AX_FRAME_MAX_PAYLOAD, &pos, AX_CHIP_ROUTE_MAX, 0);
+            for (unsigned d = 0; d < 5; d++)
+                ax_ins_inject(p, AX_FRAME_MAX_PAYLOAD, &pos, (uint16_t)(d << 6 | 1u << 13));
+            ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, &pos, len);
+            ax_ins_read(p, AX_FRAME_MAX_PAYLOAD, &pos, AX_CHIP_ROUTE_MAX, 1);
+        }
+        bm_cmd_sync(&m, p, pos);
+    }
+    bm_wait_end(&m);
+    double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    uint64_t cycles = axsim_cycles(m.b) - start;
+    int fail = m.fail || m.reads != trials;
+    if (fail)
+        fprintf(stderr, "bench-model: ttfs run failed (fail %d, reads %llu)\n", m.fail,
+                (unsigned long long)m.reads);
+    else
+        printf("{\"bench\":\"model\",\"load\":\"ttfs\",\"neurons\":%d,\"hidden\":%u,"
+               "\"cycles_per_s\":%.0f,\"events_lost\":%llu,\"route_delay_max_cycles\":%u,"
+               "\"trials_per_s\":%.0f,\"output_spikes_per_trial\":%.2f,\"records_lost\":%llu,"
+               "\"trials\":%llu}\n",
+               2 * N, nh, (double)cycles / cpu, (unsigned long long)m.lost, m.route_max,
+               (double)trials / cpu, (double)m.spikes / (double)trials,
+               (unsigned long long)m.rec_lost, (unsigned long long)trials);
+    axsim_destroy(m.b);
+    return fail;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t run = argc > 1 ? strtoull(argv[1], NULL, 10) : 200000;
@@ -298,11 +464,19 @@ int main(int argc, char **argv)
     /* a spike's share of the DATA bytes: its words (and TIME records) plus
      * that share of the frame overhead */
     double share = m.words ? (double)m.spike_words / (double)m.words : 0.0;
-    printf(
-        "{\"bench\":\"model\",\"neurons\":%d,\"cycles_per_s\":%.0f,\"link_bytes_per_spike\":%.2f,"
-        "\"spikes_per_cycle\":%.4f,\"cycles\":%llu}\n",
-        2 * N, (double)cycles / cpu, (double)m.data_bytes * share / (double)m.spikes,
-        (double)m.spikes / (double)cycles, (unsigned long long)cycles);
+    printf("{\"bench\":\"model\",\"load\":\"default\",\"neurons\":%d,\"cycles_per_s\":%.0f,\"link_"
+           "bytes_per_spike\":%.2f,"
+           "\"spikes_per_cycle\":%.4f,\"cycles\":%llu}\n",
+           2 * N, (double)cycles / cpu, (double)m.data_bytes * share / (double)m.spikes,
+           (double)m.spikes / (double)cycles, (unsigned long long)cycles);
     axsim_destroy(m.b);
+    if (getenv("BM_NO_TTFS"))
+        return 0;
+    uint64_t trials = argc > 2 ? strtoull(argv[2], NULL, 10) : 400;
+    /* 120 hidden neurons, tau_m code 600 (36 cycles), crossing 14-62 cycles
+     * after the reset (within one tau_s = 51 cycles); 246 hidden, tau_m code
+     * 400 (53 cycles), crossing 20-120 cycles (within two tau_s) */
+    if (run_ttfs(120, 600, 14, 62, trials) || run_ttfs(246, 400, 20, 120, trials))
+        return 1;
     return 0;
 }
