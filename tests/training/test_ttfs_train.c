@@ -650,6 +650,20 @@ static void test_error_paths(void)
     CHECK(rc == AX_E_TRUNC && !strncmp(d, name, sizeof name - 1) &&
               !strcmp(d + sizeof name - 1, ":3: weights: expected 2 values, file ended after 1"),
           "eval read: %d '%s'", rc, d);
+
+    /* A network too big to train is refused by its config, with the reason. */
+    char path[600];
+    snprintf(path, sizeof path, "%s/huge.cfg", tmpdir);
+    f = fopen(path, "w");
+    fputs("[data]\nset = \"yinyang\"\n[network]\nsizes = [100000, 100000, 10]\n", f);
+    fclose(f);
+    struct ax_ttfs_config huge;
+    ax_error_clear();
+    rc = ax_ttfs_config_load(&huge, path);
+    CHECK(rc == AX_E_RANGE && strstr(ax_error_detail(), "network.sizes: 10001100010 weights; at "
+                                                        "most 67108864"),
+          "huge network: %d '%s'", rc, ax_error_detail());
+    remove(path);
 }
 
 int main(void)

@@ -102,8 +102,16 @@ static int read_network(ax_config *f, struct ax_ttfs_config *c)
     if (rc)
         return rc;
     c->n_layers = (int)n - 1;
-    for (size_t i = 0; i < n; i++)
+    long long weights = 0;
+    for (size_t i = 0; i < n; i++) {
         c->sizes[i] = (int)sizes[i];
+        weights += i ? (sizes[i - 1] + 1) * sizes[i] : 0; /* + 1: a bias input */
+    }
+    if (weights > AX_TTFS_MAX_WEIGHTS)
+        return ax_fail(AX_E_RANGE,
+                       "%s: network.sizes: %lld weights; at most %d (each weight takes 32 bytes "
+                       "with its gradient and Adam moments, and a batch's spike times more)",
+                       ax_config_name(f), weights, AX_TTFS_MAX_WEIGHTS);
     long long ratio = c->tau_ratio;
     static const char *const delays[] = {"none", "synaptic", "axonal", "dendritic", NULL};
     static const char *const params[] = {"sigmoid", "clip", NULL};
@@ -243,9 +251,7 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
         rc = read_train(f, c);
     if (!rc)
         rc = ax_config_check_unknown(f);
-    if (rc) /* the getter's "file:line: section.key: ..." */
-        ax_fail(rc, "%s", ax_config_error(f));
-    else
+    if (!rc) /* on failure the getter has set "file:line: section.key: ..." */
         rc = check_consistency(c, path);
     ax_config_free(f);
     return rc;

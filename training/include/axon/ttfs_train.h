@@ -16,6 +16,9 @@ extern "C" {
 #endif
 
 #define AX_TTFS_MAX_THREADS 8
+/* The most weights a trained network may have (64 Mi: 2 GiB of parameters,
+ * gradients and Adam moments); a config asking for more is refused. */
+#define AX_TTFS_MAX_WEIGHTS (1 << 26)
 
 enum ax_ttfs_data_kind { AX_TTFS_DATA_YINYANG, AX_TTFS_DATA_MNIST, AX_TTFS_DATA_MNIST16 };
 enum ax_ttfs_loss_kind { AX_TTFS_LOSS_FASTDEEP, AX_TTFS_LOSS_SHIFT_MSE, AX_TTFS_LOSS_SHIFT_HINGE };
