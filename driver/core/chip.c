@@ -347,18 +347,22 @@ static int run_built(ax_device *d, ax_program *p, int r, ax_result *res)
     return r;
 }
 
+/* run_built for a program that only writes: its result is dropped. */
+static int run_writes(ax_device *d, ax_program *p, int r)
+{
+    ax_result res;
+    ax_result_init(&res);
+    r = run_built(d, p, r, &res);
+    ax_result_free(&res);
+    return r;
+}
+
 int ax_chip_set_params_many(ax_device *d, const ax_capmem_cell *cells, const uint16_t *codes,
                             size_t n)
 {
     ax_program *p;
-    ax_result res;
-    ax_result_init(&res);
     int r = ax_program_new(&p);
-    if (r < 0)
-        return r;
-    r = run_built(d, p, ax_chip_prog_set_params(d, p, cells, codes, n), &res);
-    ax_result_free(&res);
-    return r;
+    return r < 0 ? r : run_writes(d, p, ax_chip_prog_set_params(d, p, cells, codes, n));
 }
 
 int ax_chip_get_params_many(ax_device *d, const ax_capmem_cell *cells, uint16_t *codes, size_t n)
@@ -445,15 +449,11 @@ int ax_chip_set_matrix(ax_device *d, unsigned hemi, unsigned first_row, unsigned
                        const uint8_t *weights, const uint8_t *labels)
 {
     ax_program *p;
-    ax_result res;
-    ax_result_init(&res);
     int r = ax_program_new(&p);
-    if (r < 0)
-        return r;
-    r = run_built(d, p, ax_chip_prog_set_matrix(d, p, hemi, first_row, nrows, weights, labels),
-                  &res);
-    ax_result_free(&res);
-    return r;
+    return r < 0
+               ? r
+               : run_writes(d, p,
+                            ax_chip_prog_set_matrix(d, p, hemi, first_row, nrows, weights, labels));
 }
 
 int ax_chip_get_matrix(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows,
@@ -548,14 +548,8 @@ int ax_chip_prog_corr_reset_rows(ax_device *d, ax_program *p, unsigned hemi, uns
 int ax_chip_corr_reset_rows(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows)
 {
     ax_program *p;
-    ax_result res;
-    ax_result_init(&res);
     int r = ax_program_new(&p);
-    if (r < 0)
-        return r;
-    r = run_built(d, p, ax_chip_prog_corr_reset_rows(d, p, hemi, first_row, nrows), &res);
-    ax_result_free(&res);
-    return r;
+    return r < 0 ? r : run_writes(d, p, ax_chip_prog_corr_reset_rows(d, p, hemi, first_row, nrows));
 }
 
 int ax_chip_corr_read_many(ax_device *d, unsigned hemi, unsigned first_row, unsigned nrows,
