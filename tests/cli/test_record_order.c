@@ -5,27 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../../tools/axon/cmd_record.c"
 
-void axon_err(const char *fmt, ...)
-{
-    (void)fmt;
-}
-int axon_check_device(const char *cmd, const char *uri)
-{
-    (void)cmd;
-    (void)uri;
-    return 0;
-}
-int axon_progress_wanted(void)
-{
-    return 0;
-}
-void axon_progress(const char *label, double done, double total)
-{
-    (void)label;
-    (void)done;
-    (void)total;
-}
-void axon_progress_clear(void) {}
+#include "cli_stubs.h"
 
 static char calls[256];
 

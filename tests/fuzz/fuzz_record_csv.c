@@ -8,27 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-void axon_err(const char *fmt, ...)
-{
-    (void)fmt;
-}
-int axon_check_device(const char *cmd, const char *uri)
-{
-    (void)cmd;
-    (void)uri;
-    return 0;
-}
-int axon_progress_wanted(void)
-{
-    return 0;
-}
-void axon_progress(const char *label, double done, double total)
-{
-    (void)label;
-    (void)done;
-    (void)total;
-}
-void axon_progress_clear(void) {}
+#include "../cli/cli_stubs.h"
 
 static char path[64];
 
