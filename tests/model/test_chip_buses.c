@@ -42,6 +42,41 @@ static uint32_t route_max_after_reset(ct_chip *c, uint32_t mask)
     return ct_read(c, AX_CHIP_ROUTE_MAX);
 }
 
+/* Target neuron n: leak 400 mV well below threshold 700, tau_m code 300; its
+ * reference parameters in *p. */
+static void quiet_target(ct_chip *c, unsigned n, axsim_ref_params *p)
+{
+    unsigned codes[AXSIM_REF_NPARAMS];
+    ct_default_codes(codes);
+    codes[AXSIM_REF_LEAK] = 400;
+    codes[AXSIM_REF_RESET] = 300;
+    codes[AXSIM_REF_THRESH] = 700;
+    codes[AXSIM_REF_TAU_M] = 300;
+    ct_set_codes(c, n, codes);
+    ct_params(c, n, codes, p);
+}
+
+/* Traces neuron n from rest: it leaves rest once, and from then on follows
+ * the reference PSP of one arrival of amplitude amp, bit for bit. */
+static void assert_reference_psp(ct_chip *c, unsigned n, int32_t rest, const axsim_ref_params *p,
+                                 uint32_t amp)
+{
+    static int32_t tr[TRACE];
+    ct_trace(c, &n, 1, TRACE, tr);
+    assert_int_equal(tr[0], rest);
+    int j = -1;
+    for (int i = 0; i < TRACE && j < 0; i++)
+        if (tr[i] != rest)
+            j = i;
+    assert_true(j > 0);
+    axsim_ref_neuron s = {(uint32_t)rest, 0, 0, 0};
+    axsim_ref_neuron_step(&s, p, amp, 0, 0, 0, 1, NULL);
+    for (int i = j; i < TRACE; i++) {
+        assert_int_equal(tr[i], (int32_t)s.v);
+        axsim_ref_neuron_step(&s, p, 0, 0, 0, 0, 1, NULL);
+    }
+}
+
 /* Four spikes of one cycle on drivers 0..3 (buses 0..3) arrive in the same
  * cycle: the target follows the reference PSP of their summed amplitudes.
  * Eight spikes, two a bus: the last is routed 2 cycles after its crossing;
@@ -56,15 +91,8 @@ static void test_parallel_buses(void **state)
     /* target: neuron 32 + 5, synapses of weight 20, label 1 on the even rows
      * of drivers 0..3 of hemisphere 1 (excitatory) */
     const unsigned col = 5, n = 32 + col, w = 20;
-    unsigned codes[AXSIM_REF_NPARAMS];
-    ct_default_codes(codes);
-    codes[AXSIM_REF_LEAK] = 400;
-    codes[AXSIM_REF_RESET] = 300;
-    codes[AXSIM_REF_THRESH] = 700;
-    codes[AXSIM_REF_TAU_M] = 300;
-    ct_set_codes(&c, n, codes);
     axsim_ref_params p;
-    ct_params(&c, n, codes, &p);
+    quiet_target(&c, n, &p);
     uint32_t amp = 0;
     for (unsigned d = 0; d < 4; d++) {
         ct_set_driver(&c, 1, d, 0, 1, 0);
@@ -78,22 +106,7 @@ static void test_parallel_buses(void **state)
     assert_int_equal(ax_ins_neuron_reset(ins, 4, &pos, false, 0, 0x0F), AX_OK);
     ct_write(&c, AX_CHIP_ROUTE_MAX, 0);
     ct_program_later(&c, ins, pos);
-    static int32_t tr[TRACE];
-    ct_trace(&c, &n, 1, TRACE, tr);
-    assert_int_equal(tr[0], rest);
-    int j = -1;
-    for (int i = 0; i < TRACE; i++)
-        if (tr[i] != rest) {
-            j = i;
-            break;
-        }
-    assert_true(j > 0);
-    axsim_ref_neuron s = {(uint32_t)rest, 0, 0, 0};
-    axsim_ref_neuron_step(&s, &p, amp, 0, 0, 0, 1, NULL);
-    for (int i = j; i < TRACE; i++) {
-        assert_int_equal(tr[i], (int32_t)s.v);
-        axsim_ref_neuron_step(&s, &p, 0, 0, 0, 0, 1, NULL);
-    }
+    assert_reference_psp(&c, n, rest, &p, amp);
     assert_int_equal(ct_read(&c, AX_CHIP_ROUTE_MAX), 1);
     /* eight at once, two a bus */
     assert_int_equal(route_max_after_reset(&c, 0xFF), 2);
@@ -149,15 +162,8 @@ static void test_inject_group(void **state)
     ct_chip c;
     ct_open(&c, DIE, 1, 0.0, 0.0);
     const unsigned col = 9, n = 32 + col, w = 25;
-    unsigned codes[AXSIM_REF_NPARAMS];
-    ct_default_codes(codes);
-    codes[AXSIM_REF_LEAK] = 400;
-    codes[AXSIM_REF_RESET] = 300;
-    codes[AXSIM_REF_THRESH] = 700;
-    codes[AXSIM_REF_TAU_M] = 300;
-    ct_set_codes(&c, n, codes);
     axsim_ref_params p;
-    ct_params(&c, n, codes, &p);
+    quiet_target(&c, n, &p);
     uint32_t amp = 0;
     uint16_t lbl[3];
     for (unsigned d = 0; d < 3; d++) {
@@ -172,22 +178,7 @@ static void test_inject_group(void **state)
     size_t pos = 0;
     assert_int_equal(ax_ins_inject_group(ins, 8, &pos, lbl, 3), AX_OK);
     ct_program_later(&c, ins, pos);
-    static int32_t tr[TRACE];
-    ct_trace(&c, &n, 1, TRACE, tr);
-    assert_int_equal(tr[0], rest);
-    int j = -1;
-    for (int i = 0; i < TRACE; i++)
-        if (tr[i] != rest) {
-            j = i;
-            break;
-        }
-    assert_true(j > 0);
-    axsim_ref_neuron s = {(uint32_t)rest, 0, 0, 0};
-    axsim_ref_neuron_step(&s, &p, amp, 0, 0, 0, 1, NULL);
-    for (int i = j; i < TRACE; i++) {
-        assert_int_equal(tr[i], (int32_t)s.v);
-        axsim_ref_neuron_step(&s, &p, 0, 0, 0, 0, 1, NULL);
-    }
+    assert_reference_psp(&c, n, rest, &p, amp);
     /* the codec refuses a bus twice; the board too */
     uint16_t same[2] = {CT_LABEL(0, 2, 0, 1), CT_LABEL(4, 2, 0, 1)};
     pos = 0;
