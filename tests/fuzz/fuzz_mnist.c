@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "axon/le.h"
 #include "axon/sha256.h"
 #include "axon/ttfs_data.h"
 
@@ -37,12 +38,6 @@ static void remove_dir(void)
     rmdir(dir);
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8),
-    p[3] = (uint8_t)v;
-}
-
 /* A valid file (zeros behind the header) and its sum line. */
 static int write_valid(int which)
 {
@@ -51,10 +46,10 @@ static int write_valid(int which)
     char p[128], hex[65];
     if (!b)
         return -1;
-    put_be32(b, which ? 2051 : 2049);
-    put_be32(b + 4, N_IMG);
+    ax_put_be32(b, which ? 2051 : 2049);
+    ax_put_be32(b + 4, N_IMG);
     if (which)
-        put_be32(b + 8, 28), put_be32(b + 12, 28);
+        ax_put_be32(b + 8, 28), ax_put_be32(b + 12, 28);
     snprintf(p, sizeof p, "%s/%s.gz", dir, name);
     gzFile g = gzopen(p, "wb1");
     int ok = g && gzwrite(g, b, (unsigned)want[which]) == (int)want[which];

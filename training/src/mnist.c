@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "axon/le.h"
 #include "axon/sha256.h"
 #include "axon/status.h"
 #include "axon/ttfs_data.h"
@@ -67,11 +68,6 @@ static int check_sum(const char *dir, const char *name, const uint8_t *data, siz
     return 0;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Reads and verifies one IDX file; checks magic and sizes. */
 static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t count,
                     uint8_t **data, size_t *header)
@@ -84,10 +80,11 @@ static int load_idx(const char *dir, const char *name, uint32_t magic, uint32_t 
     if (rc)
         return rc;
     rc = check_sum(dir, name, *data, n);
-    if (!rc && (n < hdr || be32(*data) != magic || be32(*data + 4) != count))
+    if (!rc && (n < hdr || ax_get_be32(*data) != magic || ax_get_be32(*data + 4) != count))
         rc = ax_fail(AX_E_FORMAT, "%s: bad IDX header (magic or count)", path);
     if (!rc && magic == 2051 &&
-        (be32(*data + 8) != 28 || be32(*data + 12) != 28 || n != hdr + (size_t)count * 784))
+        (ax_get_be32(*data + 8) != 28 || ax_get_be32(*data + 12) != 28 ||
+         n != hdr + (size_t)count * 784))
         rc = ax_fail(AX_E_FORMAT, "%s: expected %u images of 28x28", path, count);
     if (!rc && magic == 2049 && n != hdr + count)
         rc = ax_fail(AX_E_FORMAT, "%s: expected %u labels", path, count);

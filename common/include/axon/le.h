@@ -20,6 +20,11 @@ static inline uint64_t ax_get_le64(const uint8_t *p)
     return (uint64_t)ax_get_le32(p) | (uint64_t)ax_get_le32(p + 4) << 32;
 }
 
+static inline uint32_t ax_get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static inline void ax_put_le16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)v;
