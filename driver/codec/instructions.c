@@ -119,11 +119,12 @@ int ax_ins_read_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, siz
     return put_op2(buf, cap, pos, AX_OP_READ_BURST, addr, (uint32_t)n << 16 | ticket);
 }
 
-int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, uint32_t addr)
+int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, unsigned hemi,
+               uint32_t addr)
 {
-    if (command < 1 || command > 2)
+    if (command < AX_PPU_START || command > AX_PPU_STOP || hemi > 1)
         return AX_E_INVAL;
-    return put_op2(buf, cap, pos, AX_OP_PPU, command, addr);
+    return put_op2(buf, cap, pos, AX_OP_PPU, command | hemi << 8, addr);
 }
 
 int ax_ins_end(uint32_t *buf, size_t cap, size_t *pos)

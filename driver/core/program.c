@@ -172,6 +172,11 @@ int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n)
     EMIT(p, ax_ins_inject_group(p->w, p->cap, &p->n, labels, n));
 }
 
+int ax_program_ppu(ax_program *p, unsigned command, unsigned hemi, uint32_t start)
+{
+    EMIT(p, ax_ins_ppu(p->w, p->cap, &p->n, command, hemi, start));
+}
+
 int ax_program_barrier(ax_program *p)
 {
     EMIT(p, ax_ins_barrier(p->w, p->cap, &p->n));

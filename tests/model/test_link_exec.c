@@ -87,7 +87,7 @@ static void test_rejects(void **state)
     PROG(assert_int_equal(ax_ins_write_burst(p, 16, &pos, 0x800000, (const uint32_t[]){3}, 1),
                           AX_OK)); /* PPU SRAM: the data word is reported */
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 4, 3);
-    PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, 1, 0), AX_OK));
+    PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, AX_PPU_START, 0, 0), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x0B000001u);
     PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5),
                           AX_OK)); /* 0x0C-0x0E ok, 0x0F not */

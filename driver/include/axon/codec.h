@@ -166,7 +166,11 @@ AX_API int ax_ins_write_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t a
                               const uint32_t *data, size_t n);
 AX_API int ax_ins_read_burst(uint32_t *buf, size_t cap, size_t *pos, uint32_t addr, size_t n,
                              uint16_t ticket);
-AX_API int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, uint32_t addr);
+/* PPU: command AX_PPU_START (w1 = start byte address) or AX_PPU_STOP, for the
+ * core of hemisphere hemi (docs/ppu.md). */
+enum ax_ppu_command { AX_PPU_START = 1, AX_PPU_STOP = 2 };
+AX_API int ax_ins_ppu(uint32_t *buf, size_t cap, size_t *pos, unsigned command, unsigned hemi,
+                      uint32_t addr);
 AX_API int ax_ins_end(uint32_t *buf, size_t cap, size_t *pos);
 
 /* Words the instruction starting with word w0 occupies (reading w1 for bursts

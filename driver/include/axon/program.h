@@ -17,6 +17,7 @@
 
 #include "axon/export.h"
 #include "axon/axon.h"
+#include "axon/codec.h" /* enum ax_ppu_command */
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,10 @@ AX_API int ax_program_inject(ax_program *p, uint16_t label);
  * event buses (label bits [7:6], the driver modulo 4): AX_E_INVAL otherwise. */
 AX_API int ax_program_inject_group(ax_program *p, const uint16_t *labels, size_t n);
 AX_API int ax_program_barrier(ax_program *p);
+/* Starts (AX_PPU_START, at byte address start of its SRAM) or stops
+ * (AX_PPU_STOP, start ignored) the plasticity processor of hemisphere hemi at
+ * this point of the program (docs/ppu.md). */
+AX_API int ax_program_ppu(ax_program *p, unsigned command, unsigned hemi, uint32_t start);
 /* all: every neuron; else neurons 32*block + i for each set bit i of mask. */
 AX_API int ax_program_neuron_reset(ax_program *p, bool all, unsigned block, uint32_t mask);
 /* flags: AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY | AX_RECORD_MADC (0 = off). */
