@@ -75,8 +75,10 @@ int ax_ins_inject_group(uint32_t *buf, size_t cap, size_t *pos, const uint16_t *
         for (size_t j = 0; j < i; j++)
             if (((labels[i] ^ labels[j]) & 0xC0u) == 0)
                 return AX_E_INVAL; /* the same bus */
-    uint32_t w1 = (n > 1 ? labels[1] : 0u) | (n > 2 ? (uint32_t)labels[2] << 16 : 0u);
-    return put_op2(buf, cap, pos, AX_OP_INJECT_GROUP, labels[0] | (uint32_t)(n - 1) << 16, w1);
+    uint32_t w[3] = {op_word(AX_OP_INJECT_GROUP, labels[0] | (uint32_t)(n - 1) << 16),
+                     (n > 1 ? labels[1] : 0u) | (n > 2 ? (uint32_t)labels[2] << 16 : 0u),
+                     n > 3 ? labels[3] : 0u};
+    return put_words(buf, cap, pos, w, n > 3 ? 3 : 2); /* a fourth label takes a third word */
 }
 
 int ax_ins_barrier(uint32_t *buf, size_t cap, size_t *pos)
@@ -148,8 +150,9 @@ int ax_ins_words(uint32_t w0, uint32_t w1)
     case AX_OP_NEURON_RESET:
     case AX_OP_READ_BURST:
     case AX_OP_PPU:
-    case AX_OP_INJECT_GROUP:
         return 2;
+    case AX_OP_INJECT_GROUP:
+        return ((w0 >> 16) & 3u) == 3u ? 3 : 2;
     case AX_OP_WRITE_BURST:
         return 2 + (int)(w1 & 0xFFFFu);
     default:

@@ -47,6 +47,7 @@ module ax_link
   logic        pb_we, pb_commit, pb_empty;
   logic [12:0] pb_waddr, pb_wr_ptr;
   logic [31:0] pb_wdata, pb_w0, pb_w1;
+  logic [15:0] pb_w2;
   logic [8:0]  pb_commit_len;
   logic [13:0] pb_free;
   logic [1:0]  pb_advance;
@@ -149,6 +150,7 @@ module ax_link
     .empty_o      (pb_empty),
     .w0_o         (pb_w0),
     .w1_o         (pb_w1),
+    .w2_o         (pb_w2),
     .advance_i    (pb_advance)
   );
 
@@ -168,6 +170,7 @@ module ax_link
     .pb_empty_i       (pb_empty),
     .pb_w0_i          (pb_w0),
     .pb_w1_i          (pb_w1),
+    .pb_w2_i          (pb_w2),
     .pb_advance_o     (pb_advance),
     .systime_o        (systime_o),
     .chip_rst_no      (chip_rst_no),

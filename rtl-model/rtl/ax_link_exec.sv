@@ -32,6 +32,7 @@ module ax_link_exec
   input  logic        pb_empty_i,
   input  logic [31:0] pb_w0_i,
   input  logic [31:0] pb_w1_i,
+  input  logic [15:0] pb_w2_i,  // low half of the third word: INJECT_GROUP's fourth label
   output logic [1:0]  pb_advance_o,
   // time
   output logic [63:0] systime_o,
@@ -268,11 +269,15 @@ module ax_link_exec
                 inj_req.valid[pb_w1_i[7:6]] = 1'b1;
                 inj_req.label[pb_w1_i[7:6]] = pb_w1_i[15:0];
               end
-              if (pb_w0_i[17:16] == 2'd2) begin
+              if (pb_w0_i[17:16] >= 2'd2) begin
                 inj_req.valid[pb_w1_i[23:22]] = 1'b1;
                 inj_req.label[pb_w1_i[23:22]] = pb_w1_i[31:16];
               end
-              if (chip_rsp_i.inj_ready) pb_advance_o = 2'd2;
+              if (pb_w0_i[17:16] == 2'd3) begin  // the fourth label is a third word
+                inj_req.valid[pb_w2_i[7:6]] = 1'b1;
+                inj_req.label[pb_w2_i[7:6]] = pb_w2_i;
+              end
+              if (chip_rsp_i.inj_ready) pb_advance_o = (pb_w0_i[17:16] == 2'd3) ? 2'd3 : 2'd2;
             end
             OpBarrier: if (chip_rsp_i.idle) pb_advance_o = 2'd1;
             OpNeuronReset: begin

@@ -17,10 +17,12 @@ module ax_link_pbuf
   input  logic [8:0]  commit_len_i,
   output logic [12:0] wr_ptr_o,
   output logic [13:0] free_o,
-  // executor: the words at rd_ptr and rd_ptr + 1, and how many to drop
+  // executor: the words at rd_ptr, rd_ptr + 1, the low half of rd_ptr + 2
+  // (only INJECT_GROUP of 4 has a third word), and how many to drop
   output logic        empty_o,
   output logic [31:0] w0_o,
   output logic [31:0] w1_o,
+  output logic [15:0] w2_o,
   input  logic [1:0]  advance_i
 );
   localparam int unsigned Depth = PlaybackWords;
@@ -36,6 +38,7 @@ module ax_link_pbuf
   assign wr_ptr_o = wr_q[12:0];
   assign w0_o     = mem_q[rd_q[12:0]];
   assign w1_o     = mem_q[rd_q[12:0] + 13'd1];
+  assign w2_o     = mem_q[rd_q[12:0] + 13'd2][15:0];
 
   always_comb begin
     wr_d = wr_q;

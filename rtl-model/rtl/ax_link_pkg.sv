@@ -5,7 +5,7 @@ package ax_link_pkg;
 
   // ---- versions and sizes ---------------------------------------------------
   localparam logic [31:0] SyncWord        = 32'h4E4F5841;  // bytes 'A' 'X' 'O' 'N'
-  localparam logic [31:0] ProtocolVersion = 32'h0001_0001; // 1.1
+  localparam logic [31:0] ProtocolVersion = 32'h0001_0002; // 1.2
   // Model version: bumped whenever the chip's behaviour or noise model changes.
   localparam logic [31:0] ModelVersion    = 32'd3;  // = chip_regs.def REVISION
   localparam int unsigned MaxPayload      = 256;   // words per frame payload
@@ -59,7 +59,7 @@ package ax_link_pkg;
     OpReadBurst   = 8'h0A,
     OpPpu         = 8'h0B,
     OpEnd         = 8'h0C,
-    OpInjectGroup = 8'h0D   // protocol 1.1: up to 3 events in one cycle, distinct buses
+    OpInjectGroup = 8'h0D   // protocol 1.1: up to 3 events in one cycle; 1.2: 4 (one a bus)
   } opcode_e;
 
   typedef enum logic [7:0] {

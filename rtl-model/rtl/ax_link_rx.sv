@@ -50,9 +50,10 @@ module ax_link_rx
     RxHunt, RxHdr, RxSeq, RxPayload, RxCrc, RxDecide
   } rx_state_e;
 
-  typedef enum logic [1:0] {
+  typedef enum logic [2:0] {
     VOp,       // next word starts an instruction
     VArg,      // next word is the second word of v_op_q
+    VArg2,     // next word is the third word of v_op_q (INJECT_GROUP of 4)
     VWbData,   // next word is WRITE_BURST data for v_addr_q
     VRbCheck   // checking READ_BURST addresses, one a cycle, no word taken
   } v_state_e;
@@ -80,6 +81,7 @@ module ax_link_rx
   logic [8:0]  v_cnt_d, v_cnt_q;
   logic [8:0]  v_off_d, v_off_q;
   logic [31:0] v_w0_d, v_w0_q;
+  logic [3:0]  v_bus_d, v_bus_q;  // INJECT_GROUP: the event buses its labels so far take
   err_code_e   v_err_d, v_err_q;
   logic [8:0]  v_err_off_d, v_err_off_q;
   logic [31:0] v_err_word_d, v_err_word_q;
@@ -163,6 +165,7 @@ module ax_link_rx
     v_cnt_d      = v_cnt_q;
     v_off_d      = v_off_q;
     v_w0_d       = v_w0_q;
+    v_bus_d      = v_bus_q;
     v_err_d      = v_err_q;
     v_err_off_d  = v_err_off_q;
     v_err_word_d = v_err_word_q;
@@ -250,9 +253,9 @@ module ax_link_rx
                 unique case (word[31:24])
                   OpNop, OpTimerReset, OpInject, OpBarrier, OpRecord, OpEnd: ;
                   OpWaitUntil, OpWrite, OpWriteBurst, OpReadBurst: v_state_d = VArg;
-                  OpInjectGroup: begin  // 1..3 labels: count field 3 is refused
+                  OpInjectGroup: begin  // 1..4 labels (count field n - 1)
                     v_state_d = VArg;
-                    if (word[17:16] == 2'd3) v_err_d = ErrOperand;
+                    v_bus_d   = 4'b0001 << word[7:6];
                   end
                   OpNeuronReset: begin
                     v_state_d = VArg;
@@ -292,13 +295,15 @@ module ax_link_rx
                     end
                   end
                   OpInjectGroup: begin  // the labels' buses ([7:6]) must differ
-                    if ((v_w0_q[17:16] != 2'd0 && word[7:6] == v_w0_q[7:6]) ||
-                        (v_w0_q[17:16] == 2'd2 &&
-                         (word[23:22] == v_w0_q[7:6] || word[23:22] == word[7:6]))) begin
+                    if ((v_w0_q[17:16] != 2'd0 && v_bus_q[word[7:6]]) ||
+                        (v_w0_q[17:16] >= 2'd2 &&
+                         (v_bus_q[word[23:22]] || word[23:22] == word[7:6]))) begin
                       v_err_d      = ErrValue;
                       v_err_off_d  = idx_q;
                       v_err_word_d = word;
                     end
+                    v_bus_d = v_bus_q | (4'b0001 << word[7:6]) | (4'b0001 << word[23:22]);
+                    if (v_w0_q[17:16] == 2'd3) v_state_d = VArg2;
                   end
                   OpReadBurst: begin
                     v_cnt_d      = word[24:16];
@@ -312,6 +317,14 @@ module ax_link_rx
                   end
                   default: ;
                 endcase
+              end
+              VArg2: begin  // INJECT_GROUP of 4: label D, its bus not yet taken
+                v_state_d = VOp;
+                if (v_bus_q[word[7:6]]) begin
+                  v_err_d      = ErrValue;
+                  v_err_off_d  = idx_q;
+                  v_err_word_d = word;
+                end
               end
               VWbData: begin
                 v_err_d      = chk_err;
@@ -453,6 +466,7 @@ module ax_link_rx
       v_cnt_q      <= '0;
       v_off_q      <= '0;
       v_w0_q       <= '0;
+      v_bus_q      <= '0;
       v_err_q      <= ErrNone;
       v_err_off_q  <= '0;
       v_err_word_q <= '0;
@@ -482,6 +496,7 @@ module ax_link_rx
       v_cnt_q      <= v_cnt_d;
       v_off_q      <= v_off_d;
       v_w0_q       <= v_w0_d;
+      v_bus_q      <= v_bus_d;
       v_err_q      <= v_err_d;
       v_err_off_q  <= v_err_off_d;
       v_err_word_q <= v_err_word_d;

@@ -166,8 +166,10 @@ static void test_instructions(void **state)
     assert_int_equal(full, 599);
     assert_int_equal(ax_ins_words(0x0C000000u, 0), 1);
     assert_int_equal(ax_ins_words(0x0D000000u, 0), 2); /* INJECT_GROUP (protocol 1.1) */
+    assert_int_equal(ax_ins_words(0x0D020000u, 0), 2);
+    assert_int_equal(ax_ins_words(0x0D030000u, 0), 3); /* 4 labels (protocol 1.2) */
     assert_int_equal(ax_ins_words(0x0E000000u, 0), AX_E_FORMAT);
-    /* INJECT_GROUP: labels on distinct buses ([7:6]), 1..3 of them */
+    /* INJECT_GROUP: labels on distinct buses ([7:6]), 1..4 of them */
     const uint16_t grp[3] = {0x2005, 0x4047, 0x20C9};
     size_t p3 = 0;
     assert_int_equal(ax_ins_inject_group(b, 600, &p3, grp, 3), AX_OK);
@@ -179,7 +181,16 @@ static void test_instructions(void **state)
     const uint16_t same[2] = {0x2005, 0x2105}; /* drivers 0 and 4: bus 0 twice */
     assert_int_equal(ax_ins_inject_group(b, 600, &p3, same, 2), AX_E_INVAL);
     assert_int_equal(ax_ins_inject_group(b, 600, &p3, grp, 0), AX_E_INVAL);
-    assert_int_equal(ax_ins_inject_group(b, 600, &p3, grp, 4), AX_E_INVAL);
+    const uint16_t four[5] = {0x2005, 0x4047, 0x20C9, 0x608A, 0x2141}; /* buses 0 1 3 2, then 1 */
+    size_t p4 = 0;
+    assert_int_equal(ax_ins_inject_group(b, 600, &p4, four, 4), AX_OK);
+    assert_int_equal(p4, 3);
+    assert_int_equal(b[0], 0x0D032005u);
+    assert_int_equal(b[1], 0x20C94047u);
+    assert_int_equal(b[2], 0x608Au);
+    assert_int_equal(ax_ins_inject_group(b, 600, &p4, four + 1, 4), AX_E_INVAL); /* bus 1 twice */
+    assert_int_equal(ax_ins_inject_group(b, 600, &p4, four, 5), AX_E_INVAL);
+    assert_int_equal(p4, 3);
 }
 
 static void test_records(void **state)
@@ -266,7 +277,7 @@ static void test_ident(void **state)
 {
     (void)state;
     const uint32_t p[AX_IDENT_WORDS] = {
-        0x00010001u,      3, 0xC0FFEE, 0x89ABCDEFu, 0x01234567u, 0x0401, (256u << 16) | 256u, 8192,
+        0x00010002u,      3, 0xC0FFEE, 0x89ABCDEFu, 0x01234567u, 0x0401, (256u << 16) | 256u, 8192,
         (256u << 16) | 8, 0};
     ax_ident id;
     assert_int_equal(ax_ident_decode(p, AX_IDENT_WORDS, &id), AX_OK);

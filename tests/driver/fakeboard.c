@@ -255,6 +255,14 @@ static void exec_one(fb *b)
         if (b->rec_flags & AX_RECORD_SPIKES)
             rec_spike(b, (uint16_t)arg);
         break;
+    case AX_OP_INJECT_GROUP: /* the loopback: each label comes back in the same cycle */
+        if (b->rec_flags & AX_RECORD_SPIKES) {
+            uint32_t n = 1 + (arg >> 16 & 3u), l[4] = {arg & 0xFFFFu, w1 & 0xFFFFu, w1 >> 16,
+                                                       n > 3 ? pb_at(b, 2) & 0xFFFFu : 0};
+            for (uint32_t i = 0; i < n; i++)
+                rec_spike(b, (uint16_t)l[i]);
+        }
+        break;
     case AX_OP_RECORD:
         b->rec_flags = arg & 7u;
         break;
@@ -303,6 +311,22 @@ static uint64_t advance(fb *b, uint64_t max)
 }
 
 /* ---- link ------------------------------------------------------------------- */
+/* INJECT_GROUP at w: its labels' event buses ([7:6]) differ; else *off is
+ * moved to the word that repeats a bus. */
+static bool group_buses_ok(const uint32_t *w, uint32_t *off)
+{
+    uint32_t n = 1 + (w[0] >> 16 & 3u), used = 1u << (w[0] >> 6 & 3u);
+    uint32_t bus[3] = {w[1] >> 6 & 3u, w[1] >> 22 & 3u, n > 3 ? w[2] >> 6 & 3u : 0};
+    for (uint32_t i = 1; i < n; i++) {
+        if (used & 1u << bus[i - 1]) {
+            *off += i < 3 ? 1 : 2;
+            return false;
+        }
+        used |= 1u << bus[i - 1];
+    }
+    return true;
+}
+
 /* Checks a CMD payload (docs/protocol.md 3.2). Returns 0 or an error code
  * with *off the offending word offset. */
 static unsigned validate(const ax_frame *f, uint32_t *off)
@@ -328,6 +352,8 @@ static unsigned validate(const ax_frame *f, uint32_t *off)
                     return AX_ERR_ADDRESS;
         if (op == AX_OP_PPU)
             return AX_ERR_UNSUPPORTED;
+        if (op == AX_OP_INJECT_GROUP && !group_buses_ok(f->payload + i, off))
+            return AX_ERR_VALUE;
         i += (uint32_t)k;
     }
     return 0;

@@ -152,21 +152,22 @@ static void test_injection_takes_its_bus(void **state)
     ct_close(&c);
 }
 
-/* INJECT_GROUP (protocol 1.1): three events from the host on drivers 0..2
- * (buses 0..2) in one cycle reach the target together (the reference PSP of
- * their summed amplitudes); a group with two events on one bus is rejected
- * with VALUE, a count field of 3 with OPERAND. */
-static void test_inject_group(void **state)
+/* INJECT_GROUP (protocol 1.1, four events from 1.2): three, then four events
+ * from the host on drivers 0..3 (buses 0..3) in one cycle reach the target
+ * together (the reference PSP of their summed amplitudes); a group with two
+ * events on one bus is rejected with VALUE (also when the fourth label, in
+ * the third word, repeats a bus), a group of 4 cut off by the frame's end
+ * with OPERAND. */
+static void group_reaches_target(unsigned ngroup)
 {
-    (void)state;
     ct_chip c;
     ct_open(&c, DIE, 1, 0.0, 0.0);
     const unsigned col = 9, n = 32 + col, w = 25;
     axsim_ref_params p;
     quiet_target(&c, n, &p);
     uint32_t amp = 0;
-    uint16_t lbl[3];
-    for (unsigned d = 0; d < 3; d++) {
+    uint16_t lbl[4];
+    for (unsigned d = 0; d < ngroup; d++) {
         ct_set_driver(&c, 1, d, 0, 1, 0);
         ct_set_synapse(&c, 1, 2 * d, col, w, 2);
         amp += axsim_ref_syn_amp(c.o.die_seed, c.fpn, 1, 2 * d, col, w);
@@ -176,26 +177,44 @@ static void test_inject_group(void **state)
     const int32_t rest = ct_vm(&c, n);
     uint32_t ins[8];
     size_t pos = 0;
-    assert_int_equal(ax_ins_inject_group(ins, 8, &pos, lbl, 3), AX_OK);
+    assert_int_equal(ax_ins_inject_group(ins, 8, &pos, lbl, ngroup), AX_OK);
+    assert_int_equal(pos, ngroup == 4 ? 3 : 2);
     ct_program_later(&c, ins, pos);
     assert_reference_psp(&c, n, rest, &p, amp);
+    ct_close(&c);
+}
+
+static void test_inject_group(void **state)
+{
+    (void)state;
+    group_reaches_target(3);
+    group_reaches_target(4);
+    ct_chip c;
+    ct_open(&c, DIE, 1, 0.0, 0.0);
+    uint32_t ins[8];
+    size_t pos = 0;
     /* the codec refuses a bus twice; the board too */
     uint16_t same[2] = {CT_LABEL(0, 2, 0, 1), CT_LABEL(4, 2, 0, 1)};
     pos = 0;
     assert_int_equal(ax_ins_inject_group(ins, 8, &pos, same, 2), AX_E_INVAL);
+    const uint32_t g4 = 0x0D000000u | 3u << 16 | CT_LABEL(0, 2, 0, 1);
+    const uint32_t bc = CT_LABEL(1, 2, 0, 1) | (uint32_t)CT_LABEL(2, 2, 0, 1) << 16;
     static const struct {
-        uint32_t w0, w1;
+        uint32_t w0, w1, w2;
+        size_t len; /* words sent */
         unsigned code;
     } bad[] = {
-        {0x0D000000u | 1u << 16 | CT_LABEL(0, 2, 0, 1), CT_LABEL(4, 2, 0, 1), AX_ERR_VALUE},
+        {0x0D000000u | 1u << 16 | CT_LABEL(0, 2, 0, 1), CT_LABEL(4, 2, 0, 1), 0x0C000000u, 3,
+         AX_ERR_VALUE},
         {0x0D000000u | 2u << 16 | CT_LABEL(0, 2, 0, 1),
-         CT_LABEL(1, 2, 0, 1) | (uint32_t)CT_LABEL(5, 2, 0, 1) << 16, AX_ERR_VALUE},
-        {0x0D000000u | 3u << 16, 0, AX_ERR_OPERAND},
+         CT_LABEL(1, 2, 0, 1) | (uint32_t)CT_LABEL(5, 2, 0, 1) << 16, 0x0C000000u, 3, AX_ERR_VALUE},
+        {g4, bc, CT_LABEL(6, 2, 0, 1), 3, AX_ERR_VALUE}, /* D on bus 2, as C */
+        {g4, bc, 0, 2, AX_ERR_OPERAND},                  /* the third word is missing */
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        uint32_t raw[3] = {bad[k].w0, bad[k].w1, 0x0C000000u};
+        uint32_t raw[3] = {bad[k].w0, bad[k].w1, bad[k].w2};
         size_t before = c.h->nrecs;
-        lt_cmd_acked(c.h, raw, 3);
+        lt_cmd_acked(c.h, raw, bad[k].len);
         lt_run(c.h, 1000);
         int e = lt_find(c.h, AX_REC_ERROR, before);
         assert_true(e >= 0);

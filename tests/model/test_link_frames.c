@@ -21,7 +21,7 @@ static void check_ident(axsim_variant v)
     ax_ident id;
     memset(&id, 0, sizeof id);
     lt_hello(h, &id);
-    assert_int_equal(id.protocol_version, 0x00010001u);
+    assert_int_equal(id.protocol_version, 0x00010002u);
     assert_int_equal(id.model_version, 3);
     assert_int_equal(id.die_seed, 7);
     assert_int_equal(id.chip_id, 7);
@@ -67,7 +67,7 @@ static void test_board_registers(void **state)
     assert_true(i >= 0);
     assert_int_equal(h->recs[i].ticket, 12);
     assert_int_equal(h->recs[i].count, 7);
-    assert_int_equal(h->recs[i].data[0], 0x00010001u); /* PROTOCOL 1.1 */
+    assert_int_equal(h->recs[i].data[0], 0x00010002u); /* PROTOCOL 1.2 */
     assert_int_equal(h->recs[i].data[1], 3);           /* MODEL */
     assert_int_equal(h->recs[i].data[2], 7);           /* CHIP_ID */
     assert_int_equal(h->recs[i].data[3], 7);           /* DIE_SEED_LO */

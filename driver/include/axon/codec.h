@@ -19,8 +19,9 @@ extern "C" {
 #endif
 
 /* ---- protocol constants ------------------------------------------------ */
+/* 1.1: OVERFLOW source 0 (delay-line drops); 1.2: INJECT_GROUP of 4 */
 #define AX_PROTOCOL_MAJOR       1u
-#define AX_PROTOCOL_MINOR       1u /* 1.1: OVERFLOW source 0 (delay-line drops) */
+#define AX_PROTOCOL_MINOR       2u
 #define AX_PROTOCOL_VERSION     ((AX_PROTOCOL_MAJOR << 16) | AX_PROTOCOL_MINOR)
 #define AX_SYNC_WORD            0x4E4F5841u /* bytes 'A' 'X' 'O' 'N' */
 #define AX_FRAME_MAX_PAYLOAD    256u        /* words */
@@ -68,7 +69,7 @@ enum ax_opcode {
 
 /* INJECT_GROUP: up to this many events in one cycle, on distinct event buses
  * (label bits [7:6]: the driver modulo 4) */
-#define AX_INJECT_GROUP_MAX 3u
+#define AX_INJECT_GROUP_MAX 4u
 
 #define AX_RECORD_SPIKES     0x1u /* RECORD argument bits */
 #define AX_RECORD_FIRST_ONLY 0x2u

@@ -38,6 +38,7 @@ typedef struct bm {
     uint64_t lost, reads; /* chip events lost (OVERFLOW sources 0, 3), READ records */
     uint64_t rec_lost;    /* records the link lost (OVERFLOW sources 1, 2) */
     uint32_t route_max;   /* largest ROUTE_MAX read (ticket 1) */
+    double *spike_at;     /* if set: time of each label's last spike, cycles (placement pass) */
     int fail;
 } bm;
 
@@ -117,6 +118,8 @@ static void bm_frame(bm *m, const ax_frame *f, size_t nbytes)
             fprintf(stderr, "rec %u time %llu source %u\n", r.type, (unsigned long long)r.time,
                     r.source);
         if (r.type == AX_REC_SPIKE) {
+            if (m->spike_at)
+                m->spike_at[r.label & 0x7FFFu] = (double)r.time + r.frac / 16.0;
             m->spikes++;
             sw += (size_t)n;
         } else if (r.type == AX_REC_TIME) {
@@ -269,6 +272,64 @@ static void bm_wait_end(bm *m)
         m->fail = 1;
 }
 
+/* One ttfs trial (TIMER_RESET, NEURON_RESET, ROUTE_MAX := 0, the 5 input
+ * events, WAIT_UNTIL len, READ ROUTE_MAX) appended to p. */
+static void ttfs_trial(uint32_t *p, size_t *pos, uint64_t len)
+{
+    ax_ins_timer_reset(p, AX_FRAME_MAX_PAYLOAD, pos);
+    ax_ins_neuron_reset(p, AX_FRAME_MAX_PAYLOAD, pos, true, 0, 0);
+    ax_ins_write(p, AX_FRAME_MAX_PAYLOAD, pos, AX_CHIP_ROUTE_MAX, 0);
+    for (unsigned d = 0; d < 5; d++)
+        ax_ins_inject(p, AX_FRAME_MAX_PAYLOAD, pos, (uint16_t)(d << 6 | 1u << 13));
+    ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, pos, len);
+    ax_ins_read(p, AX_FRAME_MAX_PAYLOAD, pos, AX_CHIP_ROUTE_MAX, 1);
+}
+
+static uint16_t hidden_label(unsigned slot)
+{
+    return (uint16_t)((slot / 128) | (slot % 128) << 6 | 1u << 14);
+}
+
+static const double *sort_key;
+static int by_key(const void *a, const void *b)
+{
+    double x = sort_key[*(const unsigned *)a], y = sort_key[*(const unsigned *)b];
+    return (x > y) - (x < y);
+}
+
+/* The measured placement (what a mapper does after calibration): one trial
+ * with the hidden neurons recorded gives each one's crossing time on this
+ * die; the k-th to cross gets driver slot k, so neurons that cross one after
+ * another sit on neighbouring drivers, i.e. on different event buses (driver
+ * d on bus d % 4). cfg holds the NRN_CFG words, rewritten here. */
+static void place_by_crossing(bm *m, unsigned nh, uint32_t *cfg, uint64_t len)
+{
+    static double at[1u << 15];
+    static unsigned order[N];
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        at[i] = INFINITY;
+    for (unsigned n = 0; n < nh; n++)
+        cfg[n] |= AX_CHIP_NRN_CFG_RECORD_MASK;
+    bm_write(m, AX_CHIP_NRN_CFG(0), cfg, nh);
+    uint32_t p[64];
+    size_t pos = 0;
+    ttfs_trial(p, &pos, len);
+    m->spike_at = at;
+    bm_cmd_sync(m, p, pos);
+    bm_wait_end(m);
+    m->spike_at = NULL;
+    static double t[N];
+    for (unsigned n = 0; n < nh; n++) {
+        t[n] = at[hidden_label(n) & 0x7FFFu];
+        order[n] = n;
+    }
+    sort_key = t;
+    qsort(order, nh, sizeof order[0], by_key);
+    for (unsigned k = 0; k < nh; k++)
+        cfg[order[k]] = hidden_label(k) | AX_CHIP_NRN_CFG_ONCE_MASK;
+    bm_write(m, AX_CHIP_NRN_CFG(0), cfg, nh);
+}
+
 /* The ttfs load: a 5-nh-3 layer pattern. Hemisphere 0: nh spike-once hidden
  * neurons whose leak lies above threshold (spread so that they cross evenly
  * between t0 and t1 cycles after NEURON_RESET, nominally: the fixed-pattern
@@ -281,7 +342,8 @@ static void bm_wait_end(bm *m)
  * records_lost the link's, which the link bandwidth bounds). A trial is
  * TIMER_RESET, NEURON_RESET, ROUTE_MAX := 0, the 5 INJECTs, WAIT_UNTIL(trial
  * length) and a READ of ROUTE_MAX; every spike is recorded. */
-static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64_t trials)
+static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64_t trials,
+                    bool measured)
 {
     axsim_options o;
     axsim_options_default(&o);
@@ -320,12 +382,14 @@ static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64
     }
     static uint32_t v[2 * N];
     for (unsigned n = 0; n < 2 * N; n++) {
-        uint32_t lbl = n < nh ? ((n / 128) | (n % 128) << 6 | 1u << 14) : 0;
+        uint32_t lbl = n < nh ? hidden_label(n) : 0;
         bool out = n >= N && n < N + 3; /* the outputs are recorded */
         v[n] = n < nh || out
                    ? (lbl | (out ? AX_CHIP_NRN_CFG_RECORD_MASK : 0) | AX_CHIP_NRN_CFG_ONCE_MASK)
                    : 0;
     }
+    static uint32_t v_cfg[N]; /* the hidden neurons' words, for the placement */
+    memcpy(v_cfg, v, sizeof v_cfg);
     bm_write(&m, AX_CHIP_NRN_CFG(0), v, 254);
     bm_write(&m, AX_CHIP_NRN_CFG(254), v + 254, 254);
     bm_write(&m, AX_CHIP_NRN_CFG(508), v + 508, 4);
@@ -357,25 +421,20 @@ static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64
         axsim_step(m.b, 64);
         bm_pump(&m);
     }
+    const uint64_t len = 4 * 51 + 64; /* trial length, cycles */
+    if (measured)
+        place_by_crossing(&m, nh, v_cfg, len);
     m.nacks = 0;
     m.lost = m.rec_lost = m.spikes = m.reads = 0;
     m.route_max = 0;
-    const uint64_t len = 4 * 51 + 64; /* trial length, cycles */
-    const unsigned per = 16;          /* trials a frame */
+    const unsigned per = 16; /* trials a frame */
     uint64_t done = 0, start = axsim_cycles(m.b);
     clock_t c0 = clock();
     while (done < trials && !m.fail) {
         uint32_t p[AX_FRAME_MAX_PAYLOAD];
         size_t pos = 0;
-        for (unsigned k = 0; k < per && done < trials; k++, done++) {
-            ax_ins_timer_reset(p, AX_FRAME_MAX_PAYLOAD, &pos);
-            ax_ins_neuron_reset(p, AX_FRAME_MAX_PAYLOAD, &pos, true, 0, 0);
-            ax_ins_write(p, AX_FRAME_MAX_PAYLOAD, &pos, AX_CHIP_ROUTE_MAX, 0);
-            for (unsigned d = 0; d < 5; d++)
-                ax_ins_inject(p, AX_FRAME_MAX_PAYLOAD, &pos, (uint16_t)(d << 6 | 1u << 13));
-            ax_ins_wait_until(p, AX_FRAME_MAX_PAYLOAD, &pos, len);
-            ax_ins_read(p, AX_FRAME_MAX_PAYLOAD, &pos, AX_CHIP_ROUTE_MAX, 1);
-        }
+        for (unsigned k = 0; k < per && done < trials; k++, done++)
+            ttfs_trial(p, &pos, len);
         bm_cmd_sync(&m, p, pos);
     }
     bm_wait_end(&m);
@@ -387,12 +446,14 @@ static int run_ttfs(unsigned nh, unsigned tau_code, double t0, double t1, uint64
                 (unsigned long long)m.reads);
     else
         printf("{\"bench\":\"model\",\"load\":\"ttfs\",\"neurons\":%d,\"hidden\":%u,"
+               "\"placement\":\"%s\","
                "\"cycles_per_s\":%.0f,\"events_lost\":%llu,\"route_delay_max_cycles\":%u,"
                "\"trials_per_s\":%.0f,\"output_spikes_per_trial\":%.2f,\"records_lost\":%llu,"
                "\"trials\":%llu}\n",
-               2 * N, nh, (double)cycles / cpu, (unsigned long long)m.lost, m.route_max,
-               (double)trials / cpu, (double)m.spikes / (double)trials,
-               (unsigned long long)m.rec_lost, (unsigned long long)trials);
+               2 * N, nh, measured ? "measured" : "index", (double)cycles / cpu,
+               (unsigned long long)m.lost, m.route_max, (double)trials / cpu,
+               (double)m.spikes / (double)trials, (unsigned long long)m.rec_lost,
+               (unsigned long long)trials);
     axsim_destroy(m.b);
     return fail;
 }
@@ -476,7 +537,9 @@ int main(int argc, char **argv)
     /* 120 hidden neurons, tau_m code 600 (36 cycles), crossing 14-62 cycles
      * after the reset (within one tau_s = 51 cycles); 246 hidden, tau_m code
      * 400 (53 cycles), crossing 20-120 cycles (within two tau_s) */
-    if (run_ttfs(120, 600, 14, 62, trials) || run_ttfs(246, 400, 20, 120, trials))
-        return 1;
+    for (int measured = 0; measured < 2; measured++)
+        if (run_ttfs(120, 600, 14, 62, trials, measured) ||
+            run_ttfs(246, 400, 20, 120, trials, measured))
+            return 1;
     return 0;
 }
