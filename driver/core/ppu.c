@@ -188,6 +188,42 @@ int ax_ppu_mailbox(ax_device *d, unsigned hemi, char *buf, size_t cap, size_t *l
     return r;
 }
 
+/* The checks of an SRAM access. */
+static int sram_range(ax_device *d, unsigned hemi, uint32_t addr, const void *data, size_t n)
+{
+    int r = ready(d, hemi);
+    if (r < 0)
+        return r;
+    if (!data || n == 0 || addr % 4 || n % 4 || addr >= AX_PPU_SRAM_BYTES ||
+        n > AX_PPU_SRAM_BYTES - addr)
+        return ax_fail(AX_E_RANGE, "ppu: SRAM access of %zu bytes at 0x%x (4-aligned, < 0x4000)", n,
+                       addr);
+    return AX_OK;
+}
+
+int ax_ppu_sram_write(ax_device *d, unsigned hemi, uint32_t addr, const void *data, size_t n)
+{
+    int r = sram_range(d, hemi, addr, data, n);
+    if (r < 0)
+        return r;
+    uint32_t w[AX_PPU_SRAM_BYTES / 4];
+    for (size_t i = 0; i < n / 4; i++)
+        w[i] = ax_get_le32((const uint8_t *)data + 4 * i);
+    return ax_reg_write_block(d, AX_PPU_SRAM_ADDR(hemi) + addr / 4, w, n / 4);
+}
+
+int ax_ppu_sram_read(ax_device *d, unsigned hemi, uint32_t addr, void *data, size_t n)
+{
+    int r = sram_range(d, hemi, addr, data, n);
+    if (r < 0)
+        return r;
+    uint32_t w[AX_PPU_SRAM_BYTES / 4];
+    r = ax_reg_read_block(d, AX_PPU_SRAM_ADDR(hemi) + addr / 4, w, n / 4);
+    for (size_t i = 0; r == AX_OK && i < n / 4; i++)
+        ax_put_le32((uint8_t *)data + 4 * i, w[i]);
+    return r;
+}
+
 int ax_ppu_inbox_write(ax_device *d, unsigned hemi, uint32_t value)
 {
     int r = ready(d, hemi);

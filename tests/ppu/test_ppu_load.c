@@ -281,7 +281,9 @@ static void test_fake_board(void)
               ax_ppu_wait(d, 0, 1.0, &st) == AX_E_UNSUPPORTED &&
               ax_ppu_mailbox(d, 0, buf, sizeof buf, &n) == AX_E_UNSUPPORTED &&
               ax_ppu_inbox_write(d, 0, 1) == AX_E_UNSUPPORTED &&
-              ax_ppu_outbox_read(d, 0, &v) == AX_E_UNSUPPORTED,
+              ax_ppu_outbox_read(d, 0, &v) == AX_E_UNSUPPORTED &&
+              ax_ppu_sram_write(d, 0, 0x3C00, &v, 4) == AX_E_UNSUPPORTED &&
+              ax_ppu_sram_read(d, 1, 0, &v, 4) == AX_E_UNSUPPORTED,
           "every PPU call: AX_E_UNSUPPORTED");
     fakeboard_get_stats(t, &s1);
     check(s1.frames_run == s0.frames_run, "nothing was sent to the board");

@@ -97,6 +97,10 @@ static void test_chip_window(ax_device *d)
     uint8_t w[32], l[32];
     check(ax_chip_get_row(d, 0, 0, w, l) == AX_OK && w[0] == 21 && w[1] == 42,
           "chipinfo: the host reads the core's weights");
+    uint8_t sram[64];
+    check(ax_ppu_sram_read(d, 0, 0, sram, sizeof sram) == AX_OK &&
+              !memcmp(sram, img.sram, sizeof sram),
+          "the host reads the loaded image back from SRAM");
 }
 
 /* One STDP update of rows 0..31 (parameters in the host area). */
@@ -110,7 +114,7 @@ static void stdp(ax_device *d, const char *name, uint32_t eta, struct ax_ppu_sta
     if (r == AX_OK)
         r = ax_ppu_load(d, 0, &img);
     if (r == AX_OK)
-        r = ax_reg_write_block(d, AX_PPU_SRAM_ADDR(0) + 0x3C00 / 4, p, 5 + 128);
+        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, p, sizeof p);
     if (r == AX_OK)
         r = ax_ppu_start(d, 0, img.entry);
     if (r == AX_OK)

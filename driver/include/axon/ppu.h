@@ -91,6 +91,15 @@ AX_API int ax_ppu_wait(ax_device *d, unsigned hemi, double timeout_s, struct ax_
 /* Copies up to cap bytes of the mailbox to buf (no terminating NUL); *len =
  * the mailbox's length, which may exceed cap. */
 AX_API int ax_ppu_mailbox(ax_device *d, unsigned hemi, char *buf, size_t cap, size_t *len);
+/* n bytes at SRAM byte address addr of core hemi (addr and n multiples of 4,
+ * inside the 16 KiB: else AX_E_RANGE, nothing sent), little-endian words as
+ * the core sees them: a program's parameters in the host area (0x3C00,
+ * docs/ppu.md section 6) after ax_ppu_load, or its results after it ends. */
+#define AX_PPU_HOST_AREA 0x3C00u
+AX_API int ax_ppu_sram_write(ax_device *d, unsigned hemi, uint32_t addr, const void *data,
+                             size_t n);
+AX_API int ax_ppu_sram_read(ax_device *d, unsigned hemi, uint32_t addr, void *data, size_t n);
+
 /* INBOX: a word for the core (wakes it if asleep); OUTBOX: the core's word. */
 AX_API int ax_ppu_inbox_write(ax_device *d, unsigned hemi, uint32_t value);
 AX_API int ax_ppu_outbox_read(ax_device *d, unsigned hemi, uint32_t *value);
