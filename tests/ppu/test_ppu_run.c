@@ -1,10 +1,13 @@
 /* The programs of ppu/programs on the simulated board's cores through
  * libaxon, in one process (one board): exit codes and mailbox text, both
  * hemispheres, a runaway program stopped by the timeout with the board still
- * usable, a trap's cause and address, the chip window, and one STDP update
- * with and without the row unit (their cycles printed).
+ * usable, a trap's cause and address, the chip window, and STDP updates
+ * with and without the row unit against the host's prediction from the
+ * sensors (their cycles printed).
  * usage: test_ppu_run PPU_DIR (build/ppu, holding the .elf files) */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "axon/chip.h"
@@ -103,39 +106,99 @@ static void test_chip_window(ax_device *d)
           "the host reads the loaded image back from SRAM");
 }
 
-/* One STDP update of rows 0..31 (parameters in the host area). */
-static void stdp(ax_device *d, const char *name, uint32_t eta, struct ax_ppu_status *st)
+#define N 32 /* the small chip: 32 rows of 32 synapses a hemisphere */
+
+struct stdp_params { /* ppu/programs/stdp.c, in the host area */
+    uint32_t first, last, eta_c, eta_a, reset;
+    uint8_t base_c[256], base_a[256];
+};
+
+/* The update stdp.c makes of weight w from sensor codes c and a. */
+static int predict(int w, int c, int a, const struct stdp_params *p, unsigned row)
 {
-    char path[512], mbox[AX_PPU_MAILBOX_BYTES + 1];
-    size_t n;
+    int dc = c > p->base_c[row] ? c - p->base_c[row] : 0;
+    int da = a > p->base_a[row] ? a - p->base_a[row] : 0;
+    w += (int)(p->eta_c * (unsigned)dc) >> 8;
+    w = w > 255 ? 255 : w;
+    w -= (int)(p->eta_a * (unsigned)da) >> 8;
+    return w < 0 ? 0 : w > 63 ? 63 : w;
+}
+
+/* Rows 0..N-1 of hemisphere 0 set to weight 30, one update by program name
+ * with parameters p; every weight must be the host's prediction from the
+ * sensors' CADC codes (within 1: a code may differ by one LSB between the
+ * host's conversion and the core's); none may change with still 0. Returns
+ * the update's cycles. */
+static uint32_t stdp(ax_device *d, const char *name, const struct stdp_params *p, bool still)
+{
+    static uint8_t w[N * N], l[N * N], c[N * N], a[N * N];
+    char path[512], what[300];
+    struct ax_ppu_status st;
+    uint32_t cycles = 0;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    uint32_t p[5 + 128] = {0, 31, eta, eta, 0}; /* baselines 0 */
-    int r = ax_ppu_image_read(path, &img);
+    memset(w, 30, sizeof w);
+    memset(l, 0, sizeof l);
+    int r = ax_chip_set_matrix(d, 0, 0, N, w, l);
+    if (r == AX_OK)
+        r = ax_chip_corr_read_many(d, 0, 0, N, c, a);
+    if (r == AX_OK)
+        r = ax_ppu_image_read(path, &img);
     if (r == AX_OK)
         r = ax_ppu_load(d, 0, &img);
     if (r == AX_OK)
-        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, p, sizeof p);
+        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, p, sizeof *p);
     if (r == AX_OK)
         r = ax_ppu_start(d, 0, img.entry);
     if (r == AX_OK)
-        r = ax_ppu_wait(d, 0, 60, st);
+        r = ax_ppu_wait(d, 0, 60, &st);
     if (r == AX_OK)
-        r = ax_ppu_mailbox(d, 0, mbox, AX_PPU_MAILBOX_BYTES, &n);
-    check(r == AX_OK && st->exited && st->exit_code == 0, name);
-    if (r < 0)
+        r = ax_ppu_outbox_read(d, 0, &cycles);
+    if (r == AX_OK)
+        r = ax_chip_get_matrix(d, 0, 0, N, w, l);
+    snprintf(what, sizeof what, "%s (eta %u/%u): runs and exits 0", name, p->eta_c, p->eta_a);
+    check(r == AX_OK && st.exited && st.exit_code == 0, what);
+    if (r < 0) {
         printf("  %s\n", ax_error_detail());
+        return 0;
+    }
+    int off = 0, changed = 0;
+    for (unsigned i = 0; i < N * N; i++) {
+        int want = predict(30, c[i], a[i], p, i / N);
+        off += abs(w[i] - want) > 1;
+        changed += want != 30;
+    }
+    snprintf(what, sizeof what, "%s: %d of %d weights as predicted (within 1), %d changed", name,
+             N * N - off, N * N, changed);
+    check(off == 0 && (!still || changed == 0), what);
+    return cycles;
 }
 
 static void test_stdp(ax_device *d)
 {
-    struct ax_ppu_status a, b;
-    uint32_t ca = 0, cb = 0;
-    stdp(d, "stdp.elf", 0, &a);
-    ax_ppu_outbox_read(d, 0, &ca);
-    stdp(d, "stdp_scalar.elf", 0, &b);
-    ax_ppu_outbox_read(d, 0, &cb);
-    printf("  stdp update of 32 x 32 synapses: %u cycles with the row unit, %u scalar\n", ca, cb);
-    check(ca > 0 && cb > ca, "stdp: the row unit is faster than the scalar loop");
+    static struct stdp_params p;
+    p.last = N - 1;
+    p.eta_c = 255; /* potentiation by the causal sensors' raw codes (their offsets) */
+    uint32_t ru = stdp(d, "stdp.elf", &p, false), sc = stdp(d, "stdp_scalar.elf", &p, false);
+    printf("  one update of %d x %d synapses: %u cycles with the row unit, %u scalar (%.1fx)\n", N,
+           N, ru, sc, ru ? (double)sc / ru : 0.0);
+    check(ru > 0 && sc > ru, "stdp: the row unit is faster than the scalar loop");
+    p.eta_c = 0;
+    p.eta_a = 255; /* depression */
+    stdp(d, "stdp.elf", &p, false);
+    stdp(d, "stdp_scalar.elf", &p, false);
+    memset(p.base_a, 255, sizeof p.base_a); /* a baseline no code exceeds: no change */
+    stdp(d, "stdp.elf", &p, true);
+    stdp(d, "stdp_scalar.elf", &p, true);
+    p.last = N; /* a row past the chip: refused, exit 2 */
+    struct ax_ppu_status st;
+    int r = ax_ppu_load(d, 0, &img);
+    if (r == AX_OK)
+        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, &p, sizeof p);
+    if (r == AX_OK)
+        r = ax_ppu_start(d, 0, img.entry);
+    if (r == AX_OK)
+        r = ax_ppu_wait(d, 0, 60, &st);
+    check(r == AX_OK && st.exit_code == 2, "stdp: rows past the chip refused (exit 2)");
 }
 
 int main(int argc, char **argv)
@@ -146,7 +209,7 @@ int main(int argc, char **argv)
     }
     dir = argv[1];
     ax_device *d;
-    if (ax_open("sim:?size=small", &d) < 0) {
+    if (ax_open("sim:?size=small&noise=0", &d) < 0) {
         printf("FAIL: sim: %s\n", ax_error_detail());
         return 1;
     }
