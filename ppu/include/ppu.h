@@ -94,16 +94,19 @@ static inline void ppu_sleep_until(uint32_t cycle)
         ppu_wfi();
 }
 
-/* Sleeps until the host writes INBOX after INBOX_SEQ was seq (pass
- * ppu_inbox_seq() read before the exchange) and returns the word. The
- * sleeps are at most 1024 cycles each: a write that lands between the check
- * and the wfi is seen at the next wake-up, never missed. */
-static inline uint32_t ppu_wait_inbox(uint32_t seq)
+/* Sleeps until INBOX_SEQ differs from *seq (the host wrote INBOX since),
+ * then sets *seq to it and returns the INBOX word. Start with *seq = 0 (a
+ * start clears INBOX_SEQ) or ppu_inbox_seq(). The sleeps are at most 1024
+ * cycles each: a write that lands between the check and the wfi is seen at
+ * the next wake-up, never missed. Two host writes in one wake-up are one. */
+static inline uint32_t ppu_wait_inbox(uint32_t *seq)
 {
-    while (ppu_inbox_seq() == seq) {
+    uint32_t s;
+    while ((s = ppu_inbox_seq()) == *seq) {
         PPU_CORE_REG(PPU_WAKE_AT) = ppu_cycle() + 1024u;
         ppu_wfi();
     }
+    *seq = s;
     return ppu_inbox();
 }
 

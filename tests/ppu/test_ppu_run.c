@@ -106,6 +106,40 @@ static void test_chip_window(ax_device *d)
           "the host reads the loaded image back from SRAM");
 }
 
+/* inbox.elf: asleep while it waits, woken by each INBOX word, answers x + 1. */
+static void test_inbox(ax_device *d)
+{
+    char path[512];
+    struct ax_ppu_status st;
+    snprintf(path, sizeof path, "%s/inbox.elf", dir);
+    int r = ax_ppu_image_read(path, &img);
+    if (r == AX_OK)
+        r = ax_ppu_load(d, 1, &img);
+    if (r == AX_OK)
+        r = ax_ppu_start(d, 1, img.entry);
+    int asleep = 0, answered = 0;
+    for (int i = 0; r == AX_OK && i < 20; i++) {
+        r = ax_ppu_status(d, 1, &st);
+        asleep += r == AX_OK && st.state == AX_PPU_ASLEEP;
+    }
+    check(r == AX_OK && asleep > 0, "inbox: the core sleeps (state asleep) while it waits");
+    static const uint32_t words[] = {7, 41, 0x7FFFFFFF};
+    for (int k = 0; k < 3 && r == AX_OK; k++) {
+        uint32_t out = 0;
+        r = ax_ppu_inbox_write(d, 1, words[k]);
+        for (int i = 0; r == AX_OK && out != words[k] + 1 && i < 1000; i++)
+            r = ax_ppu_outbox_read(d, 1, &out);
+        answered += out == words[k] + 1;
+    }
+    check(answered == 3, "inbox: each INBOX word wakes it, OUTBOX answers x + 1");
+    if (r == AX_OK)
+        r = ax_ppu_inbox_write(d, 1, 0);
+    if (r == AX_OK)
+        r = ax_ppu_wait(d, 1, 30, &st);
+    check(r == AX_OK && st.exited && st.exit_code == 3, "inbox: a 0 ends it, exit 3 (words)");
+    check(st.cycles >= 5000, "inbox: it slept at least 5000 cycles first (else exit 255)");
+}
+
 #define N 32 /* the small chip: 32 rows of 32 synapses a hemisphere */
 
 struct stdp_params { /* ppu/programs/stdp.c, in the host area */
@@ -222,6 +256,7 @@ int main(int argc, char **argv)
     test_runaway(d);
     test_trap(d);
     test_chip_window(d);
+    test_inbox(d);
     test_stdp(d);
     ax_close(d);
     printf("%d failure(s)\n", fails);
