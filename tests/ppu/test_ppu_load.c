@@ -2,7 +2,8 @@
  * wrong in one way and each refused with its own detail; a good file's flat
  * image; and the device calls on the fake board, which has no processors:
  * AX_E_UNSUPPORTED (AX_E_INVAL for a bad hemisphere) with nothing sent.
- * With --write DIR it only writes the bad files (for test_ppu_cli.sh). */
+ * With PPU_DIR, the programs built there load too. With --write DIR it only
+ * writes the bad files (for test_ppu_cli.sh). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,22 @@ static void test_fake_board(void)
           "cause names");
 }
 
+/* The programs as built (ppu/programs): accepted, entered at 0, below the host area. */
+static void test_built(const char *dir)
+{
+    static const char *const progs[] = {"exit42", "hello", "chipinfo", "spin",
+                                        "trap",   "inbox", "stdp",     "stdp_scalar"};
+    static ax_ppu_image img;
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+        char path[512], what[600];
+        snprintf(path, sizeof path, "%s/%s.elf", dir, progs[i]);
+        int r = ax_ppu_image_read(path, &img);
+        snprintf(what, sizeof what, "%s.elf loads: entry 0, image end 0x%x below the host area%s%s",
+                 progs[i], img.end, r < 0 ? ": " : "", r < 0 ? ax_error_detail() : "");
+        check(r == AX_OK && img.entry == 0 && img.end > 0 && img.end <= 0x3C00, what);
+    }
+}
+
 static int write_files(const char *dir)
 {
     static elf e;
@@ -317,6 +334,8 @@ int main(int argc, char **argv)
     test_bad_files();
     test_good_file();
     test_fake_board();
+    if (argc == 2)
+        test_built(argv[1]);
     printf("%d failure(s)\n", fails);
     return fails != 0;
 }
