@@ -23,19 +23,27 @@ static void check(int ok, const char *what)
     fails += !ok;
 }
 
-/* Loads dir/name into core hemi, starts it, waits (timeout_s) and reads the
- * mailbox (NUL-terminated). Returns ax_ppu_wait's status. */
-static int run(ax_device *d, unsigned hemi, const char *name, double timeout_s,
-               struct ax_ppu_status *st, char *mbox)
+/* Loads dir/name into core hemi (img), writes params (n bytes, if any) to
+ * the host area and starts it. */
+static int start(ax_device *d, unsigned hemi, const char *name, const void *params, size_t n)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    size_t n = 0;
     int r = ax_ppu_image_read(path, &img);
     if (r == AX_OK)
         r = ax_ppu_load(d, hemi, &img);
-    if (r == AX_OK)
-        r = ax_ppu_start(d, hemi, img.entry);
+    if (r == AX_OK && n)
+        r = ax_ppu_sram_write(d, hemi, AX_PPU_HOST_AREA, params, n);
+    return r < 0 ? r : ax_ppu_start(d, hemi, img.entry);
+}
+
+/* start, then waits (timeout_s) and reads the mailbox (NUL-terminated).
+ * Returns ax_ppu_wait's status. */
+static int run(ax_device *d, unsigned hemi, const char *name, double timeout_s,
+               struct ax_ppu_status *st, char *mbox)
+{
+    size_t n = 0;
+    int r = start(d, hemi, name, NULL, 0);
     int w = r < 0 ? r : ax_ppu_wait(d, hemi, timeout_s, st);
     if ((w == AX_OK || w == AX_E_TIMEOUT) &&
         ax_ppu_mailbox(d, hemi, mbox, AX_PPU_MAILBOX_BYTES, &n) < 0)
@@ -59,7 +67,7 @@ static void test_hello(ax_device *d)
         printf("  ppu %u: hello took %u cycles, %u instructions\n", h, st.cycles, st.instret);
     }
     check(run(d, 0, "exit42.elf", 30, &st, mbox) == AX_OK && st.exit_code == 42,
-          "exit42: crt0's .data and .bss (exit 42)");
+          "exit42: crt0's stack, .data and .bss (exit 42)");
 }
 
 static void test_runaway(ax_device *d)
@@ -109,14 +117,8 @@ static void test_chip_window(ax_device *d)
 /* inbox.elf: asleep while it waits, woken by each INBOX word, answers x + 1. */
 static void test_inbox(ax_device *d)
 {
-    char path[512];
     struct ax_ppu_status st;
-    snprintf(path, sizeof path, "%s/inbox.elf", dir);
-    int r = ax_ppu_image_read(path, &img);
-    if (r == AX_OK)
-        r = ax_ppu_load(d, 1, &img);
-    if (r == AX_OK)
-        r = ax_ppu_start(d, 1, img.entry);
+    int r = start(d, 1, "inbox.elf", NULL, 0);
     int asleep = 0, answered = 0;
     for (int i = 0; r == AX_OK && i < 20; i++) {
         r = ax_ppu_status(d, 1, &st);
@@ -166,23 +168,16 @@ static int predict(int w, int c, int a, const struct stdp_params *p, unsigned ro
 static uint32_t stdp(ax_device *d, const char *name, const struct stdp_params *p, bool still)
 {
     static uint8_t w[N * N], l[N * N], c[N * N], a[N * N];
-    char path[512], what[300];
+    char what[300];
     struct ax_ppu_status st;
     uint32_t cycles = 0;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
     memset(w, 30, sizeof w);
     memset(l, 0, sizeof l);
     int r = ax_chip_set_matrix(d, 0, 0, N, w, l);
     if (r == AX_OK)
         r = ax_chip_corr_read_many(d, 0, 0, N, c, a);
     if (r == AX_OK)
-        r = ax_ppu_image_read(path, &img);
-    if (r == AX_OK)
-        r = ax_ppu_load(d, 0, &img);
-    if (r == AX_OK)
-        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, p, sizeof *p);
-    if (r == AX_OK)
-        r = ax_ppu_start(d, 0, img.entry);
+        r = start(d, 0, name, p, sizeof *p);
     if (r == AX_OK)
         r = ax_ppu_wait(d, 0, 60, &st);
     if (r == AX_OK)
@@ -225,11 +220,7 @@ static void test_stdp(ax_device *d)
     stdp(d, "stdp_scalar.elf", &p, true);
     p.last = N; /* a row past the chip: refused, exit 2 */
     struct ax_ppu_status st;
-    int r = ax_ppu_load(d, 0, &img);
-    if (r == AX_OK)
-        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, &p, sizeof p);
-    if (r == AX_OK)
-        r = ax_ppu_start(d, 0, img.entry);
+    int r = start(d, 0, "stdp.elf", &p, sizeof p);
     if (r == AX_OK)
         r = ax_ppu_wait(d, 0, 60, &st);
     check(r == AX_OK && st.exit_code == 2, "stdp: rows past the chip refused (exit 2)");
