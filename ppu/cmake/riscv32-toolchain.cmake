@@ -8,6 +8,10 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 # -march=rv32im_zicsr would select the 64-bit multilib: plain rv32im with the
 # 2.2 ISA spec (which keeps csr instructions in the base) finds rv32im/ilp32.
 set(AX_PPU_ARCH "-march=rv32im -mabi=ilp32 -misa-spec=2.2")
-set(CMAKE_C_FLAGS_INIT "${AX_PPU_ARCH} -ffreestanding -fno-builtin -Os")
+# picolibc (Debian's picolibc-riscv64-unknown-elf) through its specs file;
+# the runtime brings its own crt0 and stdout (the mailbox), printf is the
+# integer-only variant (no float formatting: smaller).
+set(CMAKE_C_FLAGS_INIT "${AX_PPU_ARCH} --specs=picolibc.specs -ffreestanding")
 set(CMAKE_ASM_FLAGS_INIT "${AX_PPU_ARCH}")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "${AX_PPU_ARCH} -nostartfiles -nostdlib -static")
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "-DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfiles -static") # the C flags come too

@@ -40,5 +40,6 @@ int axon_cmd_train(int argc, char **argv);     /* cmd_train.c */
 int axon_cmd_data(int argc, char **argv);      /* cmd_data.c */
 int axon_cmd_ttfs(int argc, char **argv);      /* cmd_ttfs.c */
 int axon_cmd_calibrate(int argc, char **argv); /* cmd_calibrate.c */
+int axon_cmd_ppu(int argc, char **argv);       /* cmd_ppu.c */
 
 #endif

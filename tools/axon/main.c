@@ -22,6 +22,7 @@ static const struct axon_cmd commands[] = {
     {"ttfs", "spike times and exact gradients of a small network (ttfs eval)", axon_cmd_ttfs},
     {"calibrate", "calibrate every neuron of a board to targets (cached per die)",
      axon_cmd_calibrate},
+    {"ppu", "run a program on a plasticity processor (status, stop)", axon_cmd_ppu},
 };
 
 void axon_err(const char *fmt, ...)
