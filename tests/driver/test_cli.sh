@@ -19,7 +19,7 @@ lines() { # lines NAME FILE N
 }
 
 "$axon" info --json --device "$dev" > "$tmp/info" 2> "$tmp/err"; check "info --json" 0 $?
-for k in '"protocol_version":"1.1"' '"model_version":' '"chip_id":' '"die_seed":11' '"variant":"usb3"' '"neurons_per_hemisphere":32'; do
+for k in '"protocol_version":"1.2"' '"model_version":' '"chip_id":' '"die_seed":11' '"variant":"usb3"' '"neurons_per_hemisphere":32'; do
     contains "info has $k" "$tmp/info" "$k"
 done
 "$axon" info --device 'sim:?size=small&variant=usb2' > "$tmp/info2"; check "info usb2" 0 $?

@@ -32,7 +32,7 @@ static void check_board(axsim_size size, axsim_variant v)
     ax_ident id;
     lt_hello(h, &id);
     unsigned n = size == AXSIM_FULL ? 256 : 32;
-    assert_int_equal(id.protocol_version, 0x00010001u);
+    assert_int_equal(id.protocol_version, 0x00010002u);
     assert_int_equal(id.die_seed, o.die_seed);
     assert_int_equal(id.chip_id, 0x9ABCDEF0u ^ 0x12345678u);
     assert_int_equal(id.variant, v == AXSIM_USB3 ? 0 : 1);

@@ -20,7 +20,7 @@ extern "C" {
 
 /* ---- protocol constants ------------------------------------------------ */
 #define AX_PROTOCOL_MAJOR       1u
-#define AX_PROTOCOL_MINOR       1u /* 1.1: OVERFLOW source 0 (delay-line drops) */
+#define AX_PROTOCOL_MINOR       2u /* 1.1: OVERFLOW source 0; 1.2: the PPU (docs/ppu.md) */
 #define AX_PROTOCOL_VERSION     ((AX_PROTOCOL_MAJOR << 16) | AX_PROTOCOL_MINOR)
 #define AX_SYNC_WORD            0x4E4F5841u /* bytes 'A' 'X' 'O' 'N' */
 #define AX_FRAME_MAX_PAYLOAD    256u        /* words */
