@@ -252,6 +252,58 @@ static void test_row(ax_device *d)
     CHECK(badw == 0 && badl == 0, "row: VST row 4: %u weights, %u labels wrong", badw, badl);
 }
 
+/* The chip-register window: the core reads VERSION, writes a synapse word,
+ * reads it back, and the host sees the write; a bus error traps. */
+static void test_window(ax_device *d)
+{
+    uint32_t syn = 0xC0000000u + 4u * AX_CHIP_SYN(1, 7, 2),
+             ver = 0xC0000000u + 4u * AX_CHIP_VERSION;
+    char src[1024];
+    snprintf(src, sizeof src,
+             ".globl _start\n_start: li x5, %#x\n lw x6, 0(x5)\n li x7, %#x\n li x8, 0x0ABC0123\n"
+             " sw x8, 0(x7)\n lw x9, 0(x7)\n li x10, 0x80000000\n sw x9, 4(x10)\n mv a0, x6\n"
+             " li a7, 93\n ecall\n",
+             ver, syn);
+    for (unsigned h = 0; h < 2; h++) {
+        uint32_t s = run_src(d, h, src);
+        CHECK(PT_EXITED(s), "window: status %#x tval %#x", s, pt_reg(d, h, PT_TVAL));
+        CHECK(pt_reg(d, h, PT_EXIT_CODE) == 4, "window: VERSION %u", pt_reg(d, h, PT_EXIT_CODE));
+        CHECK(pt_reg(d, h, PT_OUTBOX) == 0x0ABC0123u, "window: synapse read back %#x",
+              pt_reg(d, h, PT_OUTBOX));
+        uint32_t v = 0;
+        pt_check(ax_reg_read(d, AX_CHIP_SYN(1, 7, 2), &v), "synapse read");
+        CHECK(v == 0x0ABC0123u, "window: the host sees %#x", v);
+        pt_check(ax_reg_write(d, AX_CHIP_SYN(1, 7, 2), 0), "synapse write");
+    }
+    /* a register outside the small chip's geometry: the bus answers an error */
+    snprintf(src, sizeof src, ".globl _start\n_start: li x5, %#x\n lw x6, 0(x5)\n ecall\n",
+             0xC0000000u + 4u * AX_CHIP_SYN(0, 100, 0));
+    uint32_t s = run_src(d, 0, src);
+    CHECK(PT_TRAPPED(s) && PT_CAUSE(s) == 5 && pt_reg(d, 0, PT_PC) == 4 &&
+              pt_reg(d, 0, PT_TVAL) == 0xC0000000u + 4u * AX_CHIP_SYN(0, 100, 0),
+          "window: bus error traps (status %#x, pc %#x)", s, pt_reg(d, 0, PT_PC));
+}
+
+/* CHIP_RESET stops both cores; SRAM keeps its contents. */
+static void test_chip_reset(ax_device *d)
+{
+    pt_bin b;
+    pt_assemble(gcc, ".globl _start\n_start: j _start\n", "", &b);
+    for (unsigned h = 0; h < 2; h++) {
+        pt_load(d, h, &b);
+        pt_cmd(d, h, AX_PPU_START, 0);
+        CHECK(PT_STATE(pt_reg(d, h, PT_STATUS)) == 1, "chip reset: PPU %u runs", h);
+    }
+    pt_check(ax_reg_write(d, AX_REG_CHIP_RESET, 1), "CHIP_RESET");
+    for (unsigned h = 0; h < 2; h++) {
+        uint32_t v = 0;
+        CHECK(pt_reg(d, h, PT_STATUS) == 0, "chip reset: PPU %u stopped", h);
+        pt_check(ax_reg_read(d, PT_SRAM(h), &v), "SRAM read");
+        CHECK(v == b.w[0], "chip reset: SRAM kept (%#x)", v);
+    }
+    pt_bin_free(&b);
+}
+
 /* The host's side: bad PPU instructions are refused, registers answer. */
 static void test_host(ax_device *d)
 {
@@ -297,6 +349,8 @@ int main(int argc, char **argv)
     test_runaway(d);
     test_sleep(d);
     test_row(d);
+    test_window(d);
+    test_chip_reset(d);
     ax_close(d);
     if (fails) {
         printf("%d checks failed\n", fails);
