@@ -304,6 +304,43 @@ static void test_chip_reset(ax_device *d)
     pt_bin_free(&b);
 }
 
+/* VLD of membranes against the host's CADC conversion, with the membranes
+ * at rest (no temporal noise, long after reset: the same codes any cycle). */
+static void test_membranes(void)
+{
+    ax_device *d = pt_open("sim:?size=small&die=9&run=3&noise=0");
+    ax_program *p = NULL;
+    ax_result r;
+    pt_check(ax_program_new(&p), "program");
+    pt_check(ax_program_timer_reset(p), "timer reset");
+    pt_check(ax_program_wait_until(p, 100000), "wait");
+    ax_result_init(&r);
+    pt_check(ax_run(d, p, &r), "run");
+    ax_result_free(&r);
+    ax_program_free(p);
+    uint8_t host[N];
+    cadc_codes(d, AX_CHIP_CADC_SRC_MEMBRANE, 0, host);
+    uint32_t s = run_src(d, 1,
+                         ".globl _start\n_start: li x5, 0x4000\n li x6, 0x2000\n"
+                         " .insn r 0x0b, 0, 0, x1, x5, x0\n .insn r 0x0b, 0, 0x0d, x0, x6, x1\n"
+                         " li a7, 93\n ecall\n");
+    CHECK(PT_EXITED(s), "membranes: status %#x", s);
+    uint32_t buf[N / 4], w[N / 4];
+    pt_read_sram(d, 1, 0x2000, buf, N / 4);
+    pt_check(ax_reg_write(d, AX_CHIP_CADC_CMD,
+                          AX_CHIP_CADC_SRC_MEMBRANE << AX_CHIP_CADC_CMD_SRC_SHIFT | 1u),
+             "cadc");
+    pt_check(ax_reg_read_block(d, AX_CHIP_CADC_RES(1, 0), w, N / 4), "cadc read");
+    unsigned bad = 0, spread = 0;
+    for (unsigned c = 0; c < N; c++) {
+        bad += byte_of(buf, c) != byte_of(w, c);
+        spread += byte_of(w, c) != byte_of(w, 0);
+    }
+    CHECK(bad == 0, "membranes: %u lanes differ from the CADC conversion", bad);
+    CHECK(spread > 0 && host[0] != 0, "membranes: codes trivially equal");
+    ax_close(d);
+}
+
 /* The host's side: bad PPU instructions are refused, registers answer. */
 static void test_host(ax_device *d)
 {
@@ -352,6 +389,7 @@ int main(int argc, char **argv)
     test_window(d);
     test_chip_reset(d);
     ax_close(d);
+    test_membranes();
     if (fails) {
         printf("%d checks failed\n", fails);
         return 1;
