@@ -68,6 +68,19 @@ module ax_syn_array
   input  logic [7:0]  snap_row_i,
   input  logic        snap_acausal_i,
   output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
+  // the PPUs' row unit, one port per hemisphere: a request for one row
+  // segment (sel: [7:0] row, [10:8] segment, [15:12] source 0 weights,
+  // 1 labels, 2/3 sensors) loads the 32 raw words (synapse words, or the
+  // sensors' accumulators) or stores 32 lanes (weights: [31:16] amplitude,
+  // [5:0] weight; labels: [11:6]) into the synapse words; ack (with the
+  // loaded words) the next cycle. Checked and converted by the core, so only
+  // copies happen here.
+  input  logic [1:0]         row_req_i,
+  input  logic [1:0]         row_we_i,
+  input  logic [1:0][15:0]   row_sel_i,
+  input  logic [1:0][1023:0] row_wdata_i,
+  output logic [1:0]         row_ack_o,
+  output logic [1:0][1023:0] row_rdata_o,
   // status
   output logic        idle_o,
   output logic [15:0] drops_o,
@@ -170,6 +183,9 @@ module ax_syn_array
   // port, which is copied every cycle)
   logic [7:0]  snap_q  [NeuronsPerHemi];
 
+  logic [1:0]         row_ack_q;
+  logic [1:0][1023:0] row_rdata_q;
+
   function automatic logic [15:0] sat_add(input logic [15:0] a, input logic [15:0] b);
     logic [16:0] s;
     s = 17'(a) + 17'(b);
@@ -183,6 +199,10 @@ module ax_syn_array
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_mem
     logic [12:0] ent;
     logic [31:0] acc, tc, sx, hs;
+    logic [RowW-1:0] rrw;
+    logic [ColW-1:0] rc;
+    logic [3:0]   rsrc;
+    logic [1023:0] lanes;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
     logic [3:0]  dn;
@@ -217,16 +237,14 @@ module ax_syn_array
       end
       drops_q = 16'd0;
       drop_now_q <= 4'd0;
+      row_ack_q   <= 2'b00;
+      row_rdata_q <= '0;
     end else begin
       // ---- correlation sensors ----
       if (snap_take_i) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-          acc = cacc_q[snap_hemi_i][srow][c];
-          hs  = hash32(die_seed_i, {snap_acausal_i ? KeyCorrA : KeyCorrC,
-                                    24'(32'(snap_hemi_i) * 65536 + 32'(srow) * 256 + c)});
-          // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
-          sx = {16'd0, corr_read(hs, fpn_scale_i, snap_acausal_i ? acc[31:16] : acc[15:0])} << 10;
-          snap_q[c] = cadc_convert(die_seed_i, fpn_scale_i, 32'(snap_hemi_i) * 256 + c, sx);
+          snap_q[c] = sensor_code(die_seed_i, fpn_scale_i, 32'(snap_hemi_i), 32'(srow), c,
+                                  snap_acausal_i, cacc_q[snap_hemi_i][srow][c]);
         end
       end
       // a row reset (CORR_RESET ROWS) acts before this cycle's pairings; the
@@ -328,6 +346,29 @@ module ax_syn_array
         occ_q[h] = occ;
       end
       drop_now_q <= dn;
+      // ---- the row unit (before the register writes: the host's write wins) ----
+      if (row_req_i != 2'b00 || row_ack_q != 2'b00) begin
+        row_ack_q <= row_req_i;
+        for (int unsigned h = 0; h < 2; h++) begin
+          if (row_req_i[h]) begin
+            rrw  = row_sel_i[h][RowW-1:0];
+            rsrc = row_sel_i[h][15:12];
+            for (int unsigned i = 0; i < 32; i++) begin
+              rc = ColW'(32 * 32'(row_sel_i[h][10:8]) + i);
+              sx = syn_q[h][rrw][rc];
+              tc = row_wdata_i[h][32*i +: 32];
+              if (!row_we_i[h]) begin
+                lanes[32*i +: 32] = (rsrc >= 4'd2) ? cacc_q[h][rrw][rc] : sx;
+              end else if (rsrc[0]) begin  // labels
+                syn_q[h][rrw][rc] = {sx[31:12], tc[11:6], sx[5:0]};
+              end else begin  // weights with their amplitudes
+                syn_q[h][rrw][rc] = {tc[31:16], 4'd0, sx[11:6], tc[5:0]};
+              end
+            end
+            if (!row_we_i[h]) row_rdata_q[h] <= lanes;
+          end
+        end
+      end
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =
@@ -348,5 +389,7 @@ module ax_syn_array
   end
 
   assign snap_code_o = snap_q;
+  assign row_ack_o   = row_ack_q;
+  assign row_rdata_o = row_rdata_q;
 
 endmodule
