@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/provenance.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -146,6 +148,10 @@ struct ax_ttfs_backend {
      * returned t_out. Returns 0 or a negative ax_status. Required. */
     int (*forward)(void *ctx, const struct ax_ttfs_stack *s, int B);
     void *ctx;
+    /* Where the times come from, for the metrics' provenance: die seed,
+     * calibration id, model and protocol versions (format, config and seed
+     * are the run's). NULL: none (the software backend). */
+    const struct ax_provenance *provenance;
 };
 
 /* ---------------------------------------------------------------------------
