@@ -124,7 +124,8 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->grads = net->mem + off;
     net->m = net->mem + 2 * off;
     net->v = net->mem + 3 * off;
-    net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net, NULL};
+    net->backend = (struct ax_ttfs_backend){
+        .name = "software", .forward = ax_ttfs_software_forward, .ctx = net};
     net->n_threads = 1;
     return 0;
 }

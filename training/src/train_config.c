@@ -44,7 +44,8 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->chip.tau_s_us = 0.4;
     c->chip.trial = 5.0;
     c->chip.die = -1;
-    c->chip.max_duplicates = 4;
+    c->chip.max_duplicates = 3;
+    c->chip.clip_weights = true;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
         c->weight_std[l] = 1.0;
@@ -230,8 +231,9 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
     static const char *const backends[] = {"chip", "software", NULL};
     int backend = 0;
     int rc = optional(ax_config_get_choice(f, "chip", "backend", backends, &backend));
-    static const char *const keys[] = {"backend", "tau_s_us", "trial",          "targets",
-                                       "device",  "die",      "max_duplicates", NULL};
+    static const char *const keys[] = {"backend",        "tau_s_us",     "trial",
+                                       "targets",        "device",       "die",
+                                       "max_duplicates", "clip_weights", NULL};
     for (int i = 0; keys[i]; i++)
         k->present |= ax_config_has(f, "chip", keys[i]);
     k->software = backend == 1;
@@ -250,6 +252,8 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
     if (!rc)
         rc = optional(ax_config_get_int(f, "chip", "max_duplicates", 1, 8, &dup));
     k->max_duplicates = (int)dup;
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "chip", "clip_weights", &k->clip_weights));
     return rc;
 }
 

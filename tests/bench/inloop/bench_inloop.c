@@ -9,6 +9,7 @@
  * (the machine is shared; the simulated board runs in this process);
  * wall_samples_per_s the same on wall time. The calibration (cached) is not
  * in it. usage: bench-inloop [CONFIG [SAMPLES]] (default yinyang-chip, 6000) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,57 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Chip against software on the same weights, per layer: spikes missing on
+ * the chip where the software has one (and the reverse), and the mean and sd
+ * of t_chip - t_software (tau_s) where both spiked. */
+struct cmp {
+    double miss[2], extra[2], mean[2], sd[2];
+};
+
+static int compare(struct ax_ttfs_net *net, const struct ax_ttfs_backend *sw,
+                   const struct ax_ttfs_backend *hw, const struct ax_ttfs_dataset *ds, int B,
+                   struct cmp *c)
+{
+    memset(c, 0, sizeof *c);
+    int n0 = net->spec[0].n_out, n1 = net->spec[1].n_out;
+    double *keep = malloc((size_t)B * (n0 + n1) * sizeof *keep);
+    double cnt[2] = {0, 0}, tot[2] = {0, 0}, s2[2] = {0, 0};
+    int rc = keep ? 0 : AX_E_NOMEM;
+    for (int off = 0; rc == 0 && off + B <= ds->n; off += B) {
+        const double *x = ds->t + (size_t)off * ds->n_features;
+        net->backend = *sw;
+        rc = ax_ttfs_net_forward(net, x, B);
+        memcpy(keep, net->t_out[0], (size_t)B * n0 * sizeof *keep);
+        memcpy(keep + (size_t)B * n0, net->t_out[1], (size_t)B * n1 * sizeof *keep);
+        net->backend = *hw;
+        if (rc == 0)
+            rc = ax_ttfs_net_forward(net, x, B);
+        for (int l = 0; l < 2 && rc == 0; l++) {
+            const double *a = net->t_out[l], *b = keep + (l ? (size_t)B * n0 : 0);
+            for (int i = 0; i < B * (l ? n1 : n0); i++) {
+                tot[l]++;
+                if (isfinite(b[i]) && !isfinite(a[i]))
+                    c->miss[l]++;
+                else if (!isfinite(b[i]) && isfinite(a[i]))
+                    c->extra[l]++;
+                else if (isfinite(a[i])) {
+                    cnt[l]++;
+                    c->mean[l] += a[i] - b[i];
+                    s2[l] += (a[i] - b[i]) * (a[i] - b[i]);
+                }
+            }
+        }
+    }
+    for (int l = 0; l < 2; l++) {
+        c->miss[l] /= tot[l] > 0 ? tot[l] : 1;
+        c->extra[l] /= tot[l] > 0 ? tot[l] : 1;
+        c->mean[l] /= cnt[l] > 0 ? cnt[l] : 1;
+        c->sd[l] = sqrt(fmax(0, s2[l] / (cnt[l] > 0 ? cnt[l] : 1) - c->mean[l] * c->mean[l]));
+    }
+    free(keep);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -55,6 +107,7 @@ int main(int argc, char **argv)
     const struct ax_ttfs_dataset *ds = &data.train;
     double acc_sw = 0;
     ax_ttfs_evaluate(&net, ds, B, &acc_sw); /* the software backend first */
+    struct ax_ttfs_backend sw = net.backend;
     net.backend = chip.backend;
     int done = 0, correct = 0, rc = 0;
     t0 = now();
@@ -71,6 +124,9 @@ int main(int argc, char **argv)
         done += b;
     }
     double wall = now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    struct cmp cmp;
+    if (rc == 0)
+        rc = compare(&net, &sw, &chip.backend, ds, B, &cmp);
     if (rc < 0) {
         const ax_result *raw = &chip.res.raw;
         for (size_t k = 0; k < raw->nlosses && k < 8; k++)
@@ -85,12 +141,16 @@ int main(int argc, char **argv)
            "\"samples_per_s\":%.0f,\"wall_samples_per_s\":%.0f,\"tau_s_cycles\":%.1f,"
            "\"trial_cycles\":%llu,\"repeated\":%llu,\"moved_events\":%llu,"
            "\"clipped\":[%u,%u],\"accuracy_chip_init\":%.4f,\"accuracy_software_init\":%.4f,"
-           "\"calibration\":\"%s\",\"calibration_id\":\"%s\",\"open_seconds\":%.2f}\n",
+           "\"calibration\":\"%s\",\"calibration_id\":\"%s\",\"open_seconds\":%.2f,"
+           "\"chip_vs_software\":{\"missing\":[%.4f,%.4f],\"extra\":[%.4f,%.4f],"
+           "\"dt_mean\":[%.4f,%.4f],\"dt_sd\":[%.4f,%.4f]}}\n",
            argc > 1 ? argv[1] : "yinyang-chip", done, B, done / cpu, done / wall,
            chip.units.tau_s_cycles, (unsigned long long)chip.trial_cycles,
            (unsigned long long)st->repeated, (unsigned long long)st->moved, st->clip.clipped[0],
            st->clip.clipped[1], (double)correct / done, acc_sw,
-           chip.calib_source == AX_CALIB_CACHED ? "cached" : "measured", chip.calib.id, t_open);
+           chip.calib_source == AX_CALIB_CACHED ? "cached" : "measured", chip.calib.id, t_open,
+           cmp.miss[0], cmp.miss[1], cmp.extra[0], cmp.extra[1], cmp.mean[0], cmp.mean[1],
+           cmp.sd[0], cmp.sd[1]);
     ax_ttfs_chip_close(&chip);
     ax_ttfs_net_free(&net);
     ax_ttfs_splits_free(&data);

@@ -137,7 +137,15 @@ int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, 
         return rc;
     }
     fill_provenance(c);
-    c->backend = (struct ax_ttfs_backend){c->name, ax_ttfs_chip_forward, c, &c->prov};
+    c->backend = (struct ax_ttfs_backend){
+        .name = c->name, .forward = ax_ttfs_chip_forward, .ctx = c, .provenance = &c->prov};
+    if (cfg->chip.clip_weights) { /* the host trains what the codes reach */
+        double step = fmin(c->map.scale_e, c->map.scale_i);
+        c->backend.w_max[0] = AX_WEIGHT_MAX * c->map.duplicates * step;
+        c->backend.w_max[1] = AX_WEIGHT_MAX * step;
+        c->backend.w_max_bias[0] = c->backend.w_max_bias[1] =
+            AX_WEIGHT_MAX * c->map.bias_duplicates * step;
+    }
     return AX_OK;
 }
 

@@ -152,6 +152,12 @@ struct ax_ttfs_backend {
      * calibration id, model and protocol versions (format, config and seed
      * are the run's). NULL: none (the software backend). */
     const struct ax_provenance *provenance;
+    /* The weights the backend represents: w_max[l] > 0 keeps layer l's
+     * weights from the previous layer in [-w_max, w_max] after every step
+     * (and bump), w_max_bias[l] those of its bias input (0: w_max[l]); 0 for
+     * a layer: no limit. The host then trains what the chip runs (a chip
+     * clips codes at 63 per row). */
+    double w_max[AX_TTFS_MAX_LAYERS], w_max_bias[AX_TTFS_MAX_LAYERS];
 };
 
 /* ---------------------------------------------------------------------------

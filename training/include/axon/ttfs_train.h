@@ -45,6 +45,7 @@ struct ax_ttfs_chip_section {
     char device[AX_TTFS_PATH_MAX];  /* board URI ("": $AXON_DEVICE, else sim:) */
     long long die;                  /* -1: the URI's; else sim: die seed */
     int max_duplicates;             /* drivers an input source may take (1..8) */
+    bool clip_weights;              /* keep the host's weights in the chip's range */
 };
 
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
