@@ -46,6 +46,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->chip.die = -1;
     c->chip.max_duplicates = 3;
     c->chip.clip_weights = true;
+    c->chip.distance_mv = 30.0;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
         c->weight_std[l] = 1.0;
@@ -254,6 +255,10 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
     k->max_duplicates = (int)dup;
     if (!rc)
         rc = optional(ax_config_get_bool(f, "chip", "clip_weights", &k->clip_weights));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "distance_mv", 5.0, 200.0, &k->distance_mv));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "psp", 0.001, 1.0, &k->psp));
     return rc;
 }
 

@@ -10,21 +10,24 @@
 #include "axon/status.h"
 #include "axon/ttfs_chip.h"
 
-/* Default chip-in-the-loop targets (calib/targets/ttfs.cfg's point at the
- * config's time constants). */
+/* The targets of a [chip] section without a targets file: leak = reset
+ * 300 mV, threshold distance_mv above, the config's time constants, its psp
+ * (default calib/targets/ttfs.cfg's 0.03 / tau_ratio), refractory 5 us. */
 static void derived_targets(const struct ax_ttfs_config *cfg, struct ax_calib_targets *t)
 {
     memset(t, 0, sizeof *t);
     double ts = cfg->chip.tau_s_us;
-    snprintf(t->name, sizeof t->name, "ttfs-%gus-r%d", ts, cfg->tau_ratio);
+    double psp = cfg->chip.psp > 0 ? cfg->chip.psp : 0.03 / cfg->tau_ratio;
+    snprintf(t->name, sizeof t->name, "ttfs-%gus-r%d-%gmV-psp%g", ts, cfg->tau_ratio,
+             cfg->chip.distance_mv, psp);
     t->value[AX_PARAM_LEAK] = 300;
     t->value[AX_PARAM_RESET] = 300;
-    t->value[AX_PARAM_THRESHOLD] = 330;
+    t->value[AX_PARAM_THRESHOLD] = 300 + cfg->chip.distance_mv;
     t->value[AX_PARAM_TAU_M] = ts * cfg->tau_ratio;
     t->value[AX_PARAM_TAU_SE] = ts;
     t->value[AX_PARAM_TAU_SI] = ts;
-    t->value[AX_PARAM_GAIN_E] = 0.03 / cfg->tau_ratio;
-    t->value[AX_PARAM_GAIN_I] = 0.03 / cfg->tau_ratio;
+    t->value[AX_PARAM_GAIN_E] = psp;
+    t->value[AX_PARAM_GAIN_I] = psp;
     t->value[AX_PARAM_REFRAC] = 5.0;
     ax_calib_targets_hash(t);
 }

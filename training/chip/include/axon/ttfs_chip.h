@@ -102,8 +102,9 @@ struct ax_ttfs_chip {
     struct ax_ttfs_backend backend;
 };
 /* The calibration targets a [chip] section implies: its targets file, else
- * leak = reset 300 mV, threshold 330 mV, tau_m = tau_ratio x tau_s, tau_s
- * for both synapses, psp 0.03 / tau_ratio, refractory 5 us. */
+ * leak = reset 300 mV, threshold chip.distance_mv above, tau_m = tau_ratio x
+ * tau_s, tau_s for both synapses, psp chip.psp (default 0.03 / tau_ratio),
+ * refractory 5 us. */
 int ax_ttfs_chip_targets(const struct ax_ttfs_config *cfg, struct ax_calib_targets *t);
 /* Opens the board of cfg's [chip] section (device, die), calibrates it or
  * applies the cached calibration, maps cfg's network and checks the fit
