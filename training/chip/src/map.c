@@ -95,21 +95,35 @@ void ax_ttfs_chip_map_free(struct ax_ttfs_chip_map *m)
     memset(m, 0, sizeof *m);
 }
 
-static int quantise(const struct ax_ttfs_chip_map *m, double w, int max, int l,
+/* One weight to a signed code, with the rounding residual of the neuron's
+ * earlier inputs (*carry, in weight units) added first: error diffusion
+ * along a neuron's inputs keeps the sum of its quantised weights within half
+ * a step of the sum of the float weights. So a change smaller than a step
+ * spread over many weights (an Adam step, a weight bump) still reaches the
+ * chip, where independent rounding would hide it until it is a whole step
+ * on every weight at once. A clipped weight passes no residual on. */
+static int quantise(const struct ax_ttfs_chip_map *m, double w, int max, int l, double *carry,
                     struct ax_ttfs_chip_clip *clip)
 {
     double a = fabs(w);
     if (a > clip->max_abs[l])
         clip->max_abs[l] = a;
-    double q = a / (w > 0 ? m->scale_e : m->scale_i);
-    if (!(q <= max)) { /* also NaN */
-        clip->clipped[l]++;
-        q = max;
+    double x = w + *carry;
+    double scale = x > 0 ? m->scale_e : m->scale_i;
+    double q = fabs(x) / scale;
+    int c;
+    if (!(q < max + 0.5)) { /* also NaN */
+        if (a / (w > 0 ? m->scale_e : m->scale_i) > max)
+            clip->clipped[l]++;
+        c = max;
+        *carry = 0;
+    } else {
+        c = (int)lround(q);
+        *carry = x - (x < 0 ? -c : c) * scale;
     }
-    int c = (int)lround(q);
     if (c == 0 && a > 0)
         clip->zero[l]++;
-    return w < 0 ? -c : c;
+    return x < 0 ? -c : c;
 }
 
 /* One layer's weights w (n_out, n_prev + bias) into the codes of its
@@ -120,11 +134,13 @@ static void layer_codes(const struct ax_ttfs_chip_map *m, int l, const double *w
     bool bias = m->pop_bias >= 0;
     int n1 = n_prev + bias;
     for (int j = 0; j < n_out; j++) {
+        double carry = 0;
         for (int i = 0; i < n_prev; i++)
-            m->codes[l][(size_t)j * n_prev + i] = quantise(m, w[(size_t)j * n1 + i], max, l, clip);
+            m->codes[l][(size_t)j * n_prev + i] =
+                quantise(m, w[(size_t)j * n1 + i], max, l, &carry, clip);
         if (bias)
             m->codes_bias[l][j] = quantise(m, w[(size_t)j * n1 + n_prev],
-                                           AX_WEIGHT_MAX * m->bias_duplicates, l, clip);
+                                           AX_WEIGHT_MAX * m->bias_duplicates, l, &carry, clip);
     }
 }
 
