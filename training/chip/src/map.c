@@ -112,8 +112,8 @@ static int quantise(const struct ax_ttfs_chip_map *m, double w, int max, int l, 
     double scale = x > 0 ? m->scale_e : m->scale_i;
     double q = fabs(x) / scale;
     int c;
-    if (!(q < max + 0.5)) { /* also NaN */
-        if (a / (w > 0 ? m->scale_e : m->scale_i) > max)
+    if (!(q < max + 0.5)) {                                           /* also NaN */
+        if (a / (w > 0 ? m->scale_e : m->scale_i) > max * (1 + 1e-9)) /* not at the clamp */
             clip->clipped[l]++;
         c = max;
         *carry = 0;
