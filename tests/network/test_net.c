@@ -3,7 +3,8 @@
  * the writes of only what changed, and batches of trials on the simulated
  * small chip without noise: a spike-once neuron driven by a duplicated
  * source spikes once in every trial, its time moves by exactly the input's
- * shift, and a weak synapse leaves its neuron silent. */
+ * shift, a weak synapse leaves its neuron silent, and the MADC samples the
+ * driven neuron's membrane in every trial. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,6 +142,22 @@ static void test_run(void)
     ax_net_prog_write(n, d, p);
     CHECK(ax_program_words(p) > 0 && ax_program_words(p) <= 6,
           "one code changed: %zu words (full write %zu)", ax_program_words(p), full);
+    /* the membrane of the driven neuron through the MADC, every 4 cycles */
+    b.madc_neuron = ax_net_neuron(n, pop, 0);
+    b.madc_period = 4;
+    CHECK(ax_net_run(n, d, &b, &r) == 0, "run with MADC: %s", ax_error_detail());
+    size_t per[3] = {0, 0, 0};
+    unsigned peak = 0;
+    for (size_t k = 0; k < r.raw.nsamples; k++) {
+        uint32_t t = r.raw.samples[k].trial - r.first_trial;
+        if (t < 3)
+            per[t]++;
+        if (t == 0 && r.raw.samples[k].value > peak)
+            peak = r.raw.samples[k].value;
+    }
+    CHECK(per[0] >= 90 && per[1] >= 90 && per[2] >= 90, "MADC samples a trial: %zu %zu %zu", per[0],
+          per[1], per[2]);
+    CHECK(peak >= 325, "the membrane reaches the threshold region: %u mV", peak);
     times[1] = 450;
     CHECK(ax_net_run(n, d, &b, &r) == AX_E_RANGE, "input past the trial refused");
     ax_net_result_free(&r);
