@@ -106,6 +106,42 @@ int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_con
                                    neurons_per_hemi, rows_per_hemi);
 }
 
+static int calibrate(struct ax_ttfs_chip *c, ax_calib_progress_fn progress, void *ctx)
+{
+    int rc = ax_calib_get(c->dev, &c->targets, progress, ctx, &c->calib, &c->calib_source);
+    return rc < 0 ? rc : ax_calib_matches(c->dev, &c->targets, &c->calib);
+}
+
+/* [chip] calibrate = false: every neuron gets the targets' nominal codes
+ * (exact on a board without fixed-pattern noise, fpn=0; a diagnostic, not an
+ * operating point for a real die). Gains: one step's current jump J = psp x
+ * tau_ratio x (threshold - leak) mV, nominally gain / 512 mV. */
+static int nominal_codes(struct ax_ttfs_chip *c)
+{
+    const double *v = c->targets.value;
+    double ratio = v[AX_PARAM_TAU_M] / v[AX_PARAM_TAU_SE];
+    double dist = v[AX_PARAM_THRESHOLD] - v[AX_PARAM_LEAK];
+    unsigned n = 2u * ax_device_ident(c->dev)->neurons_per_hemi;
+    uint16_t *codes = malloc(n * sizeof *codes);
+    int rc = codes ? AX_OK : AX_E_NOMEM;
+    for (unsigned p = 0; p < AX_PARAM_COUNT && rc == 0; p++) {
+        double x =
+            p == AX_PARAM_GAIN_E || p == AX_PARAM_GAIN_I ? v[p] * ratio * dist * 512.0 : v[p];
+        uint16_t code;
+        if ((rc = ax_calib_nominal_code(p, x, &code)) < 0)
+            break;
+        for (unsigned i = 0; i < n; i++)
+            codes[i] = code;
+        rc = ax_chip_set_param(c->dev, p, 0, codes, n);
+    }
+    free(codes);
+    if (rc == 0)
+        rc = ax_chip_wait_capmem(c->dev);
+    snprintf(c->calib.id, sizeof c->calib.id, "nominal");
+    c->calib.die_seed = ax_device_ident(c->dev)->die_seed;
+    return rc;
+}
+
 int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, int max_batch,
                       ax_calib_progress_fn progress, void *ctx)
 {
@@ -123,8 +159,7 @@ int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, 
     /* the fit first: nothing is written to a board the network does not fit */
     if ((rc = ax_ttfs_chip_map_config(&c->map, cfg, &c->targets, id->neurons_per_hemi,
                                       id->rows_per_hemi)) < 0 ||
-        (rc = ax_calib_get(c->dev, &c->targets, progress, ctx, &c->calib, &c->calib_source)) < 0 ||
-        (rc = ax_calib_matches(c->dev, &c->targets, &c->calib)) < 0) {
+        (rc = cfg->chip.calibrate ? calibrate(c, progress, ctx) : nominal_codes(c)) < 0) {
         ax_ttfs_chip_close(c);
         return rc;
     }
