@@ -361,7 +361,7 @@ int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
         return rc;
     /* The backward pass reads each layer's inputs: derive them from the times
      * the backend produced (which is what the software backend left there). */
-    for (int l = 1; l < net->n_layers; l++)
+    for (int l = 1; l < net->n_layers && !net->backend.fills_inputs; l++)
         ax_ttfs_stack_fill_inputs(&s, l, 0, B);
     return 0;
 }

@@ -47,6 +47,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->chip.max_duplicates = 3;
     c->chip.clip_weights = true;
     c->chip.calibrate = true;
+    c->chip.arrivals = true;
     c->chip.distance_mv = 30.0;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
@@ -233,9 +234,9 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
     static const char *const backends[] = {"chip", "software", NULL};
     int backend = 0;
     int rc = optional(ax_config_get_choice(f, "chip", "backend", backends, &backend));
-    static const char *const keys[] = {"backend",      "tau_s_us",    "trial",     "targets",
-                                       "device",       "die",         "psp",       "max_duplicates",
-                                       "clip_weights", "distance_mv", "calibrate", NULL};
+    static const char *const keys[] = {
+        "backend",        "tau_s_us",     "trial",       "targets",   "device",   "die", "psp",
+        "max_duplicates", "clip_weights", "distance_mv", "calibrate", "arrivals", NULL};
     for (int i = 0; keys[i]; i++)
         k->present |= ax_config_has(f, "chip", keys[i]);
     k->software = backend == 1;
@@ -262,6 +263,8 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "chip", "psp", 0.001, 1.0, &k->psp));
     if (!rc)
         rc = optional(ax_config_get_bool(f, "chip", "calibrate", &k->calibrate));
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "chip", "arrivals", &k->arrivals));
     return rc;
 }
 

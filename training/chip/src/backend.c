@@ -168,7 +168,8 @@ int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, 
     c->max_batch = max_batch;
     c->tin = malloc((size_t)max_batch * c->map.n_in * sizeof *c->tin);
     c->tbias = malloc((size_t)max_batch * sizeof *c->tbias);
-    if (rc == 0 && (!c->tin || !c->tbias))
+    c->hops = malloc((size_t)c->map.n_hidden * 4 * sizeof *c->hops);
+    if (rc == 0 && (!c->tin || !c->tbias || !c->hops))
         rc = AX_E_NOMEM;
     if (rc < 0) {
         ax_ttfs_chip_close(c);
@@ -177,6 +178,8 @@ int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, 
     fill_provenance(c);
     c->backend = (struct ax_ttfs_backend){
         .name = c->name, .forward = ax_ttfs_chip_forward, .ctx = c, .provenance = &c->prov};
+    c->arrivals = cfg->chip.arrivals;
+    c->backend.fills_inputs = c->arrivals;
     if (cfg->chip.clip_weights) { /* the host trains what the codes reach */
         double step = fmin(c->map.scale_e, c->map.scale_i);
         c->backend.w_max[0] = AX_WEIGHT_MAX * c->map.duplicates * step;
@@ -196,6 +199,7 @@ void ax_ttfs_chip_close(struct ax_ttfs_chip *c)
         ax_close(c->dev);
     free(c->tin);
     free(c->tbias);
+    free(c->hops);
     memset(c, 0, sizeof *c);
 }
 
@@ -235,7 +239,66 @@ static int run_rows(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int B
     return rc;
 }
 
-/* Measured first spikes of trial k of the last run into row `row`. */
+static int hop_cmp(const void *a, const void *b)
+{
+    const struct ax_ttfs_chip_hop *x = a, *y = b;
+    if (x->cycle != y->cycle)
+        return x->cycle < y->cycle ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* When each hidden spike of trial k reached the output rows, from the
+ * event buses' queues (docs/chip.md section 6): a spike of update cycle t
+ * is on its bus at t + 1 at the earliest, each bus carries one event a
+ * cycle, spikes queue in spike order (within a cycle in neuron order), the
+ * host's injections (the bias) take their bus first, and an event reaches
+ * its rows the cycle after its bus cycle (delay 0). These arrival times are
+ * the output layer's inputs. Writes row `row` of t_in[1]. */
+static void hidden_arrivals(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int k, int row)
+{
+    const struct ax_ttfs_chip_map *m = &c->map;
+    int nh = m->n_hidden, n1 = s->spec[1].n_in;
+    double *tin = s->t_in[1] + (size_t)row * n1;
+    struct ax_ttfs_chip_hop *h = c->hops;
+    size_t n = 0;
+    const ax_result *raw = &c->res.raw;
+    for (size_t i = 0; i < raw->nspikes; i++) {
+        const ax_spike *sp = &raw->spikes[i];
+        unsigned unit;
+        if (sp->trial != c->res.first_trial + (uint32_t)k ||
+            ax_net_label_unit(m->net, sp->label, &unit) != m->pop_hidden || (int)unit >= nh ||
+            n >= (size_t)nh * 4)
+            continue;
+        h[n++] = (struct ax_ttfs_chip_hop){sp->time, unit,
+                                           (sp->label >> 6 & 0x7Fu) % AX_NET_EVENT_BUSES};
+    }
+    qsort(h, n, sizeof *h, hop_cmp);
+    uint64_t busy[AX_NET_EVENT_BUSES] = {0}; /* the next free bus cycle */
+    uint64_t inj = UINT64_MAX;               /* the bias's injection cycle */
+    unsigned inj_buses = 0, drv[16], hemis;
+    if (m->pop_bias >= 0 && isfinite(s->bias_time)) {
+        inj = AX_NET_T0 + (uint64_t)llround(s->bias_time * c->units.tau_s_cycles) - 1;
+        int nd = ax_net_drivers(m->net, m->pop_bias, 0, drv, 16, &hemis);
+        for (int i = 0; i < nd && i < 16; i++)
+            inj_buses |= 1u << (drv[i] % AX_NET_EVENT_BUSES);
+    }
+    for (int j = 0; j < nh; j++)
+        tin[j] = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bus = h[i].cycle + 1;
+        if (bus < busy[h[i].bus])
+            bus = busy[h[i].bus];
+        if (bus == inj && inj_buses >> h[i].bus & 1)
+            bus++;
+        busy[h[i].bus] = bus + 1;
+        tin[h[i].unit] = ((double)(bus + 1) - AX_NET_T0) / c->units.tau_s_cycles;
+    }
+    if (m->pop_bias >= 0)
+        tin[nh] = s->bias_time;
+}
+
+/* Measured first spikes of trial k of the last run into row `row`, and the
+ * output layer's inputs as they arrived. */
 static void take_times(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int k, int row)
 {
     const int pops[2] = {c->map.pop_hidden, c->map.pop_out};
@@ -245,6 +308,8 @@ static void take_times(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, in
         for (int j = 0; j < n; j++)
             s->t_out[l][(size_t)row * n + j] = f[j] / c->units.tau_s_cycles; /* INFINITY stays */
     }
+    if (c->arrivals)
+        hidden_arrivals(c, s, k, row);
 }
 
 int ax_ttfs_chip_forward(void *ctx, const struct ax_ttfs_stack *s, int B)

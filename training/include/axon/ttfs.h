@@ -158,6 +158,10 @@ struct ax_ttfs_backend {
      * a layer: no limit. The host then trains what the chip runs (a chip
      * clips codes at 63 per row). */
     double w_max[AX_TTFS_MAX_LAYERS], w_max_bias[AX_TTFS_MAX_LAYERS];
+    /* true: forward also writes s->t_in[l] (l > 0), the times each layer's
+     * inputs arrived (a chip's routing delays them), and the backward pass
+     * uses those; false: they are derived from t_out. */
+    bool fills_inputs;
 };
 
 /* ---------------------------------------------------------------------------

@@ -47,8 +47,9 @@ struct ax_ttfs_chip_section {
     int max_duplicates;             /* drivers an input source may take (1..8) */
     bool clip_weights;              /* keep the host's weights in the chip's range */
     bool calibrate;                 /* false: nominal codes (a diagnostic for fpn=0 boards) */
-    double distance_mv;             /* threshold - leak of the derived targets, mV */
-    double psp;                     /* the derived targets' psp_e = psp_i (0: 0.03 / tau_ratio) */
+    bool arrivals;      /* the output layer's inputs: the hidden spikes' modelled arrival times */
+    double distance_mv; /* threshold - leak of the derived targets, mV */
+    double psp;         /* the derived targets' psp_e = psp_i (0: 0.03 / tau_ratio) */
 };
 
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */

@@ -85,6 +85,13 @@ struct ax_ttfs_chip_stats {
     double chip_seconds;                /* wall time in ax_net_run */
     struct ax_ttfs_chip_clip clip;      /* of the last forward pass */
 };
+/* A hidden spike on its way to the output rows: its update cycle
+ * (experiment time), neuron and event bus. */
+struct ax_ttfs_chip_hop {
+    uint64_t cycle;
+    unsigned unit, bus;
+};
+
 struct ax_ttfs_chip {
     ax_device *dev;
     struct ax_calib_targets targets;
@@ -93,7 +100,9 @@ struct ax_ttfs_chip {
     struct ax_ttfs_chip_map map;
     struct ax_ttfs_chip_units units;
     uint64_t trial_cycles;
-    double *tin, *tbias; /* input times, cycles (B, n_in), (B, 1) */
+    double *tin, *tbias;           /* input times, cycles (B, n_in), (B, 1) */
+    bool arrivals;                 /* the output layer's inputs are the hidden spikes' arrivals */
+    struct ax_ttfs_chip_hop *hops; /* scratch of the arrival model */
     int max_batch;
     struct ax_net_result res;
     struct ax_ttfs_chip_stats stats;
