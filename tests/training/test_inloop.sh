@@ -1,8 +1,9 @@
 #!/bin/sh
 # Chip in the loop, end to end: `axon train yinyang-chip` on the simulated
 # board (die 1, calibrated into an empty cache first) for 5 epochs must learn:
-# test accuracy >= 0.65 (chance 0.33). Measured 0.763 after 5 epochs (and
-# 0.823 with the software backend); the run is deterministic for a die, the
+# test accuracy >= 0.78 (chance 0.33). Measured 0.841 after 5 epochs (0.823
+# with the software backend; 0.762 without the arrival times of the hidden
+# spikes, which this bound catches); the run is deterministic for a die, the
 # margin is for changes of the chip model's noise. The metrics carry the
 # board's provenance; `axon map` prints the placement; configs that do not
 # fit are refused before the board is calibrated or written.
@@ -37,6 +38,6 @@ check "train exits 0" test $rc -eq 0
 check "metrics: die seed, calibration id, model version" \
     grep -q '"backend":"chip:sim:?die=1","die_seed":1,"calibration_id":"[0-9a-f]\{16\}","model_version":3' "$tmp/m.jsonl"
 acc=$(sed -n 's/.*"test_accuracy":\([0-9.]*\).*/\1/p' "$tmp/m.jsonl")
-check "test accuracy $acc >= 0.65 after 5 epochs" awk -v a="$acc" 'BEGIN { exit !(a >= 0.65) }'
+check "test accuracy $acc >= 0.78 after 5 epochs" awk -v a="$acc" 'BEGIN { exit !(a >= 0.78) }'
 check "no trial repeated or lost" grep -q " 0 repeated after a loss" "$tmp/train.txt"
 exit $fail
