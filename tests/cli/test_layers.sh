@@ -6,6 +6,7 @@ src=$1
 fail=0
 driver='axon/(axon|chip|program|codec|stream)\.h'
 calib='axon/calib\.h'
+net='axon/net\.h'
 ttfs='axon/ttfs[a-z_]*\.h'
 forbid() { # forbid FOLDER REGEX WHY
     hits=$(grep -rlE "#include [<\"]($2)[>\"]" "$src/$1" --include='*.c' --include='*.h' --include='*.cpp' 2>/dev/null)
@@ -15,11 +16,12 @@ forbid() { # forbid FOLDER REGEX WHY
         echo "ok: $3"
     fi
 }
-forbid common "$driver|$calib|$ttfs|axsim.*\.h" "common/ includes no other layer"
-forbid rtl-model "$driver|$calib|$ttfs" "rtl-model/ includes no driver, calibration or trainer"
-forbid driver "$calib|$ttfs" "driver/ includes no calibration or trainer"
-forbid calib "$ttfs" "calib/ includes no trainer"
-forbid training/src "$driver|$calib|axsim.*\.h" "the trainer (training/src) includes no driver, calibration or model"
-forbid training/include "$driver|$calib" "the trainer's headers include no driver or calibration"
-forbid ppu "$driver|$calib|$ttfs" "ppu/ includes no host library"
+forbid common "$driver|$calib|$net|$ttfs|axsim.*\.h" "common/ includes no other layer"
+forbid rtl-model "$driver|$calib|$net|$ttfs" "rtl-model/ includes no driver, calibration, network or trainer"
+forbid driver "$calib|$net|$ttfs" "driver/ includes no calibration, network or trainer"
+forbid calib "$net|$ttfs" "calib/ includes no network description or trainer"
+forbid network "$calib|$ttfs|axsim.*\.h" "network/ includes no calibration, trainer or model"
+forbid training/src "$driver|$calib|$net|axsim.*\.h" "the trainer (training/src) includes no driver, calibration, network or model"
+forbid training/include "$driver|$calib|$net" "the trainer's headers include no driver, calibration or network"
+forbid ppu "$driver|$calib|$net|$ttfs" "ppu/ includes no host library"
 exit $fail

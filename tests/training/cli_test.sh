@@ -31,7 +31,7 @@ expect_eq() {
 }
 
 # --- errors -------------------------------------------------------------------
-expect_fail "not available yet" "$axon" train yinyang-fastdeep --backend chip
+expect_fail "yinyang-fastdeep.cfg has no [chip] section" "$axon" train yinyang-fastdeep --backend chip
 expect_fail "--backend: expected 'software' or 'chip'" "$axon" train yinyang-fastdeep --backend gpu
 expect_fail "training/configs/no-such-config.cfg: cannot open" "$axon" train no-such-config
 printf '[data]\nset = "yinyang"\n[network]\nsizes = [4, 8, 3]\nfoo = 1\n' >"$tmp/bad.cfg"

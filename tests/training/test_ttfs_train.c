@@ -479,7 +479,7 @@ static void set_shifting_backend(struct ax_ttfs_trainer *tr, struct shifting_bac
                                  double shift)
 {
     *sb = (struct shifting_backend){&tr->net, shift, 0, 0};
-    struct ax_ttfs_backend b = {"shifting", shifting_forward, sb};
+    struct ax_ttfs_backend b = {.name = "shifting", .forward = shifting_forward, .ctx = sb};
     ax_ttfs_trainer_set_backend(tr, &b);
 }
 

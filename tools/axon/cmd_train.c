@@ -1,5 +1,6 @@
 /* axon train: trains a time-to-first-spike network from a config in
- * training/configs/ (software backend: the exact math; chip: later issue).
+ * training/configs/ (software backend: the exact math; chip backend: the
+ * forward pass on a board, for configs with a [chip] section).
  * The run is the library's ax_ttfs_run; this file parses arguments and shows
  * its progress and report lines. */
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "axon/status.h"
+#include "axon/ttfs_chip.h"
 #include "axon/ttfs_run.h"
 #include "commands.h"
 
@@ -19,7 +21,10 @@ static const char usage[] =
     "(e.g. yinyang-fastdeep) or a path to a .cfg file. Times are in units of tau_s.\n"
     "The test set is evaluated once at the end: for the parameters train.select picks\n"
     "(best_val: those of the best validation epoch) and for the last epoch's.\n"
-    "  --backend B        forward pass: software (exact math, default) or chip\n"
+    "  --backend B        forward pass: software (exact math) or chip (the board and\n"
+    "                     operating point of the config's [chip] section: calibrated\n"
+    "                     or from the calibration cache first); default: chip when\n"
+    "                     the config has a [chip] section, else software\n"
     "  --epochs N         override train.epochs\n"
     "  --seed S           override train.seed (the run is bit-reproducible per seed)\n"
     "  --data DIR         data folder (MNIST); else $AXON_DATA_DIR, else ../shared/data\n"
@@ -50,7 +55,7 @@ static int parse_number(const char *opt, const char *s, long long max, long long
 static int parse_args(int argc, char **argv, struct train_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->backend = "software";
+    a->backend = NULL;
     a->epochs = a->seed = a->threads = -1;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -106,7 +111,7 @@ static int parse_args(int argc, char **argv, struct train_args *a)
         axon_err("train: --threads: expected 1 to %d", AX_TTFS_MAX_THREADS);
         return 2;
     }
-    if (strcmp(a->backend, "software") && strcmp(a->backend, "chip")) {
+    if (a->backend && strcmp(a->backend, "software") && strcmp(a->backend, "chip")) {
         axon_err("train: --backend: expected 'software' or 'chip', got '%s'", a->backend);
         return 2;
     }
@@ -134,15 +139,50 @@ static void print_line(void *ctx, const char *line)
     fflush(stdout);
 }
 
+static void calib_progress(void *ctx, double done, double total)
+{
+    (void)ctx;
+    axon_progress("calibrate", done, total);
+}
+
+/* The chip backend when the config (or --backend chip) asks for it: the
+ * board opened, calibrated (or the cache applied) and the network mapped
+ * before training starts. 0: software; 1: chip opened; < 0: error. */
+static int open_chip(const struct train_args *a, struct ax_ttfs_chip *chip)
+{
+    char path[1024];
+    struct ax_ttfs_config cfg;
+    ax_ttfs_config_path(a->config, path, sizeof path);
+    if (ax_ttfs_config_load(&cfg, path) < 0)
+        return -1;
+    bool want = a->backend ? !strcmp(a->backend, "chip") : cfg.chip.present && !cfg.chip.software;
+    if (!want)
+        return 0;
+    if (!cfg.chip.present)
+        return ax_fail(AX_E_INVAL, "--backend chip: %s has no [chip] section", path);
+    bool bar = axon_progress_wanted();
+    int rc = ax_ttfs_chip_open(chip, &cfg, cfg.batch_size, bar ? calib_progress : NULL, NULL);
+    if (bar)
+        axon_progress_clear();
+    if (rc < 0)
+        return rc;
+    printf("board %s: die %llu, calibration %s (%s), tau_s %.1f cycles, trial %llu cycles\n",
+           chip->name, (unsigned long long)chip->calib.die_seed, chip->calib.id,
+           chip->calib_source == AX_CALIB_CACHED ? "cached" : "measured", chip->units.tau_s_cycles,
+           (unsigned long long)chip->trial_cycles);
+    return 1;
+}
+
 int axon_cmd_train(int argc, char **argv)
 {
     struct train_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
-    if (!strcmp(a.backend, "chip")) {
-        axon_err("train: --backend chip is not available yet (a later issue wires the chip in); "
-                 "use --backend software");
+    struct ax_ttfs_chip chip;
+    int on_chip = open_chip(&a, &chip);
+    if (on_chip < 0) {
+        axon_err("train: %s", ax_error_detail());
         return 1;
     }
     struct ax_ttfs_run_opts o;
@@ -155,15 +195,27 @@ int axon_cmd_train(int argc, char **argv)
     o.resume = a.resume;
     o.metrics_path = a.metrics;
     o.plots_dir = a.plots;
+    o.backend = on_chip ? &chip.backend : NULL;
     struct show sh = {0};
     o.progress = axon_progress_wanted() ? progress_bar : NULL;
     o.log = print_line;
     o.ctx = &sh;
-    if ((rc = ax_ttfs_run(&o, NULL))) {
-        if (sh.bar_open)
-            axon_progress_clear();
+    rc = ax_ttfs_run(&o, NULL);
+    if (rc && sh.bar_open)
+        axon_progress_clear();
+    if (rc)
         axon_err("train: %s", ax_error_detail());
-        return 1;
+    if (on_chip) {
+        const struct ax_ttfs_chip_stats *st = &chip.stats;
+        if (!rc)
+            printf("chip: %llu trials in %llu batches, %.0f trials/s on the board, %llu "
+                   "repeated after a loss, %llu input events a cycle late; last weights: %u + %u "
+                   "clipped (range %.2f, %.2f)\n",
+                   (unsigned long long)st->trials, (unsigned long long)st->batches,
+                   st->chip_seconds > 0 ? (double)st->trials / st->chip_seconds : 0.0,
+                   (unsigned long long)st->repeated, (unsigned long long)st->moved,
+                   st->clip.clipped[0], st->clip.clipped[1], st->clip.range[0], st->clip.range[1]);
+        ax_ttfs_chip_close(&chip);
     }
-    return 0;
+    return rc ? 1 : 0;
 }

@@ -124,7 +124,8 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->grads = net->mem + off;
     net->m = net->mem + 2 * off;
     net->v = net->mem + 3 * off;
-    net->backend = (struct ax_ttfs_backend){"software", ax_ttfs_software_forward, net};
+    net->backend = (struct ax_ttfs_backend){
+        .name = "software", .forward = ax_ttfs_software_forward, .ctx = net};
     net->n_threads = 1;
     return 0;
 }
@@ -360,7 +361,7 @@ int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
         return rc;
     /* The backward pass reads each layer's inputs: derive them from the times
      * the backend produced (which is what the software backend left there). */
-    for (int l = 1; l < net->n_layers; l++)
+    for (int l = 1; l < net->n_layers && !net->backend.fills_inputs; l++)
         ax_ttfs_stack_fill_inputs(&s, l, 0, B);
     return 0;
 }

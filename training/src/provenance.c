@@ -58,15 +58,19 @@ static void json_num(FILE *f, const char *key, double v, int last)
 }
 
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
-                                const char *backend, int resumed_epoch)
+                                const struct ax_ttfs_backend *backend, int resumed_epoch)
 {
     struct ax_provenance p;
     ax_provenance_init(&p, "axon-ttfs-metrics", 1);
+    if (backend && backend->provenance)
+        p = *backend->provenance;
+    p.format = "axon-ttfs-metrics";
+    p.version = 1;
     p.config = config;
     p.has_config_hash = p.has_seed = true;
     p.config_hash = cfg->hash;
     p.seed = cfg->seed;
-    p.backend = backend;
+    p.backend = backend ? backend->name : "software";
     char extra[160];
     snprintf(
         extra, sizeof extra, "\"data_seeds\":%s,\"time_unit\":\"tau_s\",\"resumed_from_epoch\":%d",

@@ -63,9 +63,28 @@ void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr)
     memset(tr, 0, sizeof *tr);
 }
 
+/* Keeps the weights within what the backend represents (ax_ttfs_backend.w_max). */
+static void clamp_weights(struct ax_ttfs_net *net)
+{
+    const struct ax_ttfs_backend *b = &net->backend;
+    for (int l = 0; l < net->n_layers; l++) {
+        if (!(b->w_max[l] > 0))
+            continue;
+        int n_in = net->spec[l].n_in, bias_col = net->bias ? n_in - 1 : n_in;
+        double *w = net->params + net->w_off[l];
+        for (int j = 0; j < net->spec[l].n_out; j++)
+            for (int i = 0; i < n_in; i++) {
+                double m = i == bias_col && b->w_max_bias[l] > 0 ? b->w_max_bias[l] : b->w_max[l];
+                double *x = &w[(size_t)j * n_in + i];
+                *x = *x > m ? m : *x < -m ? -m : *x;
+            }
+    }
+}
+
 void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttfs_backend *b)
 {
     tr->net.backend = *b;
+    clamp_weights(&tr->net);
 }
 
 /* ---------------------------------------------------------------------------
@@ -153,6 +172,7 @@ static void adam_update(struct ax_ttfs_trainer *tr)
                 if (net->params[o + i] < 0.0)
                     net->params[o + i] = 0.0;
     }
+    clamp_weights(net);
     ax_ttfs_net_map_delays(net);
 }
 
@@ -235,6 +255,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
         bump_layer_weights(net, layer, tr->bump, B);
+        clamp_weights(net);
         *bumped = 1 + layer;
         return 0;
     }

@@ -41,6 +41,14 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->max_dw_norm = 0.2;
     c->weight_bump = 5e-4;
     c->threads = 1;
+    c->chip.tau_s_us = 0.4;
+    c->chip.trial = 5.0;
+    c->chip.die = -1;
+    c->chip.max_duplicates = 3;
+    c->chip.clip_weights = true;
+    c->chip.calibrate = true;
+    c->chip.arrivals = true;
+    c->chip.distance_mv = 30.0;
     for (int l = 0; l < AX_TTFS_MAX_LAYERS; l++) {
         c->weight_mean[l] = 1.0;
         c->weight_std[l] = 1.0;
@@ -206,6 +214,60 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
     return rc;
 }
 
+static int copy_string(ax_config *f, const char *key, char *out)
+{
+    const char *s;
+    int rc = ax_config_get_string(f, "chip", key, &s);
+    if (rc)
+        return rc;
+    if (strlen(s) >= AX_TTFS_PATH_MAX)
+        return ax_fail(AX_E_RANGE, "%s: chip.%s: longer than %d characters", ax_config_name(f), key,
+                       AX_TTFS_PATH_MAX - 1);
+    snprintf(out, AX_TTFS_PATH_MAX, "%s", s);
+    return 0;
+}
+
+/* [chip]: every key optional; the section's presence selects a board. */
+static int read_chip(ax_config *f, struct ax_ttfs_config *c)
+{
+    struct ax_ttfs_chip_section *k = &c->chip;
+    static const char *const backends[] = {"chip", "software", NULL};
+    int backend = 0;
+    int rc = optional(ax_config_get_choice(f, "chip", "backend", backends, &backend));
+    static const char *const keys[] = {
+        "backend",        "tau_s_us",     "trial",       "targets",   "device",   "die", "psp",
+        "max_duplicates", "clip_weights", "distance_mv", "calibrate", "arrivals", NULL};
+    for (int i = 0; keys[i]; i++)
+        k->present |= ax_config_has(f, "chip", keys[i]);
+    k->software = backend == 1;
+    /* 0.25-10 us: the time constants every neuron reaches (docs/chip.md) */
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "tau_s_us", 0.25, 10.0, &k->tau_s_us));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "trial", 0.5, 100.0, &k->trial));
+    if (!rc)
+        rc = optional(copy_string(f, "targets", k->targets));
+    if (!rc)
+        rc = optional(copy_string(f, "device", k->device));
+    long long dup = k->max_duplicates;
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "chip", "die", 0, (1LL << 62), &k->die));
+    if (!rc)
+        rc = optional(ax_config_get_int(f, "chip", "max_duplicates", 1, 8, &dup));
+    k->max_duplicates = (int)dup;
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "chip", "clip_weights", &k->clip_weights));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "distance_mv", 5.0, 200.0, &k->distance_mv));
+    if (!rc)
+        rc = optional(ax_config_get_double(f, "chip", "psp", 0.001, 1.0, &k->psp));
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "chip", "calibrate", &k->calibrate));
+    if (!rc)
+        rc = optional(ax_config_get_bool(f, "chip", "arrivals", &k->arrivals));
+    return rc;
+}
+
 /* Checks that need several fields at once. */
 static int check_consistency(const struct ax_ttfs_config *c, const char *path)
 {
@@ -218,6 +280,9 @@ static int check_consistency(const struct ax_ttfs_config *c, const char *path)
         return ax_fail(AX_E_RANGE,
                        "%s: data.train_shift: only image data sets (mnist, mnist16) can be shifted",
                        path);
+    if (c->chip.present && !c->chip.software && c->t_late >= c->chip.trial)
+        return ax_fail(AX_E_RANGE, "%s: chip.trial (%g tau_s) must be longer than data.t_late",
+                       path, c->chip.trial);
     if (c->t_late <= c->t_early)
         return ax_fail(AX_E_RANGE, "%s: data.t_late must be greater than data.t_early", path);
     return 0;
@@ -249,6 +314,8 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
         rc = read_init_loss(f, c);
     if (!rc)
         rc = read_train(f, c);
+    if (!rc)
+        rc = read_chip(f, c);
     if (!rc)
         rc = ax_config_check_unknown(f);
     if (!rc) /* on failure the getter has set "file:line: section.key: ..." */

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "axon/provenance.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -146,6 +148,20 @@ struct ax_ttfs_backend {
      * returned t_out. Returns 0 or a negative ax_status. Required. */
     int (*forward)(void *ctx, const struct ax_ttfs_stack *s, int B);
     void *ctx;
+    /* Where the times come from, for the metrics' provenance: die seed,
+     * calibration id, model and protocol versions (format, config and seed
+     * are the run's). NULL: none (the software backend). */
+    const struct ax_provenance *provenance;
+    /* The weights the backend represents: w_max[l] > 0 keeps layer l's
+     * weights from the previous layer in [-w_max, w_max] after every step
+     * (and bump), w_max_bias[l] those of its bias input (0: w_max[l]); 0 for
+     * a layer: no limit. The host then trains what the chip runs (a chip
+     * clips codes at 63 per row). */
+    double w_max[AX_TTFS_MAX_LAYERS], w_max_bias[AX_TTFS_MAX_LAYERS];
+    /* true: forward also writes s->t_in[l] (l > 0), the times each layer's
+     * inputs arrived (a chip's routing delays them), and the backward pass
+     * uses those; false: they are derived from t_out. */
+    bool fills_inputs;
 };
 
 /* ---------------------------------------------------------------------------

@@ -33,6 +33,25 @@ enum ax_ttfs_dw_mode { AX_TTFS_DW_CLIP, AX_TTFS_DW_SKIP };
  * validation split; the test split is never looked at). */
 enum ax_ttfs_select { AX_TTFS_SELECT_LAST, AX_TTFS_SELECT_BEST_VAL };
 
+/* The [chip] section. present: the config has one (a run then goes to a
+ * board unless the front end asks for the software backend). */
+#define AX_TTFS_PATH_MAX 256
+struct ax_ttfs_chip_section {
+    bool present;
+    bool software;                  /* backend = "software": the section is ignored */
+    double tau_s_us;                /* the model's time unit on the chip */
+    double trial;                   /* trial length after time 0, tau_s */
+    char targets[AX_TTFS_PATH_MAX]; /* calibration targets file ("" : derived) */
+    char device[AX_TTFS_PATH_MAX];  /* board URI ("": $AXON_DEVICE, else sim:) */
+    long long die;                  /* -1: the URI's; else sim: die seed */
+    int max_duplicates;             /* drivers an input source may take (1..8) */
+    bool clip_weights;              /* keep the host's weights in the chip's range */
+    bool calibrate;                 /* false: nominal codes (a diagnostic for fpn=0 boards) */
+    bool arrivals;      /* the output layer's inputs: the hidden spikes' modelled arrival times */
+    double distance_mv; /* threshold - leak of the derived targets, mV */
+    double psp;         /* the derived targets' psp_e = psp_i (0: 0.03 / tau_ratio) */
+};
+
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
 struct ax_ttfs_config {
     unsigned long long hash; /* of the config file's bytes */
@@ -70,6 +89,9 @@ struct ax_ttfs_config {
     double weight_bump;         /* 0: off */
     enum ax_ttfs_select select; /* the parameters a run ends with */
     int threads;                /* threads over a batch (1: single-threaded, bit-identical) */
+    /* [chip]: the operating point of a run on a board (docs/training.md,
+     * "Chip in the loop"); the trainer only carries it to the chip backend. */
+    struct ax_ttfs_chip_section chip;
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
@@ -208,8 +230,9 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path);
  * ../shared/data beside the checkout; AX_E_NOTFOUND with where it looked in
  * ax_error_detail(). */
 int ax_ttfs_find_data_dir(const char *cli_dir, char *out, size_t n);
+/* backend: the forward pass's (NULL: the software backend). */
 void ax_ttfs_metrics_provenance(FILE *f, const struct ax_ttfs_config *cfg, const char *config,
-                                const char *backend, int resumed_epoch);
+                                const struct ax_ttfs_backend *backend, int resumed_epoch);
 void ax_ttfs_metrics_epoch(FILE *f, const struct ax_ttfs_epoch_stats *st);
 /* The test result: test_accuracy of the selected parameters (from epoch
  * selected_epoch), test_accuracy_last of the last epoch's; seconds: wall time

@@ -1,0 +1,305 @@
+/* Writing the net's state to the chip (only what changed) and running a
+ * batch of trials as one playback program. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "axon/chip.h"
+#include "axon/status.h"
+#include "net_int.h"
+
+/* Appends writes of the words [0, count) of want that differ from have (all
+ * when full), in runs of consecutive changed words. */
+static int write_diff(ax_program *p, uint32_t addr, const uint32_t *want, const uint32_t *have,
+                      size_t count, bool full)
+{
+    size_t i = 0;
+    while (i < count) {
+        if (!full && want[i] == have[i]) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < count && (full || want[j] != have[j]))
+            j++;
+        int rc = ax_program_write_block(p, addr + (uint32_t)i, want + i, j - i);
+        if (rc < 0)
+            return rc;
+        i = j;
+    }
+    return AX_OK;
+}
+
+int ax_net_prog_write(ax_net *n, ax_device *d, ax_program *p)
+{
+    (void)d;
+    if (!n->mapped)
+        return ax_fail(AX_E_STATE, "network: not mapped");
+    bool full = !n->on_chip;
+    int rc = write_diff(p, AX_CHIP_NRN_CFG(0), n->want.nrn, n->chip.nrn, 2 * n->nph, full);
+    for (unsigned h = 0; h < 2 && rc == 0; h++) {
+        rc = write_diff(p, AX_CHIP_DRIVER(h, 0), n->want.drv[h], n->chip.drv[h], n->rows / 2, full);
+        for (unsigned r = 0; r < n->rows && rc == 0; r++)
+            if (n->row_used[h][r])
+                rc = write_diff(p, AX_CHIP_SYN(h, r, 0), n->want.syn[h][r], n->chip.syn[h][r],
+                                n->nph / 2, full);
+    }
+    if (rc < 0)
+        return rc;
+    n->pending = n->want;
+    n->have_pending = true;
+    return AX_OK;
+}
+
+void ax_net_commit(ax_net *n)
+{
+    if (!n->have_pending)
+        return;
+    n->chip = n->pending;
+    n->on_chip = true;
+    n->have_pending = false;
+}
+
+int ax_net_write(ax_net *n, ax_device *d)
+{
+    ax_program *p;
+    int rc = ax_program_new(&p);
+    if (rc < 0)
+        return rc;
+    ax_result r;
+    ax_result_init(&r);
+    rc = ax_net_prog_write(n, d, p);
+    if (rc == 0)
+        rc = ax_run(d, p, &r);
+    if (rc == 0)
+        ax_net_commit(n);
+    ax_result_free(&r);
+    ax_program_free(p);
+    return rc;
+}
+
+void ax_net_batch_init(struct ax_net_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    b->record = AX_RECORD_SPIKES | AX_RECORD_FIRST_ONLY;
+    b->madc_neuron = -1;
+    b->madc_period = 1;
+}
+
+void ax_net_result_init(struct ax_net_result *r)
+{
+    memset(r, 0, sizeof *r);
+    ax_result_init(&r->raw);
+}
+
+void ax_net_result_free(struct ax_net_result *r)
+{
+    for (int q = 0; q < AX_NET_MAX_POPS; q++)
+        free(r->first[q]);
+    free(r->lost);
+    ax_result_free(&r->raw);
+    memset(r, 0, sizeof *r);
+    ax_result_init(&r->raw);
+}
+
+struct ev {
+    uint64_t t; /* arrival cycle after the trial's time 0 */
+    uint16_t label;
+};
+
+static int ev_cmp(const void *a, const void *b)
+{
+    const struct ev *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* The trial's input events, sorted by arrival. Returns the count. */
+static size_t trial_events(const ax_net *n, const struct ax_net_batch *b, unsigned t, struct ev *ev)
+{
+    size_t m = 0;
+    for (int q = 0; q < n->npop; q++) {
+        const struct ax_net_pop *p = &n->pop[q];
+        if (!p->source || !p->targets)
+            continue;
+        for (unsigned i = 0; i < p->size; i++) {
+            double x = b->times[q][(size_t)t * p->size + i];
+            if (!isfinite(x))
+                continue;
+            for (unsigned k = 0; k < p->dup; k++)
+                ev[m++] = (struct ev){(uint64_t)llround(x),
+                                      (uint16_t)((p->drv[i] + k) << 6 | p->targets << 13)};
+        }
+    }
+    qsort(ev, m, sizeof *ev, ev_cmp);
+    return m;
+}
+
+/* Injects the events: per cycle a group of at most AX_INJECT_GROUP_MAX on
+ * distinct buses; what does not fit goes a cycle later (counted in moved). */
+static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved)
+{
+    uint64_t c = 0, last = UINT64_MAX - 1;
+    size_t done = 0;
+    bool *sent = calloc(m ? m : 1, sizeof *sent);
+    if (!sent)
+        return AX_E_NOMEM;
+    int rc = AX_OK;
+    while (done < m && rc == 0) {
+        size_t first = 0;
+        while (sent[first])
+            first++;
+        if (ev[first].t > c)
+            c = ev[first].t;
+        uint16_t labels[AX_INJECT_GROUP_MAX];
+        unsigned buses = 0;
+        size_t g = 0;
+        for (size_t i = first; i < m && ev[i].t <= c && g < AX_INJECT_GROUP_MAX; i++) {
+            unsigned bus = (ev[i].label >> 6 & 0x7Fu) % AX_NET_EVENT_BUSES;
+            if (sent[i] || buses >> bus & 1)
+                continue;
+            buses |= 1u << bus;
+            labels[g++] = ev[i].label;
+            sent[i] = true;
+            *moved += ev[i].t < c;
+        }
+        done += g;
+        /* Injected one cycle before it should arrive. A WAIT_UNTIL takes a
+         * cycle of its own (docs/protocol.md section 3.1): right after the
+         * previous cycle's injection the next one follows without it. */
+        if (c != last + 1)
+            rc = ax_program_wait_until(p, AX_NET_T0 + c - 1);
+        last = c;
+        if (rc == 0)
+            rc = g == 1 ? ax_program_inject(p, labels[0]) : ax_program_inject_group(p, labels, g);
+        c++;
+    }
+    free(sent);
+    return rc;
+}
+
+static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax_program *p,
+                       uint64_t *moved)
+{
+    size_t max_ev = 0;
+    for (int q = 0; q < n->npop; q++)
+        if (n->pop[q].source) {
+            if (!b->times[q])
+                return ax_fail(AX_E_INVAL, "network: batch without times of source '%s'",
+                               n->pop[q].name);
+            max_ev += (size_t)n->pop[q].size * n->pop[q].dup;
+        }
+    struct ev *ev = malloc((max_ev ? max_ev : 1) * sizeof *ev);
+    if (!ev)
+        return AX_E_NOMEM;
+    int rc = ax_net_prog_write(n, d, p);
+    bool madc = b->madc_neuron >= 0;
+    if (rc == 0 && madc)
+        rc = ax_program_write(p, AX_CHIP_MADC_PERIOD, b->madc_period);
+    for (unsigned t = 0; t < b->trials && rc == 0; t++) {
+        size_t m = trial_events(n, b, t, ev);
+        rc = ax_program_timer_reset(p);
+        if (rc == 0)
+            rc = ax_program_neuron_reset(p, true, 0, 0);
+        if (rc == 0 && t == 0)
+            rc = ax_program_record(p, b->record | (madc ? AX_RECORD_MADC : 0));
+        if (rc == 0 && t == 0 && madc)
+            rc = ax_program_write(p, AX_CHIP_MADC_CTRL,
+                                  AX_CHIP_MADC_CTRL_EN_MASK |
+                                      (uint32_t)b->madc_neuron << AX_CHIP_MADC_CTRL_NEURON_SHIFT);
+        if (rc == 0 && m && ev[m - 1].t >= b->trial_cycles)
+            rc = ax_fail(AX_E_RANGE, "network: input at cycle %llu of a %llu-cycle trial",
+                         (unsigned long long)ev[m - 1].t, (unsigned long long)b->trial_cycles);
+        if (rc == 0)
+            rc = inject_events(p, ev, m, moved);
+        if (rc == 0)
+            rc = ax_program_wait_until(p, AX_NET_T0 + b->trial_cycles);
+    }
+    if (rc == 0)
+        rc = ax_program_record(p, 0);
+    if (rc == 0 && madc)
+        rc = ax_program_write(p, AX_CHIP_MADC_CTRL, 0);
+    free(ev);
+    return rc;
+}
+
+static int check_batch(const ax_net *n, const struct ax_net_batch *b)
+{
+    if (!n->mapped)
+        return ax_fail(AX_E_STATE, "network: not mapped");
+    if (b->trials == 0)
+        return ax_fail(AX_E_INVAL, "network: a batch of 0 trials");
+    if (b->madc_neuron >= (int)(2 * n->nph) || (b->madc_neuron >= 0 && b->madc_period == 0))
+        return ax_fail(AX_E_INVAL, "network: MADC neuron %d / period %u", b->madc_neuron,
+                       b->madc_period);
+    for (int q = 0; q < n->npop; q++)
+        for (unsigned i = 0;
+             n->pop[q].source && b->times[q] && i < (size_t)b->trials * n->pop[q].size; i++)
+            if (b->times[q][i] < 0)
+                return ax_fail(AX_E_RANGE, "network: input time %g of source '%s' before 0",
+                               b->times[q][i], n->pop[q].name);
+    return AX_OK;
+}
+
+/* First spike of every recorded unit per trial, and each trial's losses. */
+static int decode(const ax_net *n, const struct ax_net_batch *b, struct ax_net_result *r)
+{
+    const ax_result *raw = &r->raw;
+    r->trials = b->trials;
+    r->first_trial = raw->trials >= b->trials ? raw->trials - b->trials + 1 : 1;
+    r->lost = calloc(b->trials, sizeof *r->lost);
+    if (!r->lost)
+        return AX_E_NOMEM;
+    for (int q = 0; q < n->npop; q++) {
+        if (n->pop[q].source || !(n->pop[q].flags & AX_NET_RECORD))
+            continue;
+        size_t cnt = (size_t)b->trials * n->pop[q].size;
+        r->first[q] = malloc(cnt * sizeof *r->first[q]);
+        if (!r->first[q])
+            return AX_E_NOMEM;
+        for (size_t i = 0; i < cnt; i++)
+            r->first[q][i] = INFINITY;
+    }
+    for (size_t s = 0; s < raw->nspikes; s++) {
+        const ax_spike *sp = &raw->spikes[s];
+        unsigned unit;
+        int q = ax_net_label_unit(n, sp->label, &unit);
+        if (q < 0 || !r->first[q] || sp->trial < r->first_trial)
+            continue;
+        size_t t = sp->trial - r->first_trial;
+        if (t >= b->trials)
+            continue;
+        double x = (double)sp->time + sp->frac / 16.0 - AX_NET_T0;
+        double *f = &r->first[q][t * n->pop[q].size + unit];
+        if (x < *f)
+            *f = x;
+    }
+    for (size_t k = 0; k < raw->nlosses; k++) { /* losses before the first trial: its own */
+        uint32_t tr = raw->losses[k].trial;
+        size_t t = tr < r->first_trial ? 0 : tr - r->first_trial;
+        if (t < b->trials)
+            r->lost[t] += raw->losses[k].count ? raw->losses[k].count : 1;
+    }
+    return AX_OK;
+}
+
+int ax_net_run(ax_net *n, ax_device *d, const struct ax_net_batch *b, struct ax_net_result *r)
+{
+    ax_net_result_free(r);
+    int rc = check_batch(n, b);
+    if (rc < 0)
+        return rc;
+    ax_program *p;
+    rc = ax_program_new(&p);
+    if (rc < 0)
+        return rc;
+    rc = build_batch(n, d, b, p, &r->moved);
+    if (rc == 0)
+        rc = ax_run(d, p, &r->raw);
+    ax_program_free(p);
+    if (rc < 0) {
+        n->have_pending = false;
+        return rc;
+    }
+    ax_net_commit(n);
+    return decode(n, b, r);
+}

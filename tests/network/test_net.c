@@ -1,0 +1,178 @@
+/* libaxon_net: placement (columns, drivers, duplicates, signs), refusals
+ * (too big, out of drivers, codes out of range) before anything is written,
+ * the writes of only what changed, and batches of trials on the simulated
+ * small chip without noise: a spike-once neuron driven by a duplicated
+ * source spikes once in every trial, its time moves by exactly the input's
+ * shift, a weak synapse leaves its neuron silent, and the MADC samples the
+ * driven neuron's membrane in every trial. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "axon/chip.h"
+#include "axon/net.h"
+#include "axon/status.h"
+
+static int fails;
+#define CHECK(c, ...)                                                                              \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+            fails++;                                                                               \
+        }                                                                                          \
+    } while (0)
+
+static void test_placement(void)
+{
+    ax_net *n;
+    CHECK(ax_net_new(&n, 32, 32) == 0, "new");
+    int src = ax_net_source(n, "in", 3);
+    int hid = ax_net_population(n, "hid", 10, 0, AX_NET_ONCE | AX_NET_RECORD);
+    int out = ax_net_population(n, "out", 2, 1, AX_NET_RECORD);
+    CHECK(ax_net_population(n, "big", 33, 0, 0) == AX_E_RANGE, "33 neurons in 32 columns");
+    CHECK(ax_net_set_duplicates(n, hid, 2) == AX_E_INVAL, "neurons have no duplicates");
+    CHECK(ax_net_set_duplicates(n, src, 2) == 0, "duplicates");
+    int p0 = ax_net_project(n, src, hid), p1 = ax_net_project(n, hid, out);
+    CHECK(p0 >= 0 && p1 >= 0, "projections");
+    CHECK(ax_net_project(n, src, hid) == AX_E_INVAL, "second projection src -> hid");
+    CHECK(ax_net_map(n) == 0, "map: %s", ax_error_detail());
+    unsigned drv[4], hemis;
+    CHECK(ax_net_drivers(n, src, 2, drv, 4, &hemis) == 2 && drv[0] == 4 && drv[1] == 5 &&
+              hemis == 1,
+          "source unit 2: drivers 4, 5 of hemisphere 0");
+    CHECK(ax_net_drivers(n, hid, 9, drv, 4, &hemis) == 1 && drv[0] == 9 && hemis == 2,
+          "hidden 9: driver 9 of hemisphere 1");
+    CHECK(ax_net_neuron(n, out, 1) == 33, "output 1 is neuron 33");
+    int codes[30];
+    for (int i = 0; i < 30; i++)
+        codes[i] = i % 2 ? -126 : 126;
+    CHECK(ax_net_set_codes(n, p0, codes) == 0, "126 with 2 duplicates");
+    codes[7] = 127;
+    CHECK(ax_net_set_codes(n, p0, codes) == AX_E_RANGE, "127 with 2 duplicates");
+    int c1[20] = {64};
+    CHECK(ax_net_set_codes(n, p1, c1) == AX_E_RANGE, "64 from a neuron");
+    struct ax_net_usage u;
+    ax_net_usage(n, &u);
+    CHECK(u.neurons[0] == 10 && u.neurons[1] == 2 && u.drivers[0] == 6 && u.drivers[1] == 10 &&
+              u.rows[0] == 12 && u.rows[1] == 20 && u.synapses == 30 * 2,
+          "usage %u %u %u %u %u %u %u", u.neurons[0], u.neurons[1], u.drivers[0], u.drivers[1],
+          u.rows[0], u.rows[1], u.synapses);
+    ax_net_free(n);
+
+    CHECK(ax_net_new(&n, 32, 32) == 0, "new");
+    src = ax_net_source(n, "in", 9);
+    hid = ax_net_population(n, "hid", 1, 0, 0);
+    ax_net_set_duplicates(n, src, 2);
+    ax_net_project(n, src, hid);
+    CHECK(ax_net_map(n) == AX_E_RANGE && strstr(ax_error_detail(), "'in'[8] finds no 2 free"),
+          "18 drivers of 16: %s", ax_error_detail());
+    ax_net_free(n);
+}
+
+static int set_params(ax_device *d, unsigned n)
+{
+    static const unsigned p[] = {AX_PARAM_LEAK, AX_PARAM_RESET, AX_PARAM_THRESHOLD,
+                                 AX_PARAM_GAIN_E};
+    static const uint16_t v[] = {300, 300, 330, 1022};
+    uint16_t codes[64];
+    int rc = 0;
+    for (unsigned k = 0; k < 4 && rc == 0; k++) {
+        for (unsigned i = 0; i < n; i++)
+            codes[i] = v[k];
+        rc = ax_chip_set_param(d, p[k], 0, codes, n);
+    }
+    return rc ? rc : ax_chip_wait_capmem(d);
+}
+
+static void test_run(void)
+{
+    ax_device *d;
+    if (ax_open("sim:?size=small&fpn=0&noise=0", &d) < 0) {
+        CHECK(0, "open: %s", ax_error_detail());
+        return;
+    }
+    CHECK(set_params(d, 64) == 0, "params: %s", ax_error_detail());
+    ax_net *n;
+    ax_net_new(&n, 32, 32);
+    int src = ax_net_source(n, "in", 1);
+    int pop = ax_net_population(n, "pop", 2, 1, AX_NET_ONCE | AX_NET_RECORD);
+    ax_net_set_duplicates(n, src, 2);
+    int pj = ax_net_project(n, src, pop);
+    CHECK(ax_net_map(n) == 0, "map: %s", ax_error_detail());
+    int codes[2] = {126, 20}; /* neuron 0: two events of 63; neuron 1: 10 + 10, too weak */
+    ax_net_set_codes(n, pj, codes);
+
+    ax_program *p;
+    ax_program_new(&p);
+    ax_net_prog_write(n, d, p);
+    size_t full = ax_program_words(p);
+    ax_program_clear(p);
+    ax_net_prog_write(n, d, p);
+    CHECK(ax_program_words(p) == full, "nothing committed yet: the full write again");
+
+    double times[3] = {10, 20, 10};
+    struct ax_net_batch b;
+    ax_net_batch_init(&b);
+    b.trials = 3;
+    b.trial_cycles = 400;
+    b.times[src] = times;
+    struct ax_net_result r;
+    ax_net_result_init(&r);
+    CHECK(ax_net_run(n, d, &b, &r) == 0, "run: %s", ax_error_detail());
+    const double *f = r.first[pop];
+    CHECK(f && isfinite(f[0]) && f[0] > 10 && f[0] < 200, "trial 0 spike at %g", f ? f[0] : -1);
+    CHECK(f && f[4] == f[0], "trial 2 = trial 0 (no noise): %g %g", f ? f[4] : -1, f ? f[0] : -1);
+    CHECK(f && f[2] == f[0] + 10, "input 10 cycles later, spike 10 later: %g %g", f ? f[2] : -1,
+          f ? f[0] : -1);
+    CHECK(f && isinf(f[1]) && isinf(f[3]) && isinf(f[5]), "the weak synapse: no spike");
+    CHECK(r.lost[0] == 0 && r.lost[1] == 0 && r.lost[2] == 0 && r.moved == 0, "no loss");
+    size_t spikes = 0;
+    for (size_t s = 0; s < r.raw.nspikes; s++)
+        spikes += r.raw.spikes[s].trial >= r.first_trial;
+    CHECK(spikes == 3, "one spike a trial (spike-once, reset between trials): %zu", spikes);
+
+    ax_program_clear(p);
+    ax_net_prog_write(n, d, p);
+    CHECK(ax_program_words(p) == 0, "committed: nothing to write (%zu words)", ax_program_words(p));
+    codes[1] = 22;
+    ax_net_set_codes(n, pj, codes);
+    ax_program_clear(p);
+    ax_net_prog_write(n, d, p);
+    CHECK(ax_program_words(p) > 0 && ax_program_words(p) <= 6,
+          "one code changed: %zu words (full write %zu)", ax_program_words(p), full);
+    /* the membrane of the driven neuron through the MADC, every 4 cycles */
+    b.madc_neuron = ax_net_neuron(n, pop, 0);
+    b.madc_period = 4;
+    CHECK(ax_net_run(n, d, &b, &r) == 0, "run with MADC: %s", ax_error_detail());
+    size_t per[3] = {0, 0, 0};
+    unsigned peak = 0;
+    for (size_t k = 0; k < r.raw.nsamples; k++) {
+        uint32_t t = r.raw.samples[k].trial - r.first_trial;
+        if (t < 3)
+            per[t]++;
+        if (t == 0 && r.raw.samples[k].value > peak)
+            peak = r.raw.samples[k].value;
+    }
+    CHECK(per[0] >= 90 && per[1] >= 90 && per[2] >= 90, "MADC samples a trial: %zu %zu %zu", per[0],
+          per[1], per[2]);
+    CHECK(peak >= 325, "the membrane reaches the threshold region: %u mV", peak);
+    times[1] = 450;
+    CHECK(ax_net_run(n, d, &b, &r) == AX_E_RANGE, "input past the trial refused");
+    ax_net_result_free(&r);
+    ax_program_free(p);
+    ax_net_free(n);
+    ax_close(d);
+}
+
+int main(void)
+{
+    test_placement();
+    test_run();
+    if (fails)
+        printf("%d failure(s)\n", fails);
+    else
+        printf("test_net: ok\n");
+    return fails != 0;
+}
