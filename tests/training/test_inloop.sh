@@ -36,7 +36,7 @@ rc=$?
 cat "$tmp/train.txt"
 check "train exits 0" test $rc -eq 0
 check "metrics: die seed, calibration id, model version" \
-    grep -q '"backend":"chip:sim:?die=1","die_seed":1,"calibration_id":"[0-9a-f]\{16\}","model_version":3' "$tmp/m.jsonl"
+    grep -q '"backend":"chip:sim:?die=1","die_seed":1,"calibration_id":"[0-9a-f]\{16\}","model_version":4' "$tmp/m.jsonl"
 acc=$(sed -n 's/.*"test_accuracy":\([0-9.]*\).*/\1/p' "$tmp/m.jsonl")
 check "test accuracy $acc >= 0.78 after 5 epochs" awk -v a="$acc" 'BEGIN { exit !(a >= 0.78) }'
 check "no trial repeated or lost" grep -q " 0 repeated after a loss" "$tmp/train.txt"
