@@ -55,6 +55,19 @@ module ax_chip
     NrnCap = 2'd0, NrnCfg = 2'd1, NrnCnt = 2'd2, NrnDrv = 2'd3
   } nrn_kind_e;
 
+  chip_bus_req_t     bus_in;      // the request entering stage 1
+  logic [1:0]        own_in, own_q, own_ack_q;  // 0 the link, 1 + h PPU h
+  logic              link_ppu;    // the link's request is for a PPU
+  logic [1:0]        ppu_hreq, ppu_hack;
+  logic [31:0]       ppu_hrdata [2];
+  logic [1:0]        win_req, win_we, win_gnt, win_ack;
+  logic [23:0]       win_addr [2];
+  logic [31:0]       win_wdata [2];
+  logic [31:0]       bus_rdata;
+  logic [1:0]        row_req, row_we, row_mem, syn_row_req, syn_row_ack, nrn_row_ack;
+  logic [1:0][15:0]  row_sel;
+  logic [1:0][2:0]   row_seg;
+  logic [1:0][255:0] row_wdata, syn_row_rdata, nrn_row_rdata;
   logic        req_q, we_q;
   logic [23:0] addr_q;
   logic [31:0] wdata_q;
@@ -120,23 +133,25 @@ module ax_chip
     if (!rst_ni) begin
       req_q   <= 1'b0;
       pend_q  <= 1'b0;
+      own_q   <= 2'd0;
       we_q    <= 1'b0;
       addr_q  <= 24'd0;
       wdata_q <= 32'd0;
       dec_q   <= '{blk: BlkNone, nkind: NrnCap, in_geom: 1'b1};
     end else begin
-      req_q  <= (chip_req_i.bus.req || pend_q) && !cap_init;
-      pend_q <= (chip_req_i.bus.req || pend_q) && cap_init;
-      if (chip_req_i.bus.req) begin
-        we_q    <= chip_req_i.bus.we;
-        addr_q  <= chip_req_i.bus.addr;
-        wdata_q <= chip_req_i.bus.wdata;
-        dec_q   <= decode(chip_req_i.bus.addr, chip_req_i.bus.we,
-                          chip_req_i.bus.wdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb],
-                          chip_req_i.bus.wdata[CadcCmdRowMsb:CadcCmdRowLsb],
-                          cadc_src_e'(chip_req_i.bus.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]),
-                          chip_req_i.bus.wdata[CorrResetRowsLsb],
-                          chip_req_i.bus.wdata[CorrResetLastMsb:CorrResetLastLsb]);
+      req_q  <= (bus_in.req || pend_q) && !cap_init;
+      pend_q <= (bus_in.req || pend_q) && cap_init;
+      if (bus_in.req) begin
+        own_q   <= own_in;
+        we_q    <= bus_in.we;
+        addr_q  <= bus_in.addr;
+        wdata_q <= bus_in.wdata;
+        dec_q   <= decode(bus_in.addr, bus_in.we,
+                          bus_in.wdata[MadcCtrlNeuronMsb:MadcCtrlNeuronLsb],
+                          bus_in.wdata[CadcCmdRowMsb:CadcCmdRowLsb],
+                          cadc_src_e'(bus_in.wdata[CadcCmdSrcMsb:CadcCmdSrcLsb]),
+                          bus_in.wdata[CorrResetRowsLsb],
+                          bus_in.wdata[CorrResetLastMsb:CorrResetLastLsb]);
       end
     end
   end
@@ -283,9 +298,11 @@ module ax_chip
       err_q   <= 1'b0;
       late_q  <= 1'b0;
       rdata_q <= 32'd0;
+      own_ack_q <= 2'd0;
     end else begin
       ack_q <= req_q;
       if (req_q) begin
+        own_ack_q <= own_q;
         err_q   <= !in_geom || (blk == BlkNone);
         late_q  <= late;
         rdata_q <= rdata;
@@ -317,6 +334,75 @@ module ax_chip
         default: ;
       endcase
     end
+  end
+
+  // ---------------------------------------------------------------------------
+  // Plasticity processors (docs/ppu.md), one per hemisphere, and the register
+  // bus arbiter: the link's request enters the register front end in its
+  // cycle; a core's chip-window request is granted in a cycle without one
+  // (PPU 0 before PPU 1) and waits meanwhile. own_q/own_ack_q say whose
+  // request is in stage 2/3, so the answer goes back to it. The link's
+  // accesses to the PPUs' SRAM and registers (addresses >= 0x800000) bypass
+  // the front end: the PPU answers the cycle after.
+  // ---------------------------------------------------------------------------
+  assign link_ppu    = chip_req_i.bus.addr[23];
+  assign ppu_hreq[0] = chip_req_i.bus.req && link_ppu &&
+                       !(chip_req_i.bus.addr[16] ? chip_req_i.bus.addr[8] : chip_req_i.bus.addr[12]);
+  assign ppu_hreq[1] = chip_req_i.bus.req && link_ppu &&
+                       (chip_req_i.bus.addr[16] ? chip_req_i.bus.addr[8] : chip_req_i.bus.addr[12]);
+
+  always_comb begin
+    bus_in     = chip_req_i.bus;
+    bus_in.req = chip_req_i.bus.req && !link_ppu;
+    own_in     = 2'd0;
+    win_gnt    = 2'b00;
+    if (!bus_in.req && !pend_q && !cap_init && win_req != 2'b00) begin
+      win_gnt[0] = win_req[0];
+      win_gnt[1] = win_req[1] && !win_req[0];
+      own_in     = win_req[0] ? 2'd1 : 2'd2;
+      bus_in     = '{req: 1'b1, we: win_we[own_in[1]], addr: win_addr[own_in[1]],
+                     wdata: win_wdata[own_in[1]]};
+    end
+  end
+
+  assign win_ack[0] = ack_q && (own_ack_q == 2'd1);
+  assign win_ack[1] = ack_q && (own_ack_q == 2'd2);
+
+  for (genvar h = 0; h < 2; h++) begin : gen_ppu
+    ax_ppu #(
+      .NeuronsPerHemi (NeuronsPerHemi),
+      .RowsPerHemi    (RowsPerHemi),
+      .Hemi           (1'(h))
+    ) u_ppu (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .run_seed_i  (run_seed_i),
+      .h_req_i     (ppu_hreq[h]),
+      .h_we_i      (chip_req_i.bus.we),
+      .h_sram_i    (!chip_req_i.bus.addr[16]),
+      .h_addr_i    (chip_req_i.bus.addr[11:0]),
+      .h_wdata_i   (chip_req_i.bus.wdata),
+      .h_ack_o     (ppu_hack[h]),
+      .h_rdata_o   (ppu_hrdata[h]),
+      .win_req_o   (win_req[h]),
+      .win_we_o    (win_we[h]),
+      .win_addr_o  (win_addr[h]),
+      .win_wdata_o (win_wdata[h]),
+      .win_gnt_i   (win_gnt[h]),
+      .win_ack_i   (win_ack[h]),
+      .win_err_i   (err_q),
+      .win_rdata_i (bus_rdata),
+      .row_req_o   (row_req[h]),
+      .row_we_o    (row_we[h]),
+      .row_sel_o   (row_sel[h]),
+      .row_wdata_o (row_wdata[h]),
+      .row_ack_i   (syn_row_ack[h] || nrn_row_ack[h]),
+      .row_rdata_i (nrn_row_ack[h] ? nrn_row_rdata[h] : syn_row_rdata[h])
+    );
+    // VLD of membranes (source 4) goes to the neuron array, the rest to the synapses
+    assign row_mem[h]     = (row_sel[h][15:12] == 4'd4);
+    assign syn_row_req[h] = row_req[h] && !row_mem[h];
+    assign row_seg[h]     = row_sel[h][10:8];
   end
 
   // ---------------------------------------------------------------------------
@@ -388,7 +474,11 @@ module ax_chip
     .madc_v_o        (madc_v),
     .cadc_take_i     (cadc_take_v),
     .cadc_hemi_i     (cadc_hemi),
-    .cadc_code_o     (cadc_vcode)
+    .cadc_code_o     (cadc_vcode),
+    .ppu_take_i      (row_req & row_mem),
+    .ppu_seg_i       (row_seg),
+    .ppu_ack_o       (nrn_row_ack),
+    .ppu_code_o      (nrn_row_rdata)
   );
 
   // ---------------------------------------------------------------------------
@@ -547,6 +637,12 @@ module ax_chip
     .snap_row_i    (wdata_q[CadcCmdRowMsb:CadcCmdRowLsb]),
     .snap_acausal_i(cadc_src == CadcSrcAcausal),
     .snap_code_o   (cadc_ccode),
+    .row_req_i     (syn_row_req),
+    .row_we_i      (row_we),
+    .row_sel_i     (row_sel),
+    .row_wdata_i   (row_wdata),
+    .row_ack_o     (syn_row_ack),
+    .row_rdata_o   (syn_row_rdata),
     .idle_o        (syn_idle),
     .drops_o       (syn_drops),
     .drop_now_o    (syn_drop_now)
@@ -691,8 +787,13 @@ module ax_chip
   // ---------------------------------------------------------------------------
   // To the link (the link's events go first: inj_ready is always 1)
   // ---------------------------------------------------------------------------
+  // register bus answers: the chip's registers (to the link or a PPU's
+  // window) and the PPUs' own (to the link)
+  assign bus_rdata = late_q ? {24'd0, cnt_rdata} : rdata_q;
   assign chip_rsp_o = '{
-    bus:       '{ack: ack_q, err: err_q, rdata: late_q ? {24'd0, cnt_rdata} : rdata_q},
+    bus:       '{ack: (ack_q && (own_ack_q == 2'd0)) || (ppu_hack != 2'b00),
+                 err: err_q && (own_ack_q == 2'd0) && (ppu_hack == 2'b00),
+                 rdata: ppu_hack[0] ? ppu_hrdata[0] : (ppu_hack[1] ? ppu_hrdata[1] : bus_rdata)},
     inj_ready: 1'b1,
     spk:       '{valid: spk_valid_q, label: spk_label_q, neuron: spk_neuron_q,
                  cycle: spk_cycle_q, frac: spk_frac_q},

@@ -295,7 +295,18 @@ module ax_link_exec
               pb_advance_o = 2'd2;
               state_d      = XWBurst;
             end
-            OpPpu: pb_advance_o = 2'd2;  // rejected at receipt; never stored
+            OpPpu: begin  // a write of the PPU's control offset (0x80): [17:16] command, [13:0] start
+              pb_advance_o  = 2'd2;
+              bus_req.req   = 1'b1;
+              bus_req.we    = 1'b1;
+              bus_req.addr  = {15'h4080, pb_w0_i[8], 8'h80};
+              bus_req.wdata = {14'd0, pb_w0_i[1:0], 2'd0, pb_w1_i[13:0]};
+              addr_d        = bus_req.addr;
+              werr_addr_d   = bus_req.addr;
+              cnt_d         = '0;
+              is_read_d     = 1'b0;
+              state_d       = XBus;
+            end
             OpEnd: begin
               if (!xrec_valid_q) begin
                 pb_advance_o = 2'd1;

@@ -7,7 +7,7 @@ package ax_link_pkg;
   localparam logic [31:0] SyncWord        = 32'h4E4F5841;  // bytes 'A' 'X' 'O' 'N'
   localparam logic [31:0] ProtocolVersion = 32'h0001_0002; // 1.2
   // Model version: bumped whenever the chip's behaviour or noise model changes.
-  localparam logic [31:0] ModelVersion    = 32'd3;  // = chip_regs.def REVISION
+  localparam logic [31:0] ModelVersion    = 32'd4;  // = chip_regs.def REVISION
   localparam int unsigned MaxPayload      = 256;   // words per frame payload
   localparam int unsigned PlaybackWords   = 8192;  // playback buffer
   localparam int unsigned ReplayFrames    = 8;     // DATA frames kept for replay
@@ -119,8 +119,19 @@ package ax_link_pkg;
   endfunction
 
   function automatic logic is_ppu_addr(input logic [23:0] addr);
-    is_ppu_addr = (addr >= 24'h800000 && addr < 24'h801000) ||
-                  (addr >= 24'h810000 && addr < 24'h810100);
+    is_ppu_addr = (addr >= 24'h800000 && addr < 24'h802000) ||
+                  (addr >= 24'h810000 && addr < 24'h810200);
+  endfunction
+
+  // PPU h's register block (0x810000 + 0x100 h, docs/ppu.md section 3): reads
+  // of the registers and the mailbox, writes of INBOX only. Offset 0x80 is the
+  // link's own (the PPU instruction): refused like the gaps.
+  function automatic logic ppu_reg_ok(input logic [7:0] off, input logic we);
+    if (we) begin
+      ppu_reg_ok = (off == 8'h06);
+    end else begin
+      ppu_reg_ok = (off <= 8'h08) || (off >= 8'h40 && off < 8'h80);
+    end
   endfunction
 
   // Validation of one register access at receipt (section 3.2): ErrNone when
@@ -139,7 +150,7 @@ package ax_link_pkg;
         default:                 err = ErrAddress;
       endcase
     end else if (is_ppu_addr(addr)) begin
-      err = ErrUnsupported;
+      err = (addr[16] && !ppu_reg_ok(addr[7:0], we)) ? ErrAddress : ErrNone;
     end else if (!ax_chip_pkg::chip_addr_ok(addr, we)) begin
       err = ErrAddress;
     end else if (we && !ax_chip_pkg::chip_value_ok(addr, data)) begin

@@ -265,7 +265,12 @@ module ax_link_rx
                     v_state_d = VArg;
                     v_err_d   = chk_err;
                   end
-                  OpPpu:   v_err_d = ErrUnsupported;
+                  OpPpu: begin  // command 1 start, 2 stop; [8] hemisphere
+                    v_state_d = VArg;
+                    if ((word[7:0] != 8'd1 && word[7:0] != 8'd2) || word[23:9] != 15'd0) begin
+                      v_err_d = ErrOperand;
+                    end
+                  end
                   default: v_err_d = ErrOpcode;
                 endcase
                 v_err_off_d  = idx_q;
@@ -304,6 +309,13 @@ module ax_link_rx
                     end
                     v_bus_d = v_bus_q | (4'b0001 << word[7:6]) | (4'b0001 << word[23:22]);
                     if (v_w0_q[17:16] == 2'd3) v_state_d = VArg2;
+                  end
+                  OpPpu: begin  // start address: 4-aligned, inside the 16 KiB SRAM
+                    if (v_w0_q[7:0] == 8'd1 && (word[1:0] != 2'd0 || word >= 32'h4000)) begin
+                      v_err_d      = ErrValue;
+                      v_err_off_d  = idx_q;
+                      v_err_word_d = word;
+                    end
                   end
                   OpReadBurst: begin
                     v_cnt_d      = word[24:16];

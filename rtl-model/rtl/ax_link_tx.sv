@@ -119,7 +119,7 @@ module ax_link_tx
   assign ident[6] = {16'(RowsPerHemi), 16'(NeuronsPerHemi)};
   assign ident[7] = 32'(PlaybackWords);
   assign ident[8] = {16'(MaxPayload), 16'(ReplayFrames)};
-  assign ident[9] = 32'h0;  // capabilities: no PPU yet
+  assign ident[9] = 32'h1;  // capabilities: bit 0 PPU present (protocol 1.2)
 
   assign q_used      = q_wp_q - q_rp_q;
   assign ctl_ready_o = (q_used != 3'(QDepth));  // from registers only: no loop with the receiver

@@ -72,7 +72,14 @@ module ax_neuron_array
   output logic [31:0] madc_v_o,       // valid the cycle after madc_take_i
   input  logic        cadc_take_i,    // convert one hemisphere's membranes (CADC)
   input  logic        cadc_hemi_i,
-  output logic [7:0]  cadc_code_o [NeuronsPerHemi]  // CADC codes, valid the next cycle
+  output logic [7:0]  cadc_code_o [NeuronsPerHemi], // CADC codes, valid the next cycle
+  // the PPUs' row unit (VLD of membranes): CADC codes of 32 columns of
+  // hemisphere h (segment ppu_seg_i[h]), as a CADC conversion gives them;
+  // the answer (ppu_ack_o) the next cycle
+  input  logic [1:0]        ppu_take_i,
+  input  logic [1:0][2:0]   ppu_seg_i,
+  output logic [1:0]        ppu_ack_o,
+  output logic [1:0][255:0] ppu_code_o
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   // Spike queue: the record queue (one spike a cycle leaves to the link and
@@ -220,6 +227,8 @@ module ax_neuron_array
   // CADC codes of the membranes at the last cadc_take_i: converted here, so
   // 8-bit codes cross the port (an array port is copied every cycle)
   logic [7:0]  cadc_code_q [NeuronsPerHemi];
+  logic [1:0]        ppu_ack_q;
+  logic [1:0][255:0] ppu_code_q;
   logic        nz_init_q;
 
   logic        head_valid_q;
@@ -368,6 +377,8 @@ module ax_neuron_array
       lost_q       <= 10'd0;
       madc_v_q     <= 32'd0;
       cnt_rd_q     <= 8'd0;
+      ppu_ack_q    <= 2'b00;
+      ppu_code_q   <= '0;
     end else begin
       // taps see the state at the start of this cycle
       madc_v_q <= madc_take_i ? v_q[msel] : madc_v_q;
@@ -376,6 +387,18 @@ module ax_neuron_array
         for (int unsigned k = 0; k < NeuronsPerHemi; k++) begin
           cadc_code_q[k] = cadc_convert(die_seed_i, fpn_scale_i, (cadc_hemi_i ? 256 : 0) + k,
                                         v_q[(cadc_hemi_i ? NeuronsPerHemi : 0) + k]);
+        end
+      end
+      if (ppu_take_i != 2'b00 || ppu_ack_q != 2'b00) begin
+        ppu_ack_q <= ppu_take_i;
+        for (int unsigned h = 0; h < 2; h++) begin
+          if (ppu_take_i[h]) begin
+            for (int unsigned k = 0; k < 32; k++) begin
+              ppu_code_q[h][8*k +: 8] <= cadc_convert(die_seed_i, fpn_scale_i,
+                  256 * h + 32 * 32'(ppu_seg_i[h]) + k,
+                  v_q[NeuronsPerHemi * h + 32 * 32'(ppu_seg_i[h]) + k]);
+            end
+          end
         end
       end
       // the head shown this cycle has been consumed
@@ -495,5 +518,7 @@ module ax_neuron_array
   assign madc_v_o      = madc_v_q;
   assign cnt_rdata_o   = cnt_rd_q;
   assign cadc_code_o   = cadc_code_q;
+  assign ppu_ack_o     = ppu_ack_q;
+  assign ppu_code_o    = ppu_code_q;
 
 endmodule

@@ -68,6 +68,16 @@ module ax_syn_array
   input  logic [7:0]  snap_row_i,
   input  logic        snap_acausal_i,
   output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
+  // the PPUs' row unit, one port per hemisphere: a request for one row
+  // segment (sel: [7:0] row, [10:8] segment, [15:12] source 0 weights,
+  // 1 labels, 2/3 causal/anti-causal sensor codes) loads or stores 32 lanes;
+  // ack (with the loaded lanes) the next cycle. Checked by the core.
+  input  logic [1:0]        row_req_i,
+  input  logic [1:0]        row_we_i,
+  input  logic [1:0][15:0]  row_sel_i,
+  input  logic [1:0][255:0] row_wdata_i,
+  output logic [1:0]        row_ack_o,
+  output logic [1:0][255:0] row_rdata_o,
   // status
   output logic        idle_o,
   output logic [15:0] drops_o,
@@ -170,6 +180,22 @@ module ax_syn_array
   // port, which is copied every cycle)
   logic [7:0]  snap_q  [NeuronsPerHemi];
 
+  logic [1:0]        row_ack_q;
+  logic [1:0][255:0] row_rdata_q;
+
+  // the CADC code of one sensor, as a conversion of its row gives it
+  function automatic logic [7:0] sensor_code(input logic [63:0] seed, input logic [7:0] fpn,
+                                             input logic h, input logic [RowW-1:0] rw,
+                                             input logic [ColW-1:0] c, input logic acausal,
+                                             input logic [31:0] acc);
+    logic [31:0] hs, sx;
+    hs = hash32(seed, {acausal ? KeyCorrA : KeyCorrC,
+                       24'(32'(h) * 65536 + 32'(rw) * 256 + 32'(c))});
+    // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
+    sx = {16'd0, corr_read(hs, fpn, acausal ? acc[31:16] : acc[15:0])} << 10;
+    sensor_code = cadc_convert(seed, fpn, 32'(h) * 256 + 32'(c), sx);
+  endfunction
+
   function automatic logic [15:0] sat_add(input logic [15:0] a, input logic [15:0] b);
     logic [16:0] s;
     s = 17'(a) + 17'(b);
@@ -183,6 +209,11 @@ module ax_syn_array
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_mem
     logic [12:0] ent;
     logic [31:0] acc, tc, sx, hs;
+    logic [RowW-1:0] rrw;
+    logic [ColW-1:0] rc;
+    logic [3:0]   rsrc;
+    logic [7:0]   lane;
+    logic [255:0] lanes;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
     logic [3:0]  dn;
@@ -217,16 +248,14 @@ module ax_syn_array
       end
       drops_q = 16'd0;
       drop_now_q <= 4'd0;
+      row_ack_q   <= 2'b00;
+      row_rdata_q <= '0;
     end else begin
       // ---- correlation sensors ----
       if (snap_take_i) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-          acc = cacc_q[snap_hemi_i][srow][c];
-          hs  = hash32(die_seed_i, {snap_acausal_i ? KeyCorrA : KeyCorrC,
-                                    24'(32'(snap_hemi_i) * 65536 + 32'(srow) * 256 + c)});
-          // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
-          sx = {16'd0, corr_read(hs, fpn_scale_i, snap_acausal_i ? acc[31:16] : acc[15:0])} << 10;
-          snap_q[c] = cadc_convert(die_seed_i, fpn_scale_i, 32'(snap_hemi_i) * 256 + c, sx);
+          snap_q[c] = sensor_code(die_seed_i, fpn_scale_i, snap_hemi_i, srow, ColW'(c),
+                                  snap_acausal_i, cacc_q[snap_hemi_i][srow][c]);
         end
       end
       // a row reset (CORR_RESET ROWS) acts before this cycle's pairings; the
@@ -328,6 +357,37 @@ module ax_syn_array
         occ_q[h] = occ;
       end
       drop_now_q <= dn;
+      // ---- the row unit (before the register writes: the host's write wins) ----
+      if (row_req_i != 2'b00 || row_ack_q != 2'b00) begin
+        row_ack_q <= row_req_i;
+        for (int unsigned h = 0; h < 2; h++) begin
+          if (row_req_i[h]) begin
+            rrw  = row_sel_i[h][RowW-1:0];
+            rsrc = row_sel_i[h][15:12];
+            lanes = '0;
+            for (int unsigned i = 0; i < 32; i++) begin
+              rc = ColW'(32 * 32'(row_sel_i[h][10:8]) + i);
+              sx = syn_q[h][rrw][rc];
+              lane = row_wdata_i[h][8*i +: 8];
+              if (rsrc >= 4'd2) begin  // sensor codes (load only)
+                lanes[8*i +: 8] = sensor_code(die_seed_i, fpn_scale_i, 1'(h), rrw, rc,
+                                              rsrc[0], cacc_q[h][rrw][rc]);
+              end else if (!row_we_i[h]) begin
+                lanes[8*i +: 8] = {2'b00, rsrc[0] ? sx[SynLabel0Msb:SynLabel0Lsb] :
+                                                   sx[SynWeight0Msb:SynWeight0Lsb]};
+              end else if (rsrc[0]) begin  // labels: the low 6 bits
+                syn_q[h][rrw][rc] = {sx[31:12], lane[5:0], sx[5:0]};
+              end else begin  // weights: clamped to 63, amplitude from the die seed
+                lane = (lane > 8'd63) ? 8'd63 : lane;
+                syn_q[h][rrw][rc] = {16'(lane[5:0]) *
+                                       syn_step(die_seed_i, fpn_scale_i, h, 32'(rrw), 32'(rc)),
+                                     4'd0, sx[SynLabel0Msb:SynLabel0Lsb], lane[5:0]};
+              end
+            end
+            row_rdata_q[h] <= lanes;
+          end
+        end
+      end
       // ---- register writes ----
       if (syn_we_i) begin
         syn_q[reg_hemi_i][rrow][rcol0] =
@@ -348,5 +408,7 @@ module ax_syn_array
   end
 
   assign snap_code_o = snap_q;
+  assign row_ack_o   = row_ack_q;
+  assign row_rdata_o = row_rdata_q;
 
 endmodule

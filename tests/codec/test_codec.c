@@ -277,7 +277,7 @@ static void test_ident(void **state)
 {
     (void)state;
     const uint32_t p[AX_IDENT_WORDS] = {
-        0x00010002u,      3, 0xC0FFEE, 0x89ABCDEFu, 0x01234567u, 0x0401, (256u << 16) | 256u, 8192,
+        0x00010002u,      4, 0xC0FFEE, 0x89ABCDEFu, 0x01234567u, 0x0401, (256u << 16) | 256u, 8192,
         (256u << 16) | 8, 0};
     ax_ident id;
     assert_int_equal(ax_ident_decode(p, AX_IDENT_WORDS, &id), AX_OK);

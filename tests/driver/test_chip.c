@@ -23,7 +23,7 @@ static void test_readback(void **state)
     uint32_t ver;
     unsigned n, rows;
     assert_int_equal(ax_chip_info(d, &ver, &n, &rows), AX_OK);
-    assert_int_equal(ver, 3);
+    assert_int_equal(ver, 4);
     assert_int_equal(n, 32);
     assert_int_equal(rows, 32);
     uint16_t codes[64], back[64];

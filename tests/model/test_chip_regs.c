@@ -91,7 +91,7 @@ static void expect_bus_error(ct_chip *c, uint32_t addr, uint32_t data)
 static void check_power_on(ct_chip *c)
 {
     assert_int_equal(ct_read(c, AX_CHIP_INFO), 32u | 32u << 16);
-    assert_int_equal(ct_read(c, AX_CHIP_VERSION), 3);
+    assert_int_equal(ct_read(c, AX_CHIP_VERSION), 4);
     assert_int_equal(ct_read(c, AX_CHIP_CTRL), 0);
     assert_int_equal(ct_read(c, AX_CHIP_STATUS), 2); /* settled, event paths idle */
     assert_int_equal(ct_read(c, AX_CHIP_DROPS), 0);

@@ -59,7 +59,7 @@ static void test_unknown_opcode(void **state)
     lt_close(h);
 }
 
-/* Addresses and values out of range, operands past the frame, PPU. */
+/* Addresses and values out of range, operands past the frame, PPU checks. */
 static void test_rejects(void **state)
 {
     (void)state;
@@ -82,13 +82,18 @@ static void test_rejects(void **state)
     expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x03900000u);
     PROG(assert_int_equal(ax_ins_write(p, 16, &pos, CHIP_MADC, 0x10000), AX_OK));
     expect_rejected(h, p, pos, AX_ERR_VALUE, 3, 0x10000);
-    PROG(assert_int_equal(ax_ins_read(p, 16, &pos, 0x800000, 1), AX_OK));
-    expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x04800000u);
-    PROG(assert_int_equal(ax_ins_write_burst(p, 16, &pos, 0x800000, (const uint32_t[]){3}, 1),
-                          AX_OK)); /* PPU SRAM: the data word is reported */
-    expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 4, 3);
-    PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, AX_PPU_START, 0, 0), AX_OK));
-    expect_rejected(h, p, pos, AX_ERR_UNSUPPORTED, 2, 0x0B000001u);
+    PROG(assert_int_equal(ax_ins_read(p, 16, &pos, 0x810020, 1), AX_OK)); /* PPU register gap */
+    expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x04810020u);
+    PROG(assert_int_equal(ax_ins_read(p, 16, &pos, 0x810180, 1), AX_OK)); /* the link's own */
+    expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x04810180u);
+    PROG(assert_int_equal(ax_ins_write(p, 16, &pos, 0x810100, 1), AX_OK)); /* STATUS is ro */
+    expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x03810100u);
+    PROG(p[pos++] = 0x0B000003u; p[pos++] = 0); /* PPU command 3 */
+    expect_rejected(h, p, pos, AX_ERR_OPERAND, 2, 0x0B000003u);
+    PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, AX_PPU_START, 1, 0x4000), AX_OK));
+    expect_rejected(h, p, pos, AX_ERR_VALUE, 3, 0x4000u); /* start past the SRAM */
+    PROG(assert_int_equal(ax_ins_ppu(p, 16, &pos, AX_PPU_START, 0, 2), AX_OK));
+    expect_rejected(h, p, pos, AX_ERR_VALUE, 3, 2u); /* start not 4-aligned */
     PROG(assert_int_equal(ax_ins_read_burst(p, 16, &pos, 0x0C, 4, 5),
                           AX_OK)); /* 0x0C-0x0E ok, 0x0F not */
     expect_rejected(h, p, pos, AX_ERR_ADDRESS, 2, 0x0A00000Cu);

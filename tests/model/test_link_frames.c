@@ -22,7 +22,7 @@ static void check_ident(axsim_variant v)
     memset(&id, 0, sizeof id);
     lt_hello(h, &id);
     assert_int_equal(id.protocol_version, 0x00010002u);
-    assert_int_equal(id.model_version, 3);
+    assert_int_equal(id.model_version, 4);
     assert_int_equal(id.die_seed, 7);
     assert_int_equal(id.chip_id, 7);
     assert_int_equal(id.variant, v == AXSIM_USB3 ? 0 : 1);
@@ -32,7 +32,7 @@ static void check_ident(axsim_variant v)
     assert_int_equal(id.playback_words, 8192);
     assert_int_equal(id.replay_frames, 8);
     assert_int_equal(id.max_payload, 256);
-    assert_int_equal(id.capabilities, 0);
+    assert_int_equal(id.capabilities, 1); /* the PPU (protocol 1.2) */
     /* HELLO is idempotent: a second one gives the same IDENT. */
     ax_ident id2;
     memset(&id2, 0, sizeof id2);
@@ -68,7 +68,7 @@ static void test_board_registers(void **state)
     assert_int_equal(h->recs[i].ticket, 12);
     assert_int_equal(h->recs[i].count, 7);
     assert_int_equal(h->recs[i].data[0], 0x00010002u); /* PROTOCOL 1.2 */
-    assert_int_equal(h->recs[i].data[1], 3);           /* MODEL */
+    assert_int_equal(h->recs[i].data[1], 4);           /* MODEL */
     assert_int_equal(h->recs[i].data[2], 7);           /* CHIP_ID */
     assert_int_equal(h->recs[i].data[3], 7);           /* DIE_SEED_LO */
     assert_int_equal(h->recs[i].data[4], 0);           /* DIE_SEED_HI */

@@ -19,7 +19,8 @@ extern "C" {
 #endif
 
 /* ---- protocol constants ------------------------------------------------ */
-/* 1.1: OVERFLOW source 0 (delay-line drops); 1.2: INJECT_GROUP of 4 */
+/* 1.1: OVERFLOW source 0 (delay-line drops); 1.2: the PPU (docs/ppu.md) and
+ * INJECT_GROUP of 4 */
 #define AX_PROTOCOL_MAJOR       1u
 #define AX_PROTOCOL_MINOR       2u
 #define AX_PROTOCOL_VERSION     ((AX_PROTOCOL_MAJOR << 16) | AX_PROTOCOL_MINOR)
