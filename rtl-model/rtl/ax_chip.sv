@@ -67,7 +67,7 @@ module ax_chip
   logic [1:0]        row_req, row_we, row_mem, syn_row_req, syn_row_ack, nrn_row_ack;
   logic [1:0][15:0]  row_sel;
   logic [1:0][2:0]   row_seg;
-  logic [1:0][255:0] row_wdata, syn_row_rdata, nrn_row_rdata;
+  logic [1:0][1023:0] row_wdata, syn_row_rdata, nrn_row_rdata;
   logic        req_q, we_q;
   logic [23:0] addr_q;
   logic [31:0] wdata_q;
@@ -397,7 +397,10 @@ module ax_chip
       .row_sel_o   (row_sel[h]),
       .row_wdata_o (row_wdata[h]),
       .row_ack_i   (syn_row_ack[h] || nrn_row_ack[h]),
-      .row_rdata_i (nrn_row_ack[h] ? nrn_row_rdata[h] : syn_row_rdata[h])
+      .row_syn_i   (syn_row_rdata[h]),
+      .row_v_i     (nrn_row_rdata[h]),
+      .die_seed_i  (die_seed_i),
+      .fpn_scale_i (fpn_scale_i)
     );
     // VLD of membranes (source 4) goes to the neuron array, the rest to the synapses
     assign row_mem[h]     = (row_sel[h][15:12] == 4'd4);
@@ -478,7 +481,7 @@ module ax_chip
     .ppu_take_i      (row_req & row_mem),
     .ppu_seg_i       (row_seg),
     .ppu_ack_o       (nrn_row_ack),
-    .ppu_code_o      (nrn_row_rdata)
+    .ppu_v_o         (nrn_row_rdata)
   );
 
   // ---------------------------------------------------------------------------

@@ -199,6 +199,20 @@ package ax_chip_pkg;
     corr_read = 16'(clamp32(v, 32'sd0, 32'sd16383));
   endfunction
 
+  // The CADC code of one correlation sensor (acc: its accumulator word, [15:0]
+  // causal, [31:16] anti-causal, Q4 sensor units), as a conversion of its row
+  // gives it: the read-out offset, then the sensor value as a potential of that
+  // many mV (Q14 = units << 10) through the column's CADC channel.
+  function automatic logic [7:0] sensor_code(input logic [63:0] seed, input logic [7:0] fpn,
+                                             input int unsigned hemi, input int unsigned row,
+                                             input int unsigned col, input logic acausal,
+                                             input logic [31:0] acc);
+    logic [31:0] hs, sx;
+    hs = hash32(seed, {acausal ? KeyCorrA : KeyCorrC, 24'(hemi * 65536 + row * 256 + col)});
+    sx = {16'd0, corr_read(hs, fpn, acausal ? acc[31:16] : acc[15:0])} << 10;
+    sensor_code = cadc_convert(seed, fpn, hemi * 256 + col, sx);
+  endfunction
+
   // ---- the neuron arithmetic of one cycle (docs/chip.md, ref: axsim_ref_neuron_step) --
   // All quantities unsigned 32-bit; potentials and currents in Q14 mV.
   // ae/ai: summed synapse amplitudes (Q8 weight units) arriving this cycle.

@@ -73,13 +73,13 @@ module ax_neuron_array
   input  logic        cadc_take_i,    // convert one hemisphere's membranes (CADC)
   input  logic        cadc_hemi_i,
   output logic [7:0]  cadc_code_o [NeuronsPerHemi], // CADC codes, valid the next cycle
-  // the PPUs' row unit (VLD of membranes): CADC codes of 32 columns of
-  // hemisphere h (segment ppu_seg_i[h]), as a CADC conversion gives them;
-  // the answer (ppu_ack_o) the next cycle
-  input  logic [1:0]        ppu_take_i,
-  input  logic [1:0][2:0]   ppu_seg_i,
-  output logic [1:0]        ppu_ack_o,
-  output logic [1:0][255:0] ppu_code_o
+  // the PPUs' row unit (VLD of membranes): the membranes (Q14) of 32 columns
+  // of hemisphere h (segment ppu_seg_i[h]), the next cycle with ppu_ack_o;
+  // the PPU converts them with the CADC function (only a copy here)
+  input  logic [1:0]         ppu_take_i,
+  input  logic [1:0][2:0]    ppu_seg_i,
+  output logic [1:0]         ppu_ack_o,
+  output logic [1:0][1023:0] ppu_v_o
 );
   localparam int unsigned NumNeurons = 2 * NeuronsPerHemi;
   // Spike queue: the record queue (one spike a cycle leaves to the link and
@@ -227,8 +227,8 @@ module ax_neuron_array
   // CADC codes of the membranes at the last cadc_take_i: converted here, so
   // 8-bit codes cross the port (an array port is copied every cycle)
   logic [7:0]  cadc_code_q [NeuronsPerHemi];
-  logic [1:0]        ppu_ack_q;
-  logic [1:0][255:0] ppu_code_q;
+  logic [1:0]         ppu_ack_q;
+  logic [1:0][1023:0] ppu_v_q;
   logic        nz_init_q;
 
   logic        head_valid_q;
@@ -378,7 +378,7 @@ module ax_neuron_array
       madc_v_q     <= 32'd0;
       cnt_rd_q     <= 8'd0;
       ppu_ack_q    <= 2'b00;
-      ppu_code_q   <= '0;
+      ppu_v_q      <= '0;
     end else begin
       // taps see the state at the start of this cycle
       madc_v_q <= madc_take_i ? v_q[msel] : madc_v_q;
@@ -394,9 +394,7 @@ module ax_neuron_array
         for (int unsigned h = 0; h < 2; h++) begin
           if (ppu_take_i[h]) begin
             for (int unsigned k = 0; k < 32; k++) begin
-              ppu_code_q[h][8*k +: 8] <= cadc_convert(die_seed_i, fpn_scale_i,
-                  256 * h + 32 * 32'(ppu_seg_i[h]) + k,
-                  v_q[NeuronsPerHemi * h + 32 * 32'(ppu_seg_i[h]) + k]);
+              ppu_v_q[h][32*k +: 32] <= v_q[NeuronsPerHemi * h + 32 * 32'(ppu_seg_i[h]) + k];
             end
           end
         end
@@ -519,6 +517,6 @@ module ax_neuron_array
   assign cnt_rdata_o   = cnt_rd_q;
   assign cadc_code_o   = cadc_code_q;
   assign ppu_ack_o     = ppu_ack_q;
-  assign ppu_code_o    = ppu_code_q;
+  assign ppu_v_o       = ppu_v_q;
 
 endmodule

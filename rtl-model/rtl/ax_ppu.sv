@@ -7,8 +7,12 @@
 // SRAM (word address) or a register (offset); the answer is the pulse
 // h_ack_o the cycle after. The PPU instruction arrives as a write of the
 // link's own offset HrCtrl; start and stop reach the core one cycle later.
-// The cycle counter counts only while the core runs or sleeps, so a stopped
-// or halted PPU does no work per cycle.
+// Clock gating (simulation cost): the core's clock runs only in cycles with
+// work for it (running, a request or answer pending, a start/stop, a host SRAM
+// access, a wake), this block's only while the core runs or sleeps or the
+// host accesses it. The enables are sampled at the falling edge, like a
+// clock-gate latch, so the gated clocks rise with clk_i or not at all. A
+// stopped or halted PPU evaluates nothing per cycle but the two enables.
 module ax_ppu
   import ax_ppu_pkg::*;
 #(
@@ -40,9 +44,12 @@ module ax_ppu
   output logic         row_req_o,
   output logic         row_we_o,
   output logic [15:0]  row_sel_o,
-  output logic [255:0] row_wdata_o,
-  input  logic         row_ack_i,
-  input  logic [255:0] row_rdata_i
+  output logic [1023:0] row_wdata_o,
+  input  logic          row_ack_i,
+  input  logic [1023:0] row_syn_i,    // raw synapse or sensor words (ax_syn_array)
+  input  logic [1023:0] row_v_i,      // raw membranes (ax_neuron_array)
+  input  logic [63:0]   die_seed_i,   // for the conversions of the row unit
+  input  logic [7:0]    fpn_scale_i
 );
   logic         start_q, stop_q;
   logic [13:0]  start_pc_q;
@@ -57,6 +64,7 @@ module ax_ppu
   logic         inbox_pend_q;
   logic [31:0]  wake_dt;
   logic         wake;
+  logic         busy, core_en, regs_en, core_en_n, regs_en_n, core_clk, regs_clk;
 
   // from the core
   logic [31:0]  hs_rdata;
@@ -83,7 +91,23 @@ module ax_ppu
     endcase
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
+  assign core_en = busy || start_q || stop_q || (h_req_i && h_sram_i) ||
+                   (state == StAsleep && wake);
+  assign regs_en = core_en || h_req_i || h_ack_q || state == StRunning || state == StAsleep;
+
+  always_ff @(negedge clk_i or negedge rst_ni) begin : p_gate
+    if (!rst_ni) begin
+      core_en_n <= 1'b1;
+      regs_en_n <= 1'b1;
+    end else begin
+      core_en_n <= core_en;
+      regs_en_n <= regs_en;
+    end
+  end
+  assign core_clk = clk_i & core_en_n;
+  assign regs_clk = clk_i & regs_en_n;
+
+  always_ff @(posedge regs_clk or negedge rst_ni) begin : p_regs
     logic [31:0] rd;
     if (!rst_ni) begin
       start_q      <= 1'b0;
@@ -174,9 +198,10 @@ module ax_ppu
 
   ax_ppu_core #(
     .NeuronsPerHemi (NeuronsPerHemi),
-    .RowsPerHemi    (RowsPerHemi)
+    .RowsPerHemi    (RowsPerHemi),
+    .Hemi           (Hemi)
   ) u_core (
-    .clk_i       (clk_i),
+    .clk_i       (core_clk),
     .rst_ni      (rst_ni),
     .seed_i      (seed_q),
     .start_i     (start_q),
@@ -207,7 +232,11 @@ module ax_ppu
     .row_sel_o   (row_sel_o),
     .row_wdata_o (row_wdata_o),
     .row_ack_i   (row_ack_i),
-    .row_rdata_i (row_rdata_i),
+    .row_syn_i   (row_syn_i),
+    .row_v_i     (row_v_i),
+    .die_seed_i  (die_seed_i),
+    .fpn_scale_i (fpn_scale_i),
+    .busy_o      (busy),
     .state_o     (state),
     .exited_o    (exited),
     .trapped_o   (trapped),

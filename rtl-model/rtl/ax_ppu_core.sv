@@ -10,15 +10,17 @@
 // SRAM is word-addressed, read asynchronously; the host's access (hs_*) wins
 // its cycle and the core waits. Traps halt the core (docs/ppu.md section 4).
 //
-// All work is in one clocked block guarded by the state: a stopped, halted or
-// sleeping core evaluates nothing but the state compare. The register files
+// All work is in one clocked block guarded by the state; ax_ppu gates its
+// clock off while the core is stopped, halted or asleep with nothing pending
+// (busy_o), so such a core costs no evaluation at all. The register files
 // and the SRAM are written with blocking assignments in that block, their
 // only writer and reader (Verilator BLKLOOPINIT; no array copies).
 module ax_ppu_core
   import ax_ppu_pkg::*;
 #(
   parameter int unsigned NeuronsPerHemi = 256,
-  parameter int unsigned RowsPerHemi    = 256
+  parameter int unsigned RowsPerHemi    = 256,
+  parameter logic        Hemi           = 1'b0
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -51,13 +53,21 @@ module ax_ppu_core
   input  logic         win_ack_i,
   input  logic         win_err_i,
   input  logic [31:0]  win_rdata_i,
-  // row port: one-cycle request, one ack (with the segment for a load)
-  output logic         row_req_o,
-  output logic         row_we_o,
-  output logic [15:0]  row_sel_o,     // VLD/VST x[rs1]: [7:0] row, [10:8] segment, [15:12] source
-  output logic [255:0] row_wdata_o,
-  input  logic         row_ack_i,
-  input  logic [255:0] row_rdata_i,
+  // row port: one-cycle request, one ack (with the raw words for a load);
+  // the core converts: lanes to synapse words (amplitudes from the die seed)
+  // and raw words to lanes (weights, labels, CADC codes of sensors and
+  // membranes), so the arrays only copy
+  output logic          row_req_o,
+  output logic          row_we_o,
+  output logic [15:0]   row_sel_o,    // VLD/VST x[rs1]: [7:0] row, [10:8] segment, [15:12] source
+  output logic [1023:0] row_wdata_o,  // 32 words: weights [31:16] amplitude, [5:0]; labels [11:6]
+  input  logic          row_ack_i,
+  input  logic [1023:0] row_syn_i,    // synapse words (sources 0, 1) or sensor accumulators (2, 3)
+  input  logic [1023:0] row_v_i,      // membranes, Q14 (source 4)
+  input  logic [63:0]   die_seed_i,
+  input  logic [7:0]    fpn_scale_i,
+  // work pending for the next clock edge (else the clock may be gated off)
+  output logic         busy_o,
   // status for the host registers
   output logic [1:0]   state_o,
   output logic         exited_o,
@@ -92,7 +102,7 @@ module ax_ppu_core
   logic [31:0]  win_wdata_q;
   logic         row_req_q, row_we_q, row_out_q;
   logic [15:0]  row_sel_q;
-  logic [255:0] row_wdata_q;
+  logic [1023:0] row_wdata_q;
   logic [5:0]   div_cnt_q;
   logic [31:0]  div_rem_q, div_quo_q, div_den_q;
   logic         div_neg_q, div_want_rem_q;
@@ -118,6 +128,49 @@ module ax_ppu_core
     src_ok = we ? (s[15:12] <= RowLabels) : (s[15:12] <= RowMembrane);
     row_sel_ok = src_ok && (32'(s[10:8]) < Segs) &&
                  ((s[15:12] == RowMembrane) || (32'(s[7:0]) < RowsPerHemi));
+  endfunction
+
+  // VST: the 32 synapse words' new fields (weights clamped to 63 with their
+  // amplitudes, as a register write computes them; labels: the low 6 bits)
+  function automatic logic [1023:0] row_words(input logic [31:0] sel, input logic [255:0] v);
+    logic [1023:0] r;
+    logic [7:0]    l;
+    int unsigned   c;
+    r = '0;
+    for (int unsigned i = 0; i < 32; i++) begin
+      l = v[8*i +: 8];
+      c = 32 * 32'(sel[10:8]) + i;
+      if (sel[12]) begin
+        r[32*i +: 32] = {20'd0, l[5:0], 6'd0};
+      end else begin
+        l = (l > 8'd63) ? 8'd63 : l;
+        r[32*i +: 32] = {16'(l[5:0]) * ax_chip_pkg::syn_step(die_seed_i, fpn_scale_i, 32'(Hemi),
+                                                              32'(sel[7:0]), c),
+                         10'd0, l[5:0]};
+      end
+    end
+    row_words = r;
+  endfunction
+
+  // VLD: the lanes of the answered segment
+  function automatic logic [255:0] row_lanes(input logic [15:0] sel);
+    logic [255:0] r;
+    logic [31:0]  w;
+    int unsigned  c;
+    r = '0;
+    for (int unsigned i = 0; i < 32; i++) begin
+      w = row_syn_i[32*i +: 32];
+      c = 32 * 32'(sel[10:8]) + i;
+      unique case (sel[15:12])
+        4'd0:    r[8*i +: 8] = {2'b00, w[5:0]};
+        4'd1:    r[8*i +: 8] = {2'b00, w[11:6]};
+        4'd2, 4'd3: r[8*i +: 8] = ax_chip_pkg::sensor_code(die_seed_i, fpn_scale_i, 32'(Hemi),
+                                                         32'(sel[7:0]), c, sel[12], w);
+        default: r[8*i +: 8] = ax_chip_pkg::cadc_convert(die_seed_i, fpn_scale_i,
+                                                         256 * 32'(Hemi) + c, row_v_i[32*i +: 32]);
+      endcase
+    end
+    row_lanes = r;
   endfunction
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_core
@@ -514,7 +567,7 @@ module ax_ppu_core
                       row_out_q   <= 1'b1;
                       row_we_q    <= f7[0];
                       row_sel_q   <= a[15:0];
-                      row_wdata_q <= vrf_q[ins[22:20]];
+                      if (f7[0]) row_wdata_q <= row_words(a, vrf_q[ins[22:20]]);
                       state_q     <= SRow;
                     end
                   end
@@ -633,7 +686,7 @@ module ax_ppu_core
           SRow: begin
             if (row_ack_i) begin
               wen = 1'b1;
-              if (!row_we_q) vrf_q[rd_q[2:0]] = row_rdata_i;
+              if (!row_we_q) vrf_q[rd_q[2:0]] = row_lanes(row_sel_q);
             end
           end
           default: begin  // SSleep
@@ -653,6 +706,9 @@ module ax_ppu_core
     end
   end
 
+  assign busy_o      = (state_q != SStop && state_q != SHalt && state_q != SSleep) ||
+                       win_req_q || win_out_q || row_req_q || row_out_q || lr_re_q || lr_we_q ||
+                       wake_ack_q;
   assign hs_rdata_o  = hs_rdata_q;
   assign lr_re_o     = lr_re_q;
   assign lr_we_o     = lr_we_q;

@@ -70,14 +70,17 @@ module ax_syn_array
   output logic [7:0]  snap_code_o [NeuronsPerHemi],  // CADC codes, valid the next cycle
   // the PPUs' row unit, one port per hemisphere: a request for one row
   // segment (sel: [7:0] row, [10:8] segment, [15:12] source 0 weights,
-  // 1 labels, 2/3 causal/anti-causal sensor codes) loads or stores 32 lanes;
-  // ack (with the loaded lanes) the next cycle. Checked by the core.
-  input  logic [1:0]        row_req_i,
-  input  logic [1:0]        row_we_i,
-  input  logic [1:0][15:0]  row_sel_i,
-  input  logic [1:0][255:0] row_wdata_i,
-  output logic [1:0]        row_ack_o,
-  output logic [1:0][255:0] row_rdata_o,
+  // 1 labels, 2/3 sensors) loads the 32 raw words (synapse words, or the
+  // sensors' accumulators) or stores 32 lanes (weights: [31:16] amplitude,
+  // [5:0] weight; labels: [11:6]) into the synapse words; ack (with the
+  // loaded words) the next cycle. Checked and converted by the core, so only
+  // copies happen here.
+  input  logic [1:0]         row_req_i,
+  input  logic [1:0]         row_we_i,
+  input  logic [1:0][15:0]   row_sel_i,
+  input  logic [1:0][1023:0] row_wdata_i,
+  output logic [1:0]         row_ack_o,
+  output logic [1:0][1023:0] row_rdata_o,
   // status
   output logic        idle_o,
   output logic [15:0] drops_o,
@@ -180,21 +183,8 @@ module ax_syn_array
   // port, which is copied every cycle)
   logic [7:0]  snap_q  [NeuronsPerHemi];
 
-  logic [1:0]        row_ack_q;
-  logic [1:0][255:0] row_rdata_q;
-
-  // the CADC code of one sensor, as a conversion of its row gives it
-  function automatic logic [7:0] sensor_code(input logic [63:0] seed, input logic [7:0] fpn,
-                                             input logic h, input logic [RowW-1:0] rw,
-                                             input logic [ColW-1:0] c, input logic acausal,
-                                             input logic [31:0] acc);
-    logic [31:0] hs, sx;
-    hs = hash32(seed, {acausal ? KeyCorrA : KeyCorrC,
-                       24'(32'(h) * 65536 + 32'(rw) * 256 + 32'(c))});
-    // Q4 sensor units as potentials of that many mV: Q14 = sensor << 10
-    sx = {16'd0, corr_read(hs, fpn, acausal ? acc[31:16] : acc[15:0])} << 10;
-    sensor_code = cadc_convert(seed, fpn, 32'(h) * 256 + 32'(c), sx);
-  endfunction
+  logic [1:0]         row_ack_q;
+  logic [1:0][1023:0] row_rdata_q;
 
   function automatic logic [15:0] sat_add(input logic [15:0] a, input logic [15:0] b);
     logic [16:0] s;
@@ -212,8 +202,7 @@ module ax_syn_array
     logic [RowW-1:0] rrw;
     logic [ColW-1:0] rc;
     logic [3:0]   rsrc;
-    logic [7:0]   lane;
-    logic [255:0] lanes;
+    logic [1023:0] lanes;
     logic [DelayBits-1:0] sl;
     logic [15:0] occ;
     logic [3:0]  dn;
@@ -254,7 +243,7 @@ module ax_syn_array
       // ---- correlation sensors ----
       if (snap_take_i) begin
         for (int unsigned c = 0; c < NeuronsPerHemi; c++) begin
-          snap_q[c] = sensor_code(die_seed_i, fpn_scale_i, snap_hemi_i, srow, ColW'(c),
+          snap_q[c] = sensor_code(die_seed_i, fpn_scale_i, 32'(snap_hemi_i), 32'(srow), c,
                                   snap_acausal_i, cacc_q[snap_hemi_i][srow][c]);
         end
       end
@@ -364,27 +353,19 @@ module ax_syn_array
           if (row_req_i[h]) begin
             rrw  = row_sel_i[h][RowW-1:0];
             rsrc = row_sel_i[h][15:12];
-            lanes = '0;
             for (int unsigned i = 0; i < 32; i++) begin
               rc = ColW'(32 * 32'(row_sel_i[h][10:8]) + i);
               sx = syn_q[h][rrw][rc];
-              lane = row_wdata_i[h][8*i +: 8];
-              if (rsrc >= 4'd2) begin  // sensor codes (load only)
-                lanes[8*i +: 8] = sensor_code(die_seed_i, fpn_scale_i, 1'(h), rrw, rc,
-                                              rsrc[0], cacc_q[h][rrw][rc]);
-              end else if (!row_we_i[h]) begin
-                lanes[8*i +: 8] = {2'b00, rsrc[0] ? sx[SynLabel0Msb:SynLabel0Lsb] :
-                                                   sx[SynWeight0Msb:SynWeight0Lsb]};
-              end else if (rsrc[0]) begin  // labels: the low 6 bits
-                syn_q[h][rrw][rc] = {sx[31:12], lane[5:0], sx[5:0]};
-              end else begin  // weights: clamped to 63, amplitude from the die seed
-                lane = (lane > 8'd63) ? 8'd63 : lane;
-                syn_q[h][rrw][rc] = {16'(lane[5:0]) *
-                                       syn_step(die_seed_i, fpn_scale_i, h, 32'(rrw), 32'(rc)),
-                                     4'd0, sx[SynLabel0Msb:SynLabel0Lsb], lane[5:0]};
+              tc = row_wdata_i[h][32*i +: 32];
+              if (!row_we_i[h]) begin
+                lanes[32*i +: 32] = (rsrc >= 4'd2) ? cacc_q[h][rrw][rc] : sx;
+              end else if (rsrc[0]) begin  // labels
+                syn_q[h][rrw][rc] = {sx[31:12], tc[11:6], sx[5:0]};
+              end else begin  // weights with their amplitudes
+                syn_q[h][rrw][rc] = {tc[31:16], 4'd0, sx[11:6], tc[5:0]};
               end
             end
-            row_rdata_q[h] <= lanes;
+            if (!row_we_i[h]) row_rdata_q[h] <= lanes;
           end
         end
       end
