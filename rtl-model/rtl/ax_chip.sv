@@ -368,14 +368,38 @@ module ax_chip
   assign win_ack[0] = ack_q && (own_ack_q == 2'd1);
   assign win_ack[1] = ack_q && (own_ack_q == 2'd2);
 
+  // The PPUs' clock: clk_i in cycles where some PPU has work (clk_en),
+  // sampled at the falling edge like a clock-gate latch, so it rises with
+  // clk_i or not at all; ppu_now_q counts every cycle for their CYCLE.
+  logic [1:0]  ppu_clk_en;
+  logic        ppu_clk_en_n, ppu_clk;
+  logic [63:0] ppu_now_q;
+  always_ff @(negedge clk_i or negedge rst_ni) begin : p_ppu_gate
+    if (!rst_ni) begin
+      ppu_clk_en_n <= 1'b1;
+    end else begin
+      ppu_clk_en_n <= ppu_clk_en != 2'b00;
+    end
+  end
+  assign ppu_clk = clk_i & ppu_clk_en_n;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ppu_now_q <= 64'd0;
+    end else begin
+      ppu_now_q <= ppu_now_q + 64'd1;
+    end
+  end
+
   for (genvar h = 0; h < 2; h++) begin : gen_ppu
     ax_ppu #(
       .NeuronsPerHemi (NeuronsPerHemi),
       .RowsPerHemi    (RowsPerHemi),
       .Hemi           (1'(h))
     ) u_ppu (
-      .clk_i       (clk_i),
+      .clk_i       (ppu_clk),
       .rst_ni      (rst_ni),
+      .now_i       (ppu_now_q),
+      .clk_en_o    (ppu_clk_en[h]),
       .run_seed_i  (run_seed_i),
       .h_req_i     (ppu_hreq[h]),
       .h_we_i      (chip_req_i.bus.we),

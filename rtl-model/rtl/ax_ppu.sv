@@ -7,12 +7,13 @@
 // SRAM (word address) or a register (offset); the answer is the pulse
 // h_ack_o the cycle after. The PPU instruction arrives as a write of the
 // link's own offset HrCtrl; start and stop reach the core one cycle later.
-// Clock gating (simulation cost): the core's clock runs only in cycles with
-// work for it (running, a request or answer pending, a start/stop, a host SRAM
-// access, a wake), this block's only while the core runs or sleeps or the
-// host accesses it. The enables are sampled at the falling edge, like a
-// clock-gate latch, so the gated clocks rise with clk_i or not at all. A
-// stopped or halted PPU evaluates nothing per cycle but the two enables.
+// Clock gating (simulation cost): clk_i is ax_chip's gated PPU clock, which
+// runs only in cycles where some PPU has work (clk_en_o: running, a request
+// or answer pending, a start or stop, a host access, a wake). Nothing counts
+// per cycle: CYCLE and CYCLES are now_i (the chip's free-running cycle count)
+// minus the core's start (t0), frozen at its halt or stop (t_end); WAKE_AT is
+// kept as an absolute time. A stopped, halted or sleeping PPU evaluates
+// only clk_en_o per cycle.
 module ax_ppu
   import ax_ppu_pkg::*;
 #(
@@ -20,8 +21,10 @@ module ax_ppu
   parameter int unsigned RowsPerHemi    = 256,
   parameter logic        Hemi           = 1'b0
 ) (
-  input  logic         clk_i,
+  input  logic         clk_i,        // gated (ax_chip)
   input  logic         rst_ni,
+  input  logic [63:0]  now_i,        // chip cycles since reset
+  output logic         clk_en_o,     // work for the next clock edge
   input  logic [63:0]  run_seed_i,
   // the host's accesses
   input  logic         h_req_i,
@@ -59,55 +62,36 @@ module ax_ppu
   logic [31:0]  mbox_q [64];
   logic [8:0]   mbox_len_q;
   logic         mbox_drop_q;
-  logic [31:0]  outbox_q, inbox_q, inbox_seq_q, wake_at_q, cyc_hi_q;
-  logic [63:0]  cyc_q;
+  logic [31:0]  outbox_q, inbox_q, inbox_seq_q, cyc_hi_q, lr_rdata_q;
+  logic [31:0]  wake_abs_q;   // WAKE_AT as now_i[31:0]
+  logic         wake_on_q;    // WAKE_AT != 0xFFFFFFFF
   logic         inbox_pend_q;
   logic [31:0]  wake_dt;
-  logic         wake;
-  logic         busy, core_en, regs_en, core_en_n, regs_en_n, core_clk, regs_clk;
+  logic         wake, busy;
+  logic [63:0]  t0, t_end;
 
   // from the core
   logic [31:0]  hs_rdata;
   logic         lr_re, lr_we, wake_ack;
   logic [5:0]   lr_addr;
-  logic [31:0]  lr_wdata, lr_rdata;
+  logic [31:0]  lr_wdata;
   logic [1:0]   state;
   logic         exited, trapped;
   logic [3:0]   cause;
   logic [31:0]  pc, tval, exit_code, instret;
 
   // wfi ends at WAKE_AT (signed difference, 0xFFFFFFFF: never) or an INBOX write
-  assign wake_dt = cyc_q[31:0] - wake_at_q;
-  assign wake    = inbox_pend_q || ((wake_at_q != 32'hFFFFFFFF) && !wake_dt[31]);
+  assign wake_dt  = now_i[31:0] - wake_abs_q;
+  assign wake     = inbox_pend_q || (wake_on_q && !wake_dt[31]);
+  assign clk_en_o = busy || start_q || stop_q || h_req_i || h_ack_q || (state == StAsleep && wake);
 
-  always_comb begin
-    unique case (lr_addr)
-      LrCycleLo:  lr_rdata = cyc_q[31:0];
-      LrCycleHi:  lr_rdata = cyc_hi_q;
-      LrInbox:    lr_rdata = inbox_q;
-      LrInboxSeq: lr_rdata = inbox_seq_q;
-      LrHemi:     lr_rdata = {31'd0, Hemi};
-      default:    lr_rdata = 32'd0;
-    endcase
-  end
+  // cycles since the start, asleep included, frozen when halted or stopped
+  function automatic logic [63:0] cycles(input logic [1:0] st, input logic [63:0] now,
+                                         input logic [63:0] t_start, input logic [63:0] t_stop);
+    cycles = ((st == StRunning || st == StAsleep) ? now : t_stop) - t_start;
+  endfunction
 
-  assign core_en = busy || start_q || stop_q || (h_req_i && h_sram_i) ||
-                   (state == StAsleep && wake);
-  assign regs_en = core_en || h_req_i || h_ack_q || state == StRunning || state == StAsleep;
-
-  always_ff @(negedge clk_i or negedge rst_ni) begin : p_gate
-    if (!rst_ni) begin
-      core_en_n <= 1'b1;
-      regs_en_n <= 1'b1;
-    end else begin
-      core_en_n <= core_en;
-      regs_en_n <= regs_en;
-    end
-  end
-  assign core_clk = clk_i & core_en_n;
-  assign regs_clk = clk_i & regs_en_n;
-
-  always_ff @(posedge regs_clk or negedge rst_ni) begin : p_regs
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     logic [31:0] rd;
     if (!rst_ni) begin
       start_q      <= 1'b0;
@@ -122,9 +106,10 @@ module ax_ppu
       outbox_q     <= 32'd0;
       inbox_q      <= 32'd0;
       inbox_seq_q  <= 32'd0;
-      wake_at_q    <= 32'hFFFFFFFF;
       cyc_hi_q     <= 32'd0;
-      cyc_q        <= 64'd0;
+      lr_rdata_q   <= 32'd0;
+      wake_abs_q   <= 32'd0;
+      wake_on_q    <= 1'b0;
       inbox_pend_q <= 1'b0;
     end else begin
       if (start_q || stop_q) begin
@@ -132,7 +117,6 @@ module ax_ppu
         stop_q  <= 1'b0;
       end
       if (h_ack_q) h_ack_q <= 1'b0;
-      if (state == StRunning || state == StAsleep) cyc_q <= cyc_q + 64'd1;
       if (wake_ack) inbox_pend_q <= 1'b0;
       // the host
       if (h_req_i) begin
@@ -156,7 +140,7 @@ module ax_ppu
             HrExitCode: rd = exit_code;
             HrPc:       rd = pc;
             HrTval:     rd = tval;
-            HrCycles:   rd = cyc_q[31:0];
+            HrCycles:   rd = 32'(cycles(state, now_i, t0, t_end));
             HrInstret:  rd = instret;
             HrInbox:    rd = inbox_q;
             HrOutbox:   rd = outbox_q;
@@ -166,8 +150,20 @@ module ax_ppu
           h_rdata_q <= rd;
         end
       end
-      // the core
-      if (lr_re && lr_addr == LrCycleLo) cyc_hi_q <= cyc_q[63:32];
+      // the core: register reads answered the next cycle
+      if (lr_re) begin
+        rd = 32'(cycles(state, now_i, t0, t_end));
+        unique case (lr_addr)
+          LrCycleLo: begin
+            lr_rdata_q <= rd;
+            cyc_hi_q   <= 32'(cycles(state, now_i, t0, t_end) >> 32);
+          end
+          LrCycleHi:  lr_rdata_q <= cyc_hi_q;
+          LrInbox:    lr_rdata_q <= inbox_q;
+          LrInboxSeq: lr_rdata_q <= inbox_seq_q;
+          default:    lr_rdata_q <= {31'd0, Hemi};  // LrHemi (the core checked the offset)
+        endcase
+      end
       if (lr_we) begin
         unique case (lr_addr)
           LrPutc: begin
@@ -179,7 +175,10 @@ module ax_ppu
             end
           end
           LrOutbox: outbox_q  <= lr_wdata;
-          default:  wake_at_q <= lr_wdata;  // LrWakeAt (the core checked the offset)
+          default: begin  // LrWakeAt (the core checked the offset)
+            wake_abs_q <= lr_wdata + t0[31:0];
+            wake_on_q  <= (lr_wdata != 32'hFFFFFFFF);
+          end
         endcase
       end
       // a start resets the core's registers (after the writes above)
@@ -189,8 +188,7 @@ module ax_ppu
         outbox_q     <= 32'd0;
         inbox_seq_q  <= 32'd0;
         inbox_pend_q <= 1'b0;
-        wake_at_q    <= 32'hFFFFFFFF;
-        cyc_q        <= 64'd0;
+        wake_on_q    <= 1'b0;
         cyc_hi_q     <= 32'd0;
       end
     end
@@ -201,9 +199,10 @@ module ax_ppu
     .RowsPerHemi    (RowsPerHemi),
     .Hemi           (Hemi)
   ) u_core (
-    .clk_i       (core_clk),
+    .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .seed_i      (seed_q),
+    .now_i       (now_i),
     .start_i     (start_q),
     .start_pc_i  (start_pc_q),
     .stop_i      (stop_q),
@@ -216,7 +215,7 @@ module ax_ppu
     .lr_we_o     (lr_we),
     .lr_addr_o   (lr_addr),
     .lr_wdata_o  (lr_wdata),
-    .lr_rdata_i  (lr_rdata),
+    .lr_rdata_i  (lr_rdata_q),
     .wake_i      (wake),
     .wake_ack_o  (wake_ack),
     .win_req_o   (win_req_o),
@@ -244,7 +243,9 @@ module ax_ppu
     .pc_o        (pc),
     .tval_o      (tval),
     .exit_code_o (exit_code),
-    .instret_o   (instret)
+    .instret_o   (instret),
+    .t0_o        (t0),
+    .t_end_o     (t_end)
   );
 
   assign h_ack_o   = h_ack_q;

@@ -10,9 +10,9 @@
 // SRAM is word-addressed, read asynchronously; the host's access (hs_*) wins
 // its cycle and the core waits. Traps halt the core (docs/ppu.md section 4).
 //
-// All work is in one clocked block guarded by the state; ax_ppu gates its
-// clock off while the core is stopped, halted or asleep with nothing pending
-// (busy_o), so such a core costs no evaluation at all. The register files
+// All work is in one clocked block guarded by the state; ax_chip gates the
+// PPUs' clock off while no core is busy (busy_o) and nothing else is pending
+// (ax_ppu's clk_en_o), so stopped, halted or sleeping cores cost no evaluation. The register files
 // and the SRAM are written with blocking assignments in that block, their
 // only writer and reader (Verilator BLKLOOPINIT; no array copies).
 module ax_ppu_core
@@ -25,6 +25,7 @@ module ax_ppu_core
   input  logic         clk_i,
   input  logic         rst_ni,
   input  logic [31:0]  seed_i,        // RAND state at start (never 0)
+  input  logic [63:0]  now_i,         // chip cycles since reset (free-running)
   // control (from the PPU instruction)
   input  logic         start_i,
   input  logic [13:0]  start_pc_i,
@@ -76,7 +77,9 @@ module ax_ppu_core
   output logic [31:0]  pc_o,
   output logic [31:0]  tval_o,
   output logic [31:0]  exit_code_o,
-  output logic [31:0]  instret_o
+  output logic [31:0]  instret_o,
+  output logic [63:0]  t0_o,          // now_i of the first cycle after the start
+  output logic [63:0]  t_end_o        // now_i of the first cycle after the halt or stop
 );
   typedef enum logic [2:0] {
     SStop, SRun, SLoc, SWin, SDiv, SRow, SSleep, SHalt
@@ -92,6 +95,8 @@ module ax_ppu_core
   logic [255:0] vrf_q [8];
   logic [31:0]  mem_q [SramWords];
   logic [31:0]  hs_rdata_q;
+  logic [63:0]  t0_q, t_end_q;
+  logic         loc_wait_q;    // a core-register load waits for ax_ppu's registered answer
   // multi-cycle operations
   logic [4:0]   rd_q;          // x or v register written at completion
   logic         lr_re_q, lr_we_q, wake_ack_q;
@@ -196,6 +201,9 @@ module ax_ppu_core
       trapped_q      <= 1'b0;
       cause_q        <= 4'd0;
       hs_rdata_q     <= 32'd0;
+      t0_q           <= 64'd0;
+      t_end_q        <= 64'd0;
+      loc_wait_q     <= 1'b0;
       rd_q           <= 5'd0;
       lr_re_q        <= 1'b0;
       lr_we_q        <= 1'b0;
@@ -249,6 +257,7 @@ module ax_ppu_core
 
       if (start_i) begin
         state_q     <= SRun;
+        t0_q        <= now_i + 64'd1;
         pc_q        <= {18'd0, start_pc_i};
         tval_q      <= 32'd0;
         exit_code_q <= 32'd0;
@@ -266,6 +275,7 @@ module ax_ppu_core
         end
       end else if (stop_i) begin
         state_q   <= SStop;
+        if (state_q != SStop && state_q != SHalt) t_end_q <= now_i + 64'd1;
         exited_q  <= 1'b0;
         trapped_q <= 1'b0;
         win_req_q <= 1'b0;
@@ -369,6 +379,7 @@ module ax_ppu_core
                       rd_q      <= rd;
                       lr_re_q   <= 1'b1;
                       lr_addr_q <= addr[7:2];
+                      loc_wait_q <= 1'b1;
                       state_q   <= SLoc;
                     end
                   end
@@ -528,6 +539,7 @@ module ax_ppu_core
                   exited_q    <= 1'b1;
                   exit_code_q <= rf_q[10];
                   state_q     <= SHalt;
+                  t_end_q     <= now_i + 64'd1;
                   tgt         = pc_q;  // PC: the ecall
                 end else begin
                   trap   = 1'b1;
@@ -630,6 +642,7 @@ module ax_ppu_core
         end
         if (trap) begin
           state_q   <= SHalt;
+          t_end_q   <= now_i + 64'd1;
           trapped_q <= 1'b1;
           cause_q   <= 4'(tcause);
           tval_q    <= ttval;
@@ -650,14 +663,16 @@ module ax_ppu_core
         wen = 1'b0;
         res = 32'd0;
         unique case (state_q)
-          SLoc: begin
-            wen = 1'b1;
+          SLoc: begin  // the answer is registered by ax_ppu: a cycle later
+            loc_wait_q <= 1'b0;
+            wen = !loc_wait_q;
             res = lr_rdata_i;
           end
           SWin: begin
             if (win_ack_i) begin
               if (win_err_i) begin
                 state_q   <= SHalt;
+                t_end_q   <= now_i + 64'd1;
                 trapped_q <= 1'b1;
                 cause_q   <= 4'(win_we_q ? CauseStoreFault : CauseLoadFault);
                 tval_q    <= {6'b110000, win_addr_q, 2'b00};
@@ -733,5 +748,7 @@ module ax_ppu_core
   assign tval_o      = tval_q;
   assign exit_code_o = exit_code_q;
   assign instret_o   = instret_q;
+  assign t0_o        = t0_q;
+  assign t_end_o     = t_end_q;
 
 endmodule
