@@ -47,7 +47,10 @@ static void adjust(unsigned first, unsigned count, int expect)
     int gain = (int)params.gain, max_step = (int)params.max_step;
     int lo = (int)params.lo, hi = (int)params.hi;
     for (unsigned i = 0; i < count; i++) {
-        int delta = (expect - 16 * (int)count_of[i]) * gain >> 8; /* expect in 1/16 spikes */
+        /* expect in 1/16 spikes; rounded towards 0 both ways (a floor would step
+         * down for any excess but up only for a whole code's worth) */
+        int v = (expect - 16 * (int)count_of[i]) * gain;
+        int delta = v >= 0 ? v >> 8 : -(-v >> 8);
         delta = delta > max_step ? max_step : delta < -max_step ? -max_step : delta;
         int code = (int)leak[i] + delta;
         code = code < lo ? lo : code > hi ? hi : code;

@@ -3,8 +3,9 @@
  * hemisphere 0 (columns 0..N-1, all with the same CapMem codes) to a target
  * by adjusting each one's leak code. Input: the chip's 4 background
  * generators (Poisson) on drivers 0-3, rows 0-7, weight W to every neuron.
- * The host measures each neuron's rate (spike counters, REPS windows of
- * PERIOD cycles) before and after the program's ITERS periods. Checked: the
+ * The host measures each neuron's rate (spike counters cleared and read in
+ * one playback program, REPS windows of PERIOD cycles) before and after the
+ * program's ITERS periods. Checked: the
  * spread of the rates across the neurons shrinks by a large factor and their
  * mean is near the target.
  * usage: test_ppu_homeo PPU_DIR */
@@ -75,18 +76,31 @@ static void advance(ax_device *d, uint64_t cycles)
     ax_program_free(p);
 }
 
-/* Spikes a period of each neuron, mean of REPS periods. */
+/* Spikes a period of each neuron, mean of REPS periods, in one program (so
+ * each window is PERIOD cycles from the clear to the read, no link turnaround
+ * in between). */
 static void rates(ax_device *d, double *r)
 {
-    uint8_t c[N];
-    memset(r, 0, N * sizeof r[0]);
+    ax_program *p;
+    ax_result res;
+    int ticket[REPS];
+    pl_must(ax_program_new(&p), "program");
+    ax_result_init(&res);
+    ax_program_timer_reset(p);
     for (unsigned k = 0; k < REPS; k++) {
-        pl_must(ax_chip_clear_counts(d), "clear counters");
-        advance(d, PERIOD);
-        pl_must(ax_chip_spike_counts(d, 0, c, N), "counters");
-        for (unsigned n = 0; n < N; n++)
-            r[n] += c[n] / (double)REPS;
+        uint64_t t = 100 + (uint64_t)k * (PERIOD + 1000);
+        ax_program_wait_until(p, t);
+        ax_program_write(p, AX_CHIP_CNT_RESET, AX_CHIP_CNT_RESET_GO_MASK);
+        ax_program_wait_until(p, t + PERIOD);
+        ticket[k] = ax_program_read(p, AX_CHIP_SPIKE_CNT(0), N);
     }
+    pl_must(ax_run(d, p, &res), "rates");
+    memset(r, 0, N * sizeof r[0]);
+    for (unsigned k = 0; k < REPS; k++)
+        for (unsigned n = 0; n < N; n++)
+            r[n] += (res.tickets[ticket[k]].data[n] & 0xFFu) / (double)REPS;
+    ax_result_free(&res);
+    ax_program_free(p);
 }
 
 static void summary(const char *when, const double *r, double *mean, double *sd)
