@@ -10,6 +10,11 @@
 
 #include "axon/axon.h"
 
+/* The board of the learning tests: the full chip, fixed-pattern and
+ * temporal noise on, a fixed die and run (another DEVICE argument tries
+ * other dies). */
+#define PL_DEVICE "sim:?size=full&die=11&run=5&fpn=1&noise=1"
+
 /* Prints "ok: ..." or "FAIL: ..." and counts the failures (pl_failures). */
 void pl_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int pl_failures(void);

@@ -8,7 +8,7 @@
  * program's ITERS periods. Checked: the
  * spread of the rates across the neurons shrinks by a large factor and their
  * mean is near the target.
- * usage: test_ppu_homeo PPU_DIR */
+ * usage: test_ppu_homeo PPU_DIR [DEVICE] (default PL_DEVICE) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,13 +121,13 @@ static void summary(const char *when, const double *r, double *mean, double *sd)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_ppu_homeo PPU_DIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: test_ppu_homeo PPU_DIR [DEVICE]\n");
         return 2;
     }
     pl_wall();
     ax_device *d;
-    pl_must(ax_open("sim:?size=full&die=11&run=5&fpn=1&noise=1", &d), "sim");
+    pl_must(ax_open(argc == 3 ? argv[2] : PL_DEVICE, &d), "sim");
     pl_must(ax_ppu_check(d), "these tests need the cores in the model");
     setup(d);
     static double before[N], after[N];

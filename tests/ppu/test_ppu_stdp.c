@@ -14,7 +14,7 @@
  * removes the sensors' and CADC channels' offsets), and every weight after
  * every update is the host's replay of the rule from the sensor codes it read
  * before the update.
- * usage: test_ppu_stdp PPU_DIR */
+ * usage: test_ppu_stdp PPU_DIR [DEVICE] (default PL_DEVICE) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,13 +127,13 @@ static int predict(int w, int c, int a, int bc, int ba)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_ppu_stdp PPU_DIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: test_ppu_stdp PPU_DIR [DEVICE]\n");
         return 2;
     }
     pl_wall();
     ax_device *d;
-    pl_must(ax_open("sim:?size=full&die=11&run=5&fpn=1&noise=1", &d), "sim");
+    pl_must(ax_open(argc == 3 ? argv[2] : PL_DEVICE, &d), "sim");
     pl_must(ax_ppu_check(d), "these tests need the cores in the model");
     setup(d);
     struct stdp_learn_params prm = {FIRST, FIRST + NROWS - 1, 1, ETA, ETA};
