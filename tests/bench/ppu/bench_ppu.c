@@ -7,13 +7,16 @@
  * cycles per second of process CPU time over an otherwise idle chip with
  * both cores running a loop, both asleep in wfi, both stopped; medians of
  * 5 interleaved runs of 200000 cycles. op_cycles: cycles of one instruction of
- * each class, timed with CYCLE_LO around 64 copies.
+ * each class, timed with CYCLE_LO around 64 copies. stdp_sweep_cycles and
+ * stdp_sweep_cycles_scalar: one STDP update of all 256 x 256 synapses of
+ * hemisphere 0 by stdp.elf (row unit) and stdp_scalar.elf (bench_stdp.c).
  * Usage: bench-ppu [cycles] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "axon/program.h"
+#include "bench_stdp.h"
 #include "ppu_testlib.h"
 
 #define RUNS 5
@@ -117,14 +120,21 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < 3; i++)
         qsort(v[i], RUNS, sizeof v[i][0], cmp);
+    uint32_t sweep = 0, sweep_scalar = 0;
+    if (bench_stdp_sweep(d, AX_PPU_DIR_PATH, &sweep, &sweep_scalar) < 0) {
+        fprintf(stderr, "bench-ppu: stdp sweep: %s\n", ax_error_detail());
+        return 1;
+    }
     printf(
         "{\"bench\":\"ppu\",\"cpi\":%.3f,\"mix\":\"alu 7, mul 1, lw 1, sw 1, branch 2 (1 taken)\","
         "\"model_cycles_per_s_running\":%.0f,\"model_cycles_per_s_asleep\":%.0f,"
         "\"model_cycles_per_s_stopped\":%.0f,\"cycles\":%llu,\"op_cycles\":{\"alu\":%.2f,"
         "\"lw_sram\":%.2f,\"mul\":%.2f,\"div\":%.2f,\"lw_core_reg\":%.2f,"
-        "\"lw_chip_window\":%.2f,\"vld\":%.2f,\"vst\":%.2f,\"vadds\":%.2f}}\n",
+        "\"lw_chip_window\":%.2f,\"vld\":%.2f,\"vst\":%.2f,\"vadds\":%.2f},"
+        "\"stdp_sweep_cycles\":%u,\"stdp_sweep_cycles_scalar\":%u,\"stdp_sweep_speedup\":%.1f}\n",
         cpi, v[0][RUNS / 2], v[1][RUNS / 2], v[2][RUNS / 2], (unsigned long long)cycles, t_alu,
-        t_lw, t_mul, t_div, t_loc, t_win, t_vld, t_vst, t_vop);
+        t_lw, t_mul, t_div, t_loc, t_win, t_vld, t_vst, t_vop, sweep, sweep_scalar,
+        sweep ? (double)sweep_scalar / sweep : 0.0);
     ax_close(d);
     return 0;
 }
