@@ -127,7 +127,10 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->backend = (struct ax_ttfs_backend){
         .name = "software", .forward = ax_ttfs_software_forward, .ctx = net};
     net->n_threads = 1;
-    return 0;
+    rc = ax_ttfs_net_constrain(net, &cfg->constraints);
+    if (rc)
+        ax_ttfs_net_free(net);
+    return rc;
 }
 
 int ax_ttfs_net_set_threads(struct ax_ttfs_net *net, int n)
@@ -170,6 +173,10 @@ void ax_ttfs_net_free(struct ax_ttfs_net *net)
         free(net->tddelay[t]);
     }
     free(net->mem);
+    free(net->wq);
+    free(net->dq);
+    free(net->die);
+    free(net->weff);
     memset(net, 0, sizeof *net);
 }
 
@@ -217,14 +224,17 @@ void ax_ttfs_net_map_delays(struct ax_ttfs_net *net)
 /* The network as a layer stack: views into its parameters and activations. */
 static void net_stack(const struct ax_ttfs_net *net, struct ax_ttfs_stack *s)
 {
+    /* with constraints, both passes see the quantised parameters */
+    const double *w = net->wq ? net->wq : net->params, *dq = net->dq;
     memset(s, 0, sizeof *s);
     s->n_layers = net->n_layers;
     s->bias = net->bias;
     s->bias_time = net->bias_time;
     for (int l = 0; l < net->n_layers; l++) {
         s->spec[l] = net->spec[l];
-        s->w[l] = net->params + net->w_off[l];
-        s->d[l] = net->d_count[l] ? net->delays[l] : NULL;
+        s->w[l] = w + net->w_off[l];
+        s->d[l] = net->d_count[l] ? (dq ? dq : net->delays[l]) : NULL;
+        dq = dq ? dq + net->d_count[l] : NULL;
         s->t_in[l] = net->t_in[l];
         s->t_out[l] = net->t_out[l];
         s->dt_in[l] = l > 0 ? net->dt_in[l] : NULL; /* nothing learns from the input times */
@@ -354,6 +364,7 @@ int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B)
         return AX_E_INVAL;
     int n0 = net->spec[0].n_in - (net->bias ? 1 : 0);
     fill_inputs(net->t_in[0], x, B, n0, net->bias, net->bias_time);
+    ax_ttfs_net_quantise(net);
     struct ax_ttfs_stack s;
     net_stack(net, &s);
     int rc = net->backend.forward(net->backend.ctx, &s, B);

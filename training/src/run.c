@@ -163,7 +163,7 @@ static int start(struct run *r)
     if (!r->metrics && o->metrics_path && !(r->metrics = fopen(o->metrics_path, "w")))
         return ax_fail(AX_E_IO, "%s: cannot write metrics: %s", o->metrics_path, strerror(errno));
     if (r->metrics)
-        ax_ttfs_metrics_provenance(r->metrics, &r->cfg, r->path, o->backend, r->tr.epoch);
+        ax_ttfs_metrics_provenance(r->metrics, &r->cfg, r->path, &r->tr.net.backend, r->tr.epoch);
     return 0;
 }
 

@@ -172,7 +172,8 @@ static void adam_update(struct ax_ttfs_trainer *tr)
                 if (net->params[o + i] < 0.0)
                     net->params[o + i] = 0.0;
     }
-    clamp_weights(net);
+    clamp_weights(net);             /* the backend's range */
+    ax_ttfs_net_clamp_weights(net); /* the constraints' largest chip weight */
     ax_ttfs_net_map_delays(net);
 }
 
@@ -277,6 +278,7 @@ int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats
 {
     const struct ax_ttfs_dataset *ds = tr->train;
     double t0 = ax_mono_seconds();
+    ax_ttfs_net_noise_seed(&tr->net, 1 + (uint64_t)tr->epoch); /* resumes repeat it */
     /* Shuffle from the identity so the order depends only on the RNG state
      * (which checkpoints keep): resumed runs repeat the same batches. */
     for (int i = 0; i < ds->n; i++)
@@ -350,6 +352,7 @@ int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, 
     int nf = net->spec[0].n_in - (net->bias ? 1 : 0), C = net->spec[net->n_layers - 1].n_out;
     if (batch > net->max_batch)
         batch = net->max_batch;
+    ax_ttfs_net_noise_seed(net, 0); /* the same trials every time: no hidden state */
     for (int start = 0; start < n; start += batch) {
         int B = n - start < batch ? n - start : batch;
         int rc = ax_ttfs_net_forward(net, x + (size_t)start * nf, B);

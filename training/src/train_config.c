@@ -56,6 +56,7 @@ static void set_defaults(struct ax_ttfs_config *c)
         c->lr_delays[l] = 0.0;
         c->missing_threshold[l] = 1.0;
     }
+    ax_ttfs_constraints_default(&c->constraints);
 }
 
 /* A per-layer list: one value for all layers or exactly one per layer. */
@@ -316,6 +317,8 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
         rc = read_train(f, c);
     if (!rc)
         rc = read_chip(f, c);
+    if (!rc)
+        rc = ax_ttfs_constraints_read(f, &c->constraints);
     if (!rc)
         rc = ax_config_check_unknown(f);
     if (!rc) /* on failure the getter has set "file:line: section.key: ..." */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "axon/ttfs.h"
+#include "axon/ttfs_constrain.h"
 #include "axon/ttfs_data.h"
 
 #ifdef __cplusplus
@@ -92,6 +93,8 @@ struct ax_ttfs_config {
     /* [chip]: the operating point of a run on a board (docs/training.md,
      * "Chip in the loop"); the trainer only carries it to the chip backend. */
     struct ax_ttfs_chip_section chip;
+    /* [constraints]: the chip's (axon/ttfs_constrain.h); all off by default */
+    struct ax_ttfs_constraints constraints;
 };
 
 /* Reads a config file; unknown keys, wrong types and out-of-range values are
@@ -142,6 +145,16 @@ struct ax_ttfs_net {
     ax_ttfs_work *twork[AX_TTFS_MAX_THREADS];
     double *tgrads[AX_TTFS_MAX_THREADS];  /* (n_params) */
     double *tddelay[AX_TTFS_MAX_THREADS]; /* (sum of d_count) dL/d(delay value) */
+    /* The chip's constraints (ax_ttfs_net_constrain; NULL pointers: none).
+     * The forward and backward passes use wq and dq, the quantised copies of
+     * the weights and delay values (refreshed by every forward pass); the
+     * gradients go to params (straight-through). */
+    struct ax_ttfs_constraints constraints;
+    double *wq;              /* (n_params): quantised weights at w_off[l] */
+    double *dq;              /* (sum of d_count): quantised delay values, layer after layer */
+    double *die;             /* (n_params) or NULL: effective-weight factor of each synapse */
+    double *weff;            /* (largest layer's weights) scratch of the constrained forward */
+    struct ax_rng noise_rng; /* the jitter's trials */
 };
 
 int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg, int max_batch);
@@ -160,6 +173,18 @@ int ax_ttfs_net_forward(struct ax_ttfs_net *net, const double *x, int B);
  * on the net's threads and workspaces. ctx: the struct ax_ttfs_net; s may be
  * another view (e.g. a wrapper's) whose layers are no larger than the net's. */
 int ax_ttfs_software_forward(void *ctx, const struct ax_ttfs_stack *s, int B);
+/* Applies constraints c to a created net (before init): quantised
+ * parameters, the die's factors drawn from c->die_seed, and the constrained
+ * forward backend when c needs it. Nothing when no constraint is on. */
+int ax_ttfs_net_constrain(struct ax_ttfs_net *net, const struct ax_ttfs_constraints *c);
+/* Refreshes wq and dq from the parameters (ax_ttfs_net_forward calls it). */
+void ax_ttfs_net_quantise(struct ax_ttfs_net *net);
+/* Keeps every float weight within half a step of the largest chip weight, so
+ * the straight-through gradient cannot push it where it has no effect. */
+void ax_ttfs_net_clamp_weights(struct ax_ttfs_net *net);
+/* Restarts the jitter's random numbers (per epoch and per evaluation, so
+ * results do not depend on what ran before). */
+void ax_ttfs_net_noise_seed(struct ax_ttfs_net *net, uint64_t seed);
 void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
 /* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
 int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
