@@ -206,6 +206,8 @@ static int run_epochs(struct run *r)
         report_epoch(r, &st);
         if (r->o->checkpoint && (rc = ax_ttfs_checkpoint_save(tr, r->o->checkpoint)))
             return rc;
+        if (r->o->epoch_done)
+            r->o->epoch_done(r->o->ctx, &st);
     }
     return 0;
 }
@@ -244,7 +246,8 @@ static int write_plots(struct run *r, const char *dir)
     int rc = ax_ttfs_plot_curves(path, tr->hist_loss, tr->hist_train, tr->hist_val, tr->epoch);
     if (!rc && tr->cfg.data == AX_TTFS_DATA_YINYANG) {
         snprintf(path, sizeof path, "%s/yinyang-decision.png", dir);
-        rc = ax_ttfs_plot_yinyang(path, &tr->net, &tr->cfg, &r->data.test);
+        int grid = r->o->plot_grid > 0 ? r->o->plot_grid : 240;
+        rc = ax_ttfs_plot_yinyang_grid(path, &tr->net, &tr->cfg, &r->data.test, grid);
     }
     if (rc)
         return ax_fail(rc, "%s: cannot write plot: %s", path, ax_strerror(rc));
