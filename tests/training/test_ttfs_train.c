@@ -151,6 +151,35 @@ static void test_checkpoint_board(const struct ax_ttfs_config *cfg, struct ax_tt
     remove(pv2);
 }
 
+/* Network files: what is saved loads back bit for bit; a corrupt or foreign
+ * file is refused with one line naming it. */
+static void test_export_round_trip(const struct ax_ttfs_trainer *b, const char *path)
+{
+    char p[160];
+    snprintf(p, sizeof p, "%s.axnet", path);
+    CHECK(ax_ttfs_export_save(b, "[data]\nset = \"yinyang\"\n", 3, 0.875, "abc", p) == 0,
+          "export: %s", ax_error_detail());
+    struct ax_ttfs_export e;
+    CHECK(ax_ttfs_export_load(&e, p) == 0, "load export: %s", ax_error_detail());
+    CHECK(e.n_params == b->net.n_params &&
+              !memcmp(e.params, b->net.params, e.n_params * sizeof(double)) && e.epoch == 3 &&
+              e.test_accuracy == 0.875 && !strcmp(e.revision, "abc") &&
+              !strcmp(e.config_text, "[data]\nset = \"yinyang\"\n") && !e.board.on_chip,
+          "export round trip");
+    ax_ttfs_export_free(&e);
+    FILE *f = fopen(p, "r+b");
+    fseek(f, 20, SEEK_SET);
+    fputc('X', f);
+    fclose(f);
+    int rc = ax_ttfs_export_load(&e, p);
+    CHECK(rc == AX_E_CRC && strstr(ax_error_detail(), p) && !strchr(ax_error_detail(), '\n'),
+          "corrupt export: %s", ax_error_detail());
+    rc = ax_ttfs_export_load(&e, path); /* a checkpoint is not a network file */
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "not an axon trained network"),
+          "checkpoint as export: %s", ax_error_detail());
+    remove(p);
+}
+
 static void test_reproducible_and_resume(void)
 {
     struct ax_ttfs_config cfg;
@@ -195,6 +224,7 @@ static void test_reproducible_and_resume(void)
     ax_ttfs_trainer_free(&d);
 
     test_checkpoint_board(&cfg, &b, path);
+    test_export_round_trip(&b, path);
 
     /* Corrupt one byte: the checksum catches it. */
     FILE *f = fopen(path, "r+b");

@@ -357,22 +357,21 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
 }
 
 /* The file with its checksum verified: body (without the sum) in *data, *n. */
-static int read_checked(const char *path, size_t max, uint8_t **data, size_t *n)
+static int read_checked(const char *path, size_t max, uint8_t **data, size_t *n, const char *what)
 {
     int rc = read_file(path, max, data, n);
     if (rc == AX_E_RANGE)
-        return ax_fail(rc, "%s: larger than %zu bytes, not a checkpoint of this network", path,
-                       max);
+        return ax_fail(rc, "%s: larger than %zu bytes, not a %s of this network", path, max, what);
     if (rc)
-        return ax_fail(rc, "%s: cannot read checkpoint: %s", path, ax_strerror(rc));
+        return ax_fail(rc, "%s: cannot read %s: %s", path, what, ax_strerror(rc));
     uint8_t sum[32];
     if (*n < 8 + 32) {
-        rc = ax_fail(AX_E_TRUNC, "%s: bad checkpoint: too short (%zu bytes)", path, *n);
+        rc = ax_fail(AX_E_TRUNC, "%s: bad %s: too short (%zu bytes)", path, what, *n);
     } else {
         ax_sha256(*data, *n - 32, sum);
         if (memcmp(sum, *data + *n - 32, 32))
-            rc = ax_fail(AX_E_CRC, "%s: bad checkpoint: checksum mismatch (corrupt or truncated)",
-                         path);
+            rc = ax_fail(AX_E_CRC, "%s: bad %s: checksum mismatch (corrupt or truncated)", path,
+                         what);
     }
     if (rc) {
         free(*data);
@@ -387,7 +386,7 @@ int ax_ttfs_checkpoint_info(const char *path, struct ax_ttfs_checkpoint_info *in
 {
     uint8_t *data = NULL;
     size_t n = 0;
-    int rc = read_checked(path, (size_t)1 << 30, &data, &n);
+    int rc = read_checked(path, (size_t)1 << 30, &data, &n, "checkpoint");
     if (rc)
         return rc;
     struct rbuf r = {data, n, 0};
@@ -404,7 +403,7 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path)
     /* Parameters, gradient moments and best parameters, plus a history of up
      * to a million epochs: far above any real checkpoint of this network. */
     size_t max = (size_t)tr->net.n_params * 8 * 4 + (size_t)3 * 8 * 1000000 + 65536;
-    int rc = read_checked(path, max, &data, &n);
+    int rc = read_checked(path, max, &data, &n, "checkpoint");
     if (rc)
         return rc;
     struct rbuf r = {data, n, 0};
@@ -416,4 +415,109 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path)
         ax_fail(rc, "%s: bad checkpoint: %s", path, ax_error_detail());
     free(data);
     return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * exports: a trained network for evaluation on any board (docs/training.md)
+ *   "AXTTFSNT" u32 version u32 0 u32 config_len u8 config[config_len]
+ *   u64 seed u32 epoch f64 test_accuracy u32 revision_len u8 revision[]
+ *   (board block as in checkpoints) u64 n_params f64 params[n] u8 sha256[32] */
+
+static const char NET_MAGIC[8] = {'A', 'X', 'T', 'T', 'F', 'S', 'N', 'T'};
+
+int ax_ttfs_export_save(const struct ax_ttfs_trainer *tr, const char *config_text, int epoch,
+                        double test_accuracy, const char *revision, const char *path)
+{
+    const struct ax_ttfs_net *net = &tr->net;
+    struct wbuf b = {0};
+    put_bytes(&b, NET_MAGIC, 8);
+    put_u32(&b, AX_TTFS_EXPORT_VERSION);
+    put_u32(&b, 0);
+    put_u32(&b, (uint32_t)strlen(config_text));
+    put_bytes(&b, config_text, strlen(config_text));
+    put_u64(&b, tr->cfg.seed);
+    put_u32(&b, (uint32_t)epoch);
+    put_f64s(&b, &test_accuracy, 1);
+    put_u32(&b, (uint32_t)strlen(revision));
+    put_bytes(&b, revision, strlen(revision));
+    put_board(&b, &net->backend);
+    put_u64(&b, net->n_params);
+    put_f64s(&b, net->params, net->n_params);
+    uint8_t sum[32];
+    if (!b.failed)
+        ax_sha256(b.p, b.n, sum);
+    put_bytes(&b, sum, 32);
+    int rc = b.failed ? ax_fail(AX_E_NOMEM, "%s: %s", path, ax_strerror(AX_E_NOMEM)) : 0;
+    ax_outfile *o;
+    if (!rc && !(rc = ax_outfile_open(&o, path))) {
+        if (fwrite(b.p, 1, b.n, ax_outfile_stream(o)) != b.n) {
+            ax_outfile_abort(o);
+            rc = ax_fail(AX_E_IO, "cannot write to %s", path);
+        } else {
+            rc = ax_outfile_commit(o);
+        }
+    }
+    if (rc)
+        ax_fail(rc, "cannot write the network: %s", ax_error_detail());
+    free(b.p);
+    return rc;
+}
+
+static int read_export(struct rbuf *r, struct ax_ttfs_export *e)
+{
+    char magic[8];
+    uint32_t version, flags, len, on_chip, v[3];
+    if (get_bytes(r, magic, 8) || memcmp(magic, NET_MAGIC, 8))
+        return ax_fail(AX_E_FORMAT, "not an axon trained network (AXTTFSNT)");
+    if (get_u32(r, &version) || version != AX_TTFS_EXPORT_VERSION)
+        return ax_fail(AX_E_VERSION, "version %u, expected %d", version, AX_TTFS_EXPORT_VERSION);
+    if (get_u32(r, &flags) || get_u32(r, &len) || len > r->n - r->off || len > (1u << 20))
+        return ax_fail(AX_E_FORMAT, "bad config block");
+    if (!(e->config_text = malloc(len + 1)))
+        return AX_E_NOMEM;
+    get_bytes(r, e->config_text, len);
+    e->config_text[len] = 0;
+    if (get_u64(r, &e->seed) || get_u32(r, &e->epoch) || get_f64s(r, &e->test_accuracy, 1) ||
+        get_u32(r, &len) || len >= sizeof e->revision || get_bytes(r, e->revision, len))
+        return ax_fail(AX_E_FORMAT, "bad provenance block");
+    struct ax_ttfs_checkpoint_info *b = &e->board;
+    if (get_u32(r, &on_chip) || on_chip > 1 || get_u64(r, &b->die_seed) ||
+        get_bytes(r, b->calibration_id, AX_TTFS_CALIB_ID_LEN) || get_u32(r, &v[0]) ||
+        get_u32(r, &v[1]) || get_u32(r, &v[2]) || get_u64(r, &b->mapping_id) ||
+        get_u64(r, &e->n_params))
+        return ax_fail(AX_E_FORMAT, "bad board block");
+    b->on_chip = on_chip;
+    b->model_version = (int)v[0];
+    b->protocol_major = (int)v[1];
+    b->protocol_minor = (int)v[2];
+    if (e->n_params != (r->n - r->off) / 8 || (r->n - r->off) % 8)
+        return ax_fail(AX_E_FORMAT, "parameter block of %zu bytes for %llu parameters",
+                       r->n - r->off, (unsigned long long)e->n_params);
+    if (!(e->params = malloc(e->n_params * sizeof *e->params + 1)))
+        return AX_E_NOMEM;
+    return get_f64s(r, e->params, e->n_params);
+}
+
+int ax_ttfs_export_load(struct ax_ttfs_export *e, const char *path)
+{
+    memset(e, 0, sizeof *e);
+    uint8_t *data = NULL;
+    size_t n = 0;
+    int rc = read_checked(path, (size_t)1 << 30, &data, &n, "network file");
+    if (rc)
+        return rc;
+    struct rbuf r = {data, n, 0};
+    if ((rc = read_export(&r, e))) {
+        ax_fail(rc, "%s: bad network file: %s", path, ax_error_detail());
+        ax_ttfs_export_free(e);
+    }
+    free(data);
+    return rc;
+}
+
+void ax_ttfs_export_free(struct ax_ttfs_export *e)
+{
+    free(e->config_text);
+    free(e->params);
+    memset(e, 0, sizeof *e);
 }

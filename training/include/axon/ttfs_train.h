@@ -244,6 +244,30 @@ struct ax_ttfs_checkpoint_info {
 };
 int ax_ttfs_checkpoint_info(const char *path, struct ax_ttfs_checkpoint_info *info);
 
+/* Exports: a trained network for evaluation on any board, "AXTTFSNT"
+ * version 1 (docs/training.md): the config's text (network, time constants,
+ * the [chip] operating point), seed, the epoch and test accuracy of the
+ * parameters, the git revision, the board they were trained on (as in
+ * checkpoints), the parameters (weights and delay parameters in the net's
+ * layout); SHA-256 at the end, written atomically. */
+#define AX_TTFS_EXPORT_VERSION 1
+struct ax_ttfs_export {
+    char *config_text;
+    uint64_t seed;
+    uint32_t epoch;
+    double test_accuracy;
+    char revision[64];
+    struct ax_ttfs_checkpoint_info board; /* on_chip, die_seed, ... mapping_id */
+    uint64_t n_params;
+    double *params;
+};
+int ax_ttfs_export_save(const struct ax_ttfs_trainer *tr, const char *config_text, int epoch,
+                        double test_accuracy, const char *revision, const char *path);
+int ax_ttfs_export_load(struct ax_ttfs_export *e, const char *path);
+void ax_ttfs_export_free(struct ax_ttfs_export *e);
+/* A config from text (an export's); name is used in messages. */
+int ax_ttfs_config_load_string(struct ax_ttfs_config *cfg, const char *text, const char *name);
+
 /* ---------------------------------------------------------------------------
  * Provenance and metrics (JSON lines; times in tau_s) */
 /* The data folder: cli_dir (--data) if given, else $AXON_DATA_DIR, else
