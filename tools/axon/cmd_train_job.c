@@ -168,13 +168,6 @@ static int plot_raster(const char *path, struct ax_ttfs_chip *c, const struct sa
     for (size_t k = 0; k < raw->nspikes; k++) {
         unsigned unit;
         int q = ax_net_label_unit(c->map.net, raw->spikes[k].label, &unit);
-        fprintf(stderr, "spike t=%llu trial=%u label=%u pop=%d unit=%u\n",
-                (unsigned long long)raw->spikes[k].time, raw->spikes[k].trial, raw->spikes[k].label,
-                q, unit);
-    }
-    for (size_t k = 0; k < raw->nspikes; k++) {
-        unsigned unit;
-        int q = ax_net_label_unit(c->map.net, raw->spikes[k].label, &unit);
         if (q != c->map.pop_hidden && q != c->map.pop_out)
             continue;
         int row = s->n_in + nb + (q == c->map.pop_out ? c->map.n_hidden : 0) + (int)unit;
