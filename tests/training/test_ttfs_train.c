@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/sha256.h"
 #include "axon/status.h"
 #include "axon/ttfs_eval.h"
 #include "axon/ttfs_run.h"
@@ -69,6 +70,116 @@ static void test_learns_yinyang(void)
 
 /* Same seed: identical bits; resume from a checkpoint after 2 of 4 epochs:
  * identical bits to the uninterrupted run. */
+/* Checkpoint version 3 records the board: a checkpoint of die 1 resumes on
+ * die 1 only, with the same mapping, never with the software backend; the
+ * same file as version 2 (no board block) still loads anywhere. */
+static void write_as_v2(const char *from, const char *to, int n_layers)
+{
+    static uint8_t buf[1 << 20];
+    FILE *f = fopen(from, "rb");
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    size_t at = 40 + (size_t)(n_layers + 1) * 4, block = 4 + 8 + 16 + 12 + 8;
+    CHECK(n > at + block + 32, "v3 file of %zu bytes", n);
+    memmove(buf + at, buf + at + block, n - at - block);
+    n -= block + 32;
+    buf[8] = 2;
+    ax_sha256(buf, n, buf + n);
+    f = fopen(to, "wb");
+    fwrite(buf, 1, n + 32, f);
+    fclose(f);
+}
+
+static void test_checkpoint_board(const struct ax_ttfs_config *cfg, struct ax_ttfs_trainer *b,
+                                  const char *path)
+{
+    struct ax_provenance p1, p2;
+    ax_provenance_init(&p1, "test", 1);
+    p1.has_die_seed = true;
+    p1.die_seed = 1;
+    p1.calibration_id = "0123456789abcdef";
+    p1.model_version = 4;
+    p2 = p1;
+    p2.die_seed = 2;
+    struct ax_ttfs_backend soft = b->net.backend, chip1 = soft, chip2;
+    chip1.provenance = &p1;
+    chip1.mapping_id = 77;
+    chip2 = chip1;
+    chip2.provenance = &p2;
+    char p3[160], pv2[160];
+    snprintf(p3, sizeof p3, "%s.v3", path);
+    snprintf(pv2, sizeof pv2, "%s.v2", path);
+    b->net.backend = chip1;
+    CHECK(ax_ttfs_checkpoint_save(b, p3) == 0, "save v3: %s", ax_error_detail());
+    b->net.backend = soft;
+    struct ax_ttfs_checkpoint_info in;
+    CHECK(ax_ttfs_checkpoint_info(p3, &in) == 0 && in.version == 3 && in.on_chip &&
+              in.die_seed == 1 && !strcmp(in.calibration_id, "0123456789abcdef") &&
+              in.model_version == 4 && in.mapping_id == 77 && (int)in.epoch == b->epoch,
+          "info: %s", ax_error_detail());
+    struct ax_ttfs_trainer t;
+    ax_ttfs_trainer_create(&t, cfg, &train_set, &val_set);
+    t.net.backend = chip2;
+    int rc = ax_ttfs_checkpoint_load(&t, p3);
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "made on die 1, this board is die 2"),
+          "other die: %s", ax_error_detail());
+    t.net.backend = chip1;
+    t.net.backend.mapping_id = 78;
+    rc = ax_ttfs_checkpoint_load(&t, p3);
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "another mapping"), "other mapping: %s",
+          ax_error_detail());
+    t.net.backend = soft;
+    rc = ax_ttfs_checkpoint_load(&t, p3);
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "made on a chip"), "software: %s",
+          ax_error_detail());
+    CHECK(t.epoch == 0, "a refused checkpoint changed the trainer (epoch %d)", t.epoch);
+    t.net.backend = chip1;
+    CHECK(ax_ttfs_checkpoint_load(&t, p3) == 0 && t.epoch == b->epoch, "same die: %s",
+          ax_error_detail());
+    write_as_v2(p3, pv2, t.net.n_layers);
+    ax_ttfs_trainer_free(&t);
+    ax_ttfs_trainer_create(&t, cfg, &train_set, &val_set);
+    CHECK(ax_ttfs_checkpoint_load(&t, pv2) == 0 && t.epoch == b->epoch, "version 2: %s",
+          ax_error_detail());
+    CHECK(!memcmp(t.net.params, b->net.params, t.net.n_params * sizeof(double)),
+          "version 2: parameters differ");
+    CHECK(ax_ttfs_checkpoint_info(pv2, &in) == 0 && in.version == 2 && !in.on_chip,
+          "version 2 info: %s", ax_error_detail());
+    ax_ttfs_trainer_free(&t);
+    remove(p3);
+    remove(pv2);
+}
+
+/* Network files: what is saved loads back bit for bit; a corrupt or foreign
+ * file is refused with one line naming it. */
+static void test_export_round_trip(const struct ax_ttfs_trainer *b, const char *path)
+{
+    char p[160];
+    snprintf(p, sizeof p, "%s.axnet", path);
+    CHECK(ax_ttfs_export_save(b, "[data]\nset = \"yinyang\"\n", 3, 0.875, "abc", p) == 0,
+          "export: %s", ax_error_detail());
+    struct ax_ttfs_export e;
+    CHECK(ax_ttfs_export_load(&e, p) == 0, "load export: %s", ax_error_detail());
+    CHECK(e.n_params == b->net.n_params &&
+              !memcmp(e.params, b->net.params, e.n_params * sizeof(double)) && e.epoch == 3 &&
+              e.test_accuracy == 0.875 && !strcmp(e.revision, "abc") &&
+              !strcmp(e.config_text, "[data]\nset = \"yinyang\"\n") && !e.board.on_chip,
+          "export round trip");
+    ax_ttfs_export_free(&e);
+    FILE *f = fopen(p, "r+b");
+    fseek(f, 20, SEEK_SET);
+    fputc('X', f);
+    fclose(f);
+    int rc = ax_ttfs_export_load(&e, p);
+    CHECK(rc == AX_E_CRC && strstr(ax_error_detail(), p) && !strchr(ax_error_detail(), '\n'),
+          "corrupt export: %s", ax_error_detail());
+    rc = ax_ttfs_export_load(&e, path); /* a checkpoint is not a network file */
+    CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "not an axon trained network"),
+          "checkpoint as export: %s", ax_error_detail());
+    remove(p);
+}
+
 static void test_reproducible_and_resume(void)
 {
     struct ax_ttfs_config cfg;
@@ -111,6 +222,9 @@ static void test_reproducible_and_resume(void)
     CHECK(rc == AX_E_FORMAT && strstr(ax_error_detail(), "seed"), "seed mismatch: %s",
           ax_error_detail());
     ax_ttfs_trainer_free(&d);
+
+    test_checkpoint_board(&cfg, &b, path);
+    test_export_round_trip(&b, path);
 
     /* Corrupt one byte: the checksum catches it. */
     FILE *f = fopen(path, "r+b");

@@ -27,16 +27,17 @@ void axon_progress(const char *label, double done, double total);
 void axon_progress_clear(void); /* before an error message cuts a bar short */
 
 /* Subcommands, one line each; defined in the cmd_*.c file of their group. */
-int axon_cmd_version(int argc, char **argv);  /* cmd_version.c */
-int axon_cmd_list(int argc, char **argv);     /* cmd_device.c */
-int axon_cmd_info(int argc, char **argv);     /* cmd_device.c */
-int axon_cmd_reset(int argc, char **argv);    /* cmd_device.c */
-int axon_cmd_selftest(int argc, char **argv); /* cmd_device.c */
-int axon_cmd_peek(int argc, char **argv);     /* cmd_device.c */
-int axon_cmd_poke(int argc, char **argv);     /* cmd_device.c */
-int axon_cmd_record(int argc, char **argv);   /* cmd_record.c */
-int axon_cmd_demo(int argc, char **argv);     /* cmd_demo.c */
-int axon_cmd_train(int argc, char **argv);
+int axon_cmd_version(int argc, char **argv);   /* cmd_version.c */
+int axon_cmd_list(int argc, char **argv);      /* cmd_device.c */
+int axon_cmd_info(int argc, char **argv);      /* cmd_device.c */
+int axon_cmd_reset(int argc, char **argv);     /* cmd_device.c */
+int axon_cmd_selftest(int argc, char **argv);  /* cmd_device.c */
+int axon_cmd_peek(int argc, char **argv);      /* cmd_device.c */
+int axon_cmd_poke(int argc, char **argv);      /* cmd_device.c */
+int axon_cmd_record(int argc, char **argv);    /* cmd_record.c */
+int axon_cmd_demo(int argc, char **argv);      /* cmd_demo.c */
+int axon_cmd_evaluate(int argc, char **argv);  /* cmd_evaluate.c */
+int axon_cmd_train(int argc, char **argv);     /* cmd_train.c, cmd_train_job.c */
 int axon_cmd_map(int argc, char **argv);       /* cmd_map.c */
 int axon_cmd_data(int argc, char **argv);      /* cmd_data.c */
 int axon_cmd_ttfs(int argc, char **argv);      /* cmd_ttfs.c */

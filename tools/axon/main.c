@@ -19,6 +19,8 @@ static const struct axon_cmd commands[] = {
     {"demo", "run a small experiment on the (simulated) board", axon_cmd_demo},
     {"train", "train a time-to-first-spike network (software or in the loop on a board)",
      axon_cmd_train},
+    {"evaluate", "test accuracy of a trained network (axon train --export) on a board",
+     axon_cmd_evaluate},
     {"map", "place a training config's network on the chip: placement and resources", axon_cmd_map},
     {"data", "print a data set (Yin-Yang) as CSV", axon_cmd_data},
     {"ttfs", "spike times and exact gradients of a small network (ttfs eval)", axon_cmd_ttfs},

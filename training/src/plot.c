@@ -36,26 +36,38 @@ int ax_ttfs_plot_curves(const char *path, const double *loss, const double *trai
 int ax_ttfs_plot_yinyang(const char *path, struct ax_ttfs_net *net,
                          const struct ax_ttfs_config *cfg, const struct ax_ttfs_dataset *ds)
 {
+    return ax_ttfs_plot_yinyang_grid(path, net, cfg, ds, 240);
+}
+
+/* The image is N pixels wide whatever the grid: a coarse grid (a chip's
+ * forward passes cost time) paints cells of N / grid pixels. */
+int ax_ttfs_plot_yinyang_grid(const char *path, struct ax_ttfs_net *net,
+                              const struct ax_ttfs_config *cfg, const struct ax_ttfs_dataset *ds,
+                              int grid)
+{
     enum { N = 240 };
+    int G = grid < 1 ? 1 : grid > N ? N : grid;
     static const uint32_t light[4] = {0xaec7e8, 0xffbb78, 0x98df8a, 0xcccccc};
     static const uint32_t dark[3] = {0x1f4e9a, 0xc05000, 0x1a7a1a};
-    double *x = malloc((size_t)N * N * 4 * sizeof *x);
-    int *cls = malloc((size_t)N * N * sizeof *cls);
+    double *x = malloc((size_t)G * G * 4 * sizeof *x);
+    int *cls = malloc((size_t)G * G * sizeof *cls);
     ax_canvas c;
     int rc = ax_canvas_init(&c, N, N, 0xffffff);
     if (!rc && !(x && cls))
         rc = AX_E_NOMEM;
     double span = cfg->t_late - cfg->t_early;
-    for (int py = 0; py < N && !rc; py++)
-        for (int px = 0; px < N; px++) {
-            double fx = (px + 0.5) / N, fy = 1.0 - (py + 0.5) / N, f[4] = {fx, fy, 1 - fx, 1 - fy};
+    for (int py = 0; py < G && !rc; py++)
+        for (int px = 0; px < G; px++) {
+            double fx = (px + 0.5) / G, fy = 1.0 - (py + 0.5) / G, f[4] = {fx, fy, 1 - fx, 1 - fy};
             for (int k = 0; k < 4; k++)
-                x[((size_t)py * N + px) * 4 + k] = cfg->t_early + f[k] * span;
+                x[((size_t)py * G + px) * 4 + k] = cfg->t_early + f[k] * span;
         }
     if (!rc)
-        rc = ax_ttfs_predict(net, x, N * N, net->max_batch, cls);
-    for (int i = 0; i < N * N && !rc; i++)
-        ax_canvas_pixel(&c, i % N, i / N, light[cls[i] < 0 ? 3 : cls[i]]);
+        rc = ax_ttfs_predict(net, x, G * G, net->max_batch, cls);
+    for (int i = 0; i < N * N && !rc; i++) {
+        int k = cls[(i / N) * G / N * G + (i % N) * G / N];
+        ax_canvas_pixel(&c, i % N, i / N, light[k < 0 ? 3 : k]);
+    }
     for (int s = 0; ds && s < ds->n && !rc; s++) {
         int px = (int)(ds->raw[s * 4] * N), py = (int)((1.0 - ds->raw[s * 4 + 1]) * N);
         for (int d = 0; d < 4; d++)

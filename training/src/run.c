@@ -2,6 +2,7 @@
  * metrics and checkpoints, the test of the selected parameters, plots. */
 #define _POSIX_C_SOURCE 200809L /* stat */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -130,6 +131,8 @@ static int check_outputs(const struct ax_ttfs_run_opts *o)
         return ax_fail(rc, "--checkpoint %s", ax_error_detail());
     if (mt && (rc = ax_outfile_check(mt)))
         return ax_fail(rc, "--metrics %s", ax_error_detail());
+    if (o->export_path && (rc = ax_outfile_check(o->export_path)))
+        return ax_fail(rc, "--export %s", ax_error_detail());
     if (ck && mt && ax_outfile_same(ck, mt))
         return ax_fail(AX_E_INVAL, "--checkpoint and --metrics name the same file (%s)", ck);
     if (mt && o->resume && ax_outfile_same(mt, o->resume))
@@ -206,6 +209,8 @@ static int run_epochs(struct run *r)
         report_epoch(r, &st);
         if (r->o->checkpoint && (rc = ax_ttfs_checkpoint_save(tr, r->o->checkpoint)))
             return rc;
+        if (r->o->epoch_done)
+            r->o->epoch_done(r->o->ctx, &st);
     }
     return 0;
 }
@@ -244,11 +249,33 @@ static int write_plots(struct run *r, const char *dir)
     int rc = ax_ttfs_plot_curves(path, tr->hist_loss, tr->hist_train, tr->hist_val, tr->epoch);
     if (!rc && tr->cfg.data == AX_TTFS_DATA_YINYANG) {
         snprintf(path, sizeof path, "%s/yinyang-decision.png", dir);
-        rc = ax_ttfs_plot_yinyang(path, &tr->net, &tr->cfg, &r->data.test);
+        int grid = r->o->plot_grid > 0 ? r->o->plot_grid : 240;
+        rc = ax_ttfs_plot_yinyang_grid(path, &tr->net, &tr->cfg, &r->data.test, grid);
     }
     if (rc)
         return ax_fail(rc, "%s: cannot write plot: %s", path, ax_strerror(rc));
     return 0;
+}
+
+/* The selected parameters (loaded by test_selected) with the config's text. */
+static int export_network(struct run *r, const struct ax_ttfs_final *f)
+{
+    FILE *in = fopen(r->path, "rb");
+    enum { MAX = 1 << 20 };
+    char *text = malloc(MAX + 1);
+    size_t n = in && text ? fread(text, 1, MAX, in) : 0;
+    int rc = !text ? AX_E_NOMEM : !in || ferror(in) ? AX_E_IO : 0;
+    if (in)
+        fclose(in);
+    if (rc) {
+        free(text);
+        return ax_fail(rc, "%s: cannot read the config to export", r->path);
+    }
+    text[n] = 0;
+    rc = ax_ttfs_export_save(&r->tr, text, f->selected_epoch, f->test_accuracy, ax_git_revision(),
+                             r->o->export_path);
+    free(text);
+    return rc;
 }
 
 /* A metrics file that could not be written fails the run (a full disk must
@@ -284,6 +311,8 @@ static int train_and_test(struct run *r, struct ax_ttfs_final *f)
         rc = test_selected(r, f);
     if (!rc && r->o->plots_dir)
         rc = write_plots(r, r->o->plots_dir);
+    if (!rc && r->o->export_path)
+        rc = export_network(r, f);
     return rc;
 }
 

@@ -289,13 +289,10 @@ static int check_consistency(const struct ax_ttfs_config *c, const char *path)
     return 0;
 }
 
-int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
+/* A parsed config file into c; frees f. */
+static int read_config(struct ax_ttfs_config *c, ax_config *f, const char *path)
 {
-    ax_config *f;
-    set_defaults(c);
-    int rc = ax_config_load_file(&f, path); /* its detail names file:line */
-    if (rc)
-        return rc;
+    int rc;
     c->hash = ax_config_hash(f);
     rc = read_data(f, c);
     if (rc == AX_E_NOTFOUND) {
@@ -325,4 +322,20 @@ int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
         rc = check_consistency(c, path);
     ax_config_free(f);
     return rc;
+}
+
+int ax_ttfs_config_load(struct ax_ttfs_config *c, const char *path)
+{
+    ax_config *f;
+    set_defaults(c);
+    int rc = ax_config_load_file(&f, path); /* its detail names file:line */
+    return rc ? rc : read_config(c, f, path);
+}
+
+int ax_ttfs_config_load_string(struct ax_ttfs_config *c, const char *text, const char *name)
+{
+    ax_config *f;
+    set_defaults(c);
+    int rc = ax_config_load_string(&f, text, name);
+    return rc ? rc : read_config(c, f, name);
 }

@@ -162,6 +162,10 @@ struct ax_ttfs_backend {
      * inputs arrived (a chip's routing delays them), and the backward pass
      * uses those; false: they are derived from t_out. */
     bool fills_inputs;
+    /* What identifies the network's placement on the chip (a hash of every
+     * neuron and driver it uses; 0: none), kept in checkpoints: a run resumes
+     * only onto the same mapping. */
+    uint64_t mapping_id;
 };
 
 /* ---------------------------------------------------------------------------

@@ -43,13 +43,17 @@ struct ax_ttfs_run_opts {
     const char *checkpoint; /* rewritten after every epoch */
     const char *resume;     /* a checkpoint to continue from exactly */
     const char *metrics_path;
-    FILE *metrics;         /* the metrics stream, instead of metrics_path */
-    const char *plots_dir; /* learning-curves.png and, for Yin-Yang, yinyang-decision.png */
+    FILE *metrics;           /* the metrics stream, instead of metrics_path */
+    const char *plots_dir;   /* learning-curves.png and, for Yin-Yang, yinyang-decision.png */
+    int plot_grid;           /* points per side of the decision map (0: 240) */
+    const char *export_path; /* the selected parameters as a network file (AXTTFSNT) */
     /* Callbacks (each may be NULL), called with ctx: the training samples done
      * of epoch `epoch` (1-based) after every batch; and the run's report, one
      * line per epoch and one for the test result, without a newline. */
     void (*progress)(void *ctx, int epoch, int done, int total);
     void (*log)(void *ctx, const char *line);
+    /* After every epoch (and its checkpoint): its statistics. */
+    void (*epoch_done)(void *ctx, const struct ax_ttfs_epoch_stats *st);
     void *ctx;
 };
 void ax_ttfs_run_opts_init(struct ax_ttfs_run_opts *o, const char *config);

@@ -245,9 +245,53 @@ int ax_ttfs_predict(struct ax_ttfs_net *net, const double *x, int n, int batch, 
  * moments, history; SHA-256 of everything before it at the end. Errors are
  * negative ax_status codes with "path: ..." in ax_error_detail() ("path: bad
  * checkpoint: reason" for a file that does not fit the trainer). */
-#define AX_TTFS_CHECKPOINT_VERSION 2
+/* Version 3 adds the board the forward pass ran on (die seed, calibration id,
+ * model and protocol versions, mapping id); versions 2 and 3 load. Loading
+ * refuses a checkpoint of another network (config hash, seed, sizes) and one
+ * made on another die or mapping than the trainer's backend; one made with
+ * another calibration of the same die loads. */
+#define AX_TTFS_CHECKPOINT_VERSION 3
+#define AX_TTFS_CALIB_ID_LEN       16
 int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path);
 int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path);
+/* A checkpoint's header, checked (checksum included) but not compared with
+ * any trainer: a front end refuses a wrong one before it opens a board. */
+struct ax_ttfs_checkpoint_info {
+    uint32_t version, epoch;
+    uint64_t config_hash, seed;
+    int n_layers;
+    int sizes[AX_TTFS_MAX_LAYERS + 1];
+    bool on_chip; /* version 3, made with a chip backend: the fields below */
+    uint64_t die_seed;
+    char calibration_id[AX_TTFS_CALIB_ID_LEN + 1];
+    int model_version, protocol_major, protocol_minor;
+    uint64_t mapping_id;
+};
+int ax_ttfs_checkpoint_info(const char *path, struct ax_ttfs_checkpoint_info *info);
+
+/* Exports: a trained network for evaluation on any board, "AXTTFSNT"
+ * version 1 (docs/training.md): the config's text (network, time constants,
+ * the [chip] operating point), seed, the epoch and test accuracy of the
+ * parameters, the git revision, the board they were trained on (as in
+ * checkpoints), the parameters (weights and delay parameters in the net's
+ * layout); SHA-256 at the end, written atomically. */
+#define AX_TTFS_EXPORT_VERSION 1
+struct ax_ttfs_export {
+    char *config_text;
+    uint64_t seed;
+    uint32_t epoch;
+    double test_accuracy;
+    char revision[64];
+    struct ax_ttfs_checkpoint_info board; /* on_chip, die_seed, ... mapping_id */
+    uint64_t n_params;
+    double *params;
+};
+int ax_ttfs_export_save(const struct ax_ttfs_trainer *tr, const char *config_text, int epoch,
+                        double test_accuracy, const char *revision, const char *path);
+int ax_ttfs_export_load(struct ax_ttfs_export *e, const char *path);
+void ax_ttfs_export_free(struct ax_ttfs_export *e);
+/* A config from text (an export's); name is used in messages. */
+int ax_ttfs_config_load_string(struct ax_ttfs_config *cfg, const char *text, const char *name);
 
 /* ---------------------------------------------------------------------------
  * Provenance and metrics (JSON lines; times in tau_s) */
@@ -277,6 +321,11 @@ int ax_ttfs_plot_curves(const char *path, const double *loss, const double *trai
  * samples of ds drawn on top. */
 int ax_ttfs_plot_yinyang(const char *path, struct ax_ttfs_net *net,
                          const struct ax_ttfs_config *cfg, const struct ax_ttfs_dataset *ds);
+/* The same from grid x grid points (1..240; the plot above: 240), each a
+ * forward pass of the net's backend (a chip answers them). */
+int ax_ttfs_plot_yinyang_grid(const char *path, struct ax_ttfs_net *net,
+                              const struct ax_ttfs_config *cfg, const struct ax_ttfs_dataset *ds,
+                              int grid);
 
 #ifdef __cplusplus
 }

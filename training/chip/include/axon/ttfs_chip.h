@@ -73,6 +73,9 @@ void ax_ttfs_chip_map_free(struct ax_ttfs_chip_map *m);
 int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_config *cfg,
                             const struct ax_calib_targets *t, unsigned neurons_per_hemi,
                             unsigned rows_per_hemi);
+/* What identifies the placement (every unit's neuron and drivers): a hash,
+ * kept in checkpoints (ax_ttfs_backend.mapping_id). */
+uint64_t ax_ttfs_chip_map_id(const struct ax_ttfs_chip_map *m);
 /* Quantises the trainer's weights w[l] (n_out, n_in) into the net's codes. */
 int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2],
                              struct ax_ttfs_chip_clip *clip);
