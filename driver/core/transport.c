@@ -66,9 +66,43 @@ AX_ABSENT(ftdi, "built without libftdi1");
 const ax_transport_ops *const ax_transports[] = {SIM_OPS, &ax_tr_socket_ops, USB_OPS, FTDI_OPS,
                                                  NULL};
 
-int ax_transport_open(const ax_uri *uri, ax_transport **out)
+/* Options every device URI takes (docs/driver.md): faults=P puts the fault
+ * injector (tr_fault.c) between host and board, each frame in each direction
+ * flipped, dropped, duplicated, cut short or swapped with the next with
+ * probability P/5 each, from fault_seed; a way to see that the link recovers
+ * under a real workload. They are taken out of u before the transport sees it. */
+static int take_fault_opts(ax_uri *u, ax_fault_config *fc)
+{
+    double p = 0.0;
+    uint64_t seed = 1;
+    int r = ax_uri_get_double(u, "faults", 0.0, 0.5, &p);
+    if (r == AX_OK)
+        r = ax_uri_get_u64(u, "fault_seed", 0, UINT64_MAX, &seed);
+    if (r < 0)
+        return ax_fail(r, "faults: a probability per frame 0 .. 0.5; fault_seed: an integer");
+    unsigned k = 0;
+    for (unsigned i = 0; i < u->nopts; i++)
+        if (strcmp(u->opt[i].key, "faults") && strcmp(u->opt[i].key, "fault_seed"))
+            u->opt[k++] = u->opt[i];
+    u->nopts = k;
+    *fc = (ax_fault_config){.seed = seed,
+                            .p_flip = p / 5,
+                            .p_drop = p / 5,
+                            .p_dup = p / 5,
+                            .p_trunc = p / 5,
+                            .p_reorder = p / 5};
+    return AX_OK;
+}
+
+int ax_transport_open(const ax_uri *uri_in, ax_transport **out)
 {
     *out = NULL;
+    ax_uri u = *uri_in, *uri = &u;
+    ax_fault_config fc;
+    int fr = take_fault_opts(uri, &fc);
+    if (fr < 0)
+        return fr;
+    bool faults = fc.p_flip > 0.0;
     for (const ax_transport_ops *const *o = ax_transports; *o; o++) {
         if (strcmp((*o)->scheme, uri->scheme))
             continue;
@@ -80,8 +114,7 @@ int ax_transport_open(const ax_uri *uri, ax_transport **out)
             ax_transport_free(t);
             return r;
         }
-        *out = t;
-        return AX_OK;
+        return faults ? ax_fault_wrap(t, &fc, out) : (*out = t, AX_OK);
     }
     return ax_fail(AX_E_NODEV, "unknown device type '%s:' (known: sim:, socket:, usb:, ftdi:)",
                    uri->scheme);

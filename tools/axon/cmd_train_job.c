@@ -254,6 +254,14 @@ static void write_report(FILE *f, const struct train_args *a, const struct ax_tt
                 st->chip_seconds > 0 ? (double)st->trials / st->chip_seconds : 0.0,
                 (unsigned long long)st->repeated, (unsigned long long)st->moved,
                 st->clip.clipped[0], st->clip.clipped[1], st->clip.range[0], st->clip.range[1]);
+        ax_link_stats ls;
+        ax_link_get_stats(c->dev, &ls);
+        fprintf(f,
+                "link: %llu CMD frames (%llu resent), %llu DATA frames, %llu NACKs, %llu bad "
+                "frames dropped, %llu timeouts\n",
+                (unsigned long long)ls.cmd_frames, (unsigned long long)ls.cmd_resent,
+                (unsigned long long)ls.data_frames, (unsigned long long)ls.nacks,
+                (unsigned long long)ls.bad_frames, (unsigned long long)ls.timeouts);
     } else {
         fprintf(f, "backend software (exact math)\n");
     }
