@@ -19,7 +19,7 @@ struct ax_net_pop {
     unsigned targets; /* bit h: a projection reaches hemisphere h */
     unsigned first;   /* first chip neuron (populations) */
     unsigned *drv;    /* first driver of each unit (its dup drivers follow) */
-    uint16_t *delay;  /* cycles, per unit */
+    uint16_t *delay[2]; /* cycles, per unit, in each hemisphere (drivers are per hemisphere) */
 };
 
 struct ax_net_proj {
