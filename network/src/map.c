@@ -64,7 +64,7 @@ void ax_net_build_drivers(ax_net *n)
             for (unsigned h = 0; h < 2; h++)
                 for (unsigned k = 0; p->targets >> h & 1 && k < p->dup; k++)
                     n->want.drv[h][p->drv[i] + k] =
-                        (uint32_t)p->delay[i] << AX_CHIP_DRIVER_DELAY_SHIFT |
+                        (uint32_t)p->delay[h][i] << AX_CHIP_DRIVER_DELAY_SHIFT |
                         AX_CHIP_SIGN_EXC << AX_CHIP_DRIVER_SIGN_EVEN_SHIFT |
                         AX_CHIP_SIGN_INH << AX_CHIP_DRIVER_SIGN_ODD_SHIFT;
     }

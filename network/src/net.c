@@ -29,7 +29,8 @@ void ax_net_free(ax_net *n)
         return;
     for (int i = 0; i < n->npop; i++) {
         free(n->pop[i].drv);
-        free(n->pop[i].delay);
+        free(n->pop[i].delay[0]);
+        free(n->pop[i].delay[1]);
     }
     for (int i = 0; i < n->nproj; i++)
         free(n->proj[i].codes);
@@ -54,10 +55,12 @@ static int add_pop(ax_net *n, const char *name, unsigned size, unsigned hemi, un
     p->source = source;
     p->dup = 1;
     p->drv = calloc(size, sizeof *p->drv);
-    p->delay = calloc(size, sizeof *p->delay);
-    if (!p->drv || !p->delay) {
+    p->delay[0] = calloc(size, sizeof *p->delay[0]);
+    p->delay[1] = calloc(size, sizeof *p->delay[1]);
+    if (!p->drv || !p->delay[0] || !p->delay[1]) {
         free(p->drv);
-        free(p->delay);
+        free(p->delay[0]);
+        free(p->delay[1]);
         return AX_E_NOMEM;
     }
     return n->npop++;
@@ -129,21 +132,29 @@ int ax_net_project(ax_net *n, int pre, int post)
     return n->nproj++;
 }
 
-int ax_net_set_delays(ax_net *n, int pop, const uint16_t *cycles)
+int ax_net_set_delays_hemi(ax_net *n, int pop, unsigned hemi, const uint16_t *cycles)
 {
     int rc = check_pop(n, pop);
     if (rc < 0)
         return rc;
+    if (hemi > 2)
+        return ax_fail(AX_E_INVAL, "network: hemisphere %u", hemi);
     struct ax_net_pop *p = &n->pop[pop];
     for (unsigned i = 0; cycles && i < p->size; i++)
         if (cycles[i] > AX_DELAY_MAX)
             return ax_fail(AX_E_RANGE, "network: delay %u cycles of '%s'[%u]: at most %u",
                            cycles[i], p->name, i, (unsigned)AX_DELAY_MAX);
-    for (unsigned i = 0; i < p->size; i++)
-        p->delay[i] = cycles ? cycles[i] : 0;
+    for (unsigned h = 0; h < 2; h++)
+        for (unsigned i = 0; (hemi == 2 || hemi == h) && i < p->size; i++)
+            p->delay[h][i] = cycles ? cycles[i] : 0;
     if (n->mapped)
         ax_net_build_drivers(n);
     return AX_OK;
+}
+
+int ax_net_set_delays(ax_net *n, int pop, const uint16_t *cycles)
+{
+    return ax_net_set_delays_hemi(n, pop, 2, cycles);
 }
 
 int ax_net_set_codes(ax_net *n, int proj, const int *codes)

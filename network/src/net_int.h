@@ -15,11 +15,11 @@ struct ax_net_pop {
     char name[AX_NET_NAME_MAX];
     unsigned size, hemi, flags;
     bool source;
-    unsigned dup;     /* drivers per unit (sources) */
-    unsigned targets; /* bit h: a projection reaches hemisphere h */
-    unsigned first;   /* first chip neuron (populations) */
-    unsigned *drv;    /* first driver of each unit (its dup drivers follow) */
-    uint16_t *delay;  /* cycles, per unit */
+    unsigned dup;       /* drivers per unit (sources) */
+    unsigned targets;   /* bit h: a projection reaches hemisphere h */
+    unsigned first;     /* first chip neuron (populations) */
+    unsigned *drv;      /* first driver of each unit (its dup drivers follow) */
+    uint16_t *delay[2]; /* cycles, per unit, in each hemisphere (drivers are per hemisphere) */
 };
 
 struct ax_net_proj {

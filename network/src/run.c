@@ -103,8 +103,9 @@ void ax_net_result_free(struct ax_net_result *r)
 }
 
 struct ev {
-    uint64_t t; /* arrival cycle after the trial's time 0 */
+    uint64_t t; /* the event's time after the trial's time 0 (arrival with delay 0) */
     uint16_t label;
+    uint16_t delay[2]; /* its drivers' delays in each hemisphere */
 };
 
 static int ev_cmp(const void *a, const void *b)
@@ -127,23 +128,40 @@ static size_t trial_events(const ax_net *n, const struct ax_net_batch *b, unsign
                 continue;
             for (unsigned k = 0; k < p->dup; k++)
                 ev[m++] = (struct ev){(uint64_t)llround(x),
-                                      (uint16_t)((p->drv[i] + k) << 6 | p->targets << 13)};
+                                      (uint16_t)((p->drv[i] + k) << 6 | p->targets << 13),
+                                      {p->delay[0][i], p->delay[1][i]}};
         }
     }
     qsort(ev, m, sizeof *ev, ev_cmp);
     return m;
 }
 
+/* Whether event e injected for arrival cycle c (before its delay) finds
+ * room in the delay wheel's slot of every hemisphere it reaches; with take,
+ * takes it. slot[h]: events arriving per cycle, in hemisphere h. */
+static bool wheel_room(uint8_t *const slot[2], const struct ev *e, uint64_t c, bool take)
+{
+    for (unsigned h = 0; h < 2; h++)
+        if (e->label >> (13 + h) & 1) {
+            if (!take && slot[h][c + e->delay[h]] >= AX_NET_ARRIVALS_PER_CYCLE)
+                return false;
+            if (take)
+                slot[h][c + e->delay[h]]++;
+        }
+    return true;
+}
+
 /* Injects the events: per cycle a group of at most AX_INJECT_GROUP_MAX on
- * distinct buses; what does not fit goes a cycle later (counted in moved). */
+ * distinct buses, and at most AX_NET_ARRIVALS_PER_CYCLE arriving in one
+ * cycle in a hemisphere (with delays, events of different cycles can meet);
+ * what does not fit goes a cycle later (counted in moved). */
 static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved)
 {
     uint64_t c = 0, last = UINT64_MAX - 1;
-    size_t done = 0;
+    size_t done = 0, span = m ? (size_t)ev[m - 1].t + 2 * m + AX_DELAY_MAX + 2 : 1;
     bool *sent = calloc(m ? m : 1, sizeof *sent);
-    if (!sent)
-        return AX_E_NOMEM;
-    int rc = AX_OK;
+    uint8_t *slots = calloc(2 * span, 1), *const slot[2] = {slots, slots + span};
+    int rc = sent && slots ? AX_OK : AX_E_NOMEM;
     while (done < m && rc == 0) {
         size_t first = 0;
         while (sent[first])
@@ -155,8 +173,9 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
         size_t g = 0;
         for (size_t i = first; i < m && ev[i].t <= c && g < AX_INJECT_GROUP_MAX; i++) {
             unsigned bus = (ev[i].label >> 6 & 0x7Fu) % AX_NET_EVENT_BUSES;
-            if (sent[i] || buses >> bus & 1)
+            if (sent[i] || buses >> bus & 1 || !wheel_room(slot, &ev[i], c, false))
                 continue;
+            wheel_room(slot, &ev[i], c, true);
             buses |= 1u << bus;
             labels[g++] = ev[i].label;
             sent[i] = true;
@@ -166,14 +185,16 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
         /* Injected one cycle before it should arrive. A WAIT_UNTIL takes a
          * cycle of its own (docs/protocol.md section 3.1): right after the
          * previous cycle's injection the next one follows without it. */
-        if (c != last + 1)
+        if (g && c != last + 1)
             rc = ax_program_wait_until(p, AX_NET_T0 + c - 1);
-        last = c;
-        if (rc == 0)
+        if (g)
+            last = c;
+        if (rc == 0 && g)
             rc = g == 1 ? ax_program_inject(p, labels[0]) : ax_program_inject_group(p, labels, g);
         c++;
     }
     free(sent);
+    free(slots);
     return rc;
 }
 

@@ -36,6 +36,10 @@ extern "C" {
 /* A trial's time 0 is this many cycles after its TIMER_RESET (room for the
  * neuron reset and the recording switch before the first input). */
 #define AX_NET_T0 16u
+/* Events that may reach a hemisphere's rows in one cycle (the delay wheel's
+ * slot; docs/chip.md section 6): the host's injections are scheduled so
+ * that they never exceed it. */
+#define AX_NET_ARRIVALS_PER_CYCLE 4u
 
 typedef struct ax_net ax_net;
 
@@ -62,8 +66,13 @@ int ax_net_project(ax_net *n, int pre, int post);
  * positive excitatory, negative inhibitory, |code| <= 63 x duplicates of the
  * pre unit (AX_E_RANGE naming the synapse otherwise; nothing changes). */
 int ax_net_set_codes(ax_net *n, int proj, const int *codes);
-/* Axonal delays of pre's units in cycles (0 .. AX_DELAY_MAX), NULL: 0. */
+/* Axonal delays of pre's units in cycles (0 .. AX_DELAY_MAX), NULL: 0: an
+ * event reaches its rows delay cycles after its time. The same in both
+ * hemispheres; _hemi: only the drivers of hemisphere hemi (0, 1; 2: both),
+ * for a source whose one event reaches both hemispheres at different
+ * times. Nothing changes on AX_E_RANGE. */
 int ax_net_set_delays(ax_net *n, int pop, const uint16_t *cycles);
+int ax_net_set_delays_hemi(ax_net *n, int pop, unsigned hemi, const uint16_t *cycles);
 
 /* Places everything (columns, drivers, rows). AX_E_RANGE with the reason in
  * ax_error_detail() when it does not fit ("hemisphere 1: 130 drivers needed,

@@ -101,9 +101,24 @@ int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_con
                                               .tau_ratio = cfg->tau_ratio,
                                               .threshold = cfg->threshold,
                                               .delay = cfg->delay};
-    return ax_ttfs_chip_map_create(m, spec, 2, cfg->bias, t->value[AX_PARAM_GAIN_E],
-                                   t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
-                                   neurons_per_hemi, rows_per_hemi);
+    int rc = ax_ttfs_chip_map_create(m, spec, 2, cfg->bias, t->value[AX_PARAM_GAIN_E],
+                                     t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
+                                     neurons_per_hemi, rows_per_hemi);
+    if (rc < 0)
+        return rc;
+    m->tau_s_cycles = t->value[AX_PARAM_TAU_SE] * AX_CYCLES_PER_US;
+    /* through a sigmoid the delays stay below delay_scale: refused before the
+     * board is touched when the registers do not reach it (clip: per batch) */
+    double top = cfg->delay_scale * m->tau_s_cycles;
+    if (m->delays && cfg->delay_param == AX_TTFS_DELAY_SIGMOID && top > AX_DELAY_MAX + 0.5) {
+        ax_ttfs_chip_map_free(m);
+        return ax_fail(AX_E_RANGE,
+                       "chip mapper: network.delay_scale %g tau_s = %.0f cycles, the drivers' "
+                       "delays reach 0..%d cycles (%g tau_s at tau_s %g cycles)",
+                       cfg->delay_scale, top, (int)AX_DELAY_MAX,
+                       (double)AX_DELAY_MAX / m->tau_s_cycles, m->tau_s_cycles);
+    }
+    return AX_OK;
 }
 
 static int calibrate(struct ax_ttfs_chip *c, ax_calib_progress_fn progress, void *ctx)
@@ -247,6 +262,31 @@ static int hop_cmp(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
+/* The input time to hand the trainer for input i of layer l that was on its
+ * rows at `cycles` after time 0 before its driver's delay: the trainer adds
+ * its float delay to it, so the sum is the chip's arrival (the delay
+ * register's whole cycles included). */
+static double arrival(const struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int l, int i,
+                      double cycles)
+{
+    double t = cycles / c->units.tau_s_cycles;
+    if (c->map.delays)
+        t += c->map.delay_cycles[l][i] / c->units.tau_s_cycles - s->d[l][i];
+    return t;
+}
+
+/* Layer 0's inputs of row `row` as the chip got them: rounded to the cycle
+ * (and, with delays, the delay register's cycles). Events moved a cycle by
+ * the injection (ax_net_result.moved) are not known one by one. */
+static void injected_inputs(const struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int row)
+{
+    int n = c->map.n_in;
+    double *t = s->t_in[0] + (size_t)row * n;
+    for (int i = 0; i < n; i++)
+        if (isfinite(t[i]))
+            t[i] = arrival(c, s, 0, i, (double)llround(t[i] * c->units.tau_s_cycles));
+}
+
 /* When each hidden spike of trial k reached the output rows, from the
  * event buses' queues (docs/chip.md section 6): a spike of update cycle t
  * is on its bus at t + 1 at the earliest, each bus carries one event a
@@ -291,10 +331,10 @@ static void hidden_arrivals(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *
         if (bus == inj && inj_buses >> h[i].bus & 1)
             bus++;
         busy[h[i].bus] = bus + 1;
-        tin[h[i].unit] = ((double)(bus + 1) - AX_NET_T0) / c->units.tau_s_cycles;
+        tin[h[i].unit] = arrival(c, s, 1, (int)h[i].unit, (double)(bus + 1) - AX_NET_T0);
     }
-    if (m->pop_bias >= 0)
-        tin[nh] = s->bias_time;
+    if (m->pop_bias >= 0 && isfinite(s->bias_time))
+        tin[nh] = arrival(c, s, 1, nh, (double)llround(s->bias_time * c->units.tau_s_cycles));
 }
 
 /* Measured first spikes of trial k of the last run into row `row`, and the
@@ -308,8 +348,10 @@ static void take_times(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, in
         for (int j = 0; j < n; j++)
             s->t_out[l][(size_t)row * n + j] = f[j] / c->units.tau_s_cycles; /* INFINITY stays */
     }
-    if (c->arrivals)
+    if (c->arrivals) {
+        injected_inputs(c, s, row);
         hidden_arrivals(c, s, k, row);
+    }
 }
 
 int ax_ttfs_chip_forward(void *ctx, const struct ax_ttfs_stack *s, int B)
@@ -321,6 +363,10 @@ int ax_ttfs_chip_forward(void *ctx, const struct ax_ttfs_stack *s, int B)
                        "chip backend: the batch or network differs from the mapped one");
     const double *const w[2] = {s->w[0], s->w[1]};
     int rc = ax_ttfs_chip_map_weights(&c->map, w, &c->stats.clip);
+    if (rc == 0 && c->map.delays) {
+        const double *const d[2] = {s->d[0], s->d[1]};
+        rc = ax_ttfs_chip_map_delays(&c->map, d);
+    }
     if (rc == 0)
         rc = run_rows(c, s, B, NULL);
     if (rc < 0)

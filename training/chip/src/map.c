@@ -47,8 +47,14 @@ int ax_ttfs_chip_map_create(struct ax_ttfs_chip_map *m, const struct ax_ttfs_lay
                        n_layers);
     if (spec[1].n_in != spec[0].n_out + (bias ? 1 : 0))
         return ax_fail(AX_E_INVAL, "chip mapper: layer sizes do not chain");
-    if (spec[0].delay != AX_TTFS_DELAY_NONE || spec[1].delay != AX_TTFS_DELAY_NONE)
-        return ax_fail(AX_E_UNSUPPORTED, "chip mapper: delays are not mapped yet");
+    if (spec[0].delay != spec[1].delay ||
+        (spec[0].delay != AX_TTFS_DELAY_NONE && spec[0].delay != AX_TTFS_DELAY_AXONAL))
+        return ax_fail(AX_E_UNSUPPORTED,
+                       "chip mapper: %s delays: a delay belongs to a synapse driver, which "
+                       "carries one source, so only axonal delays (one per source) map",
+                       spec[0].delay == AX_TTFS_DELAY_SYNAPTIC    ? "synaptic"
+                       : spec[0].delay == AX_TTFS_DELAY_DENDRITIC ? "dendritic"
+                                                                  : "mixed");
     if (spec[0].tau_ratio != spec[1].tau_ratio)
         return ax_fail(AX_E_RANGE, "chip mapper: both layers need the same tau_ratio");
     if (!(psp_e > 0) || !(psp_i > 0) || duplicates < 1)
@@ -78,6 +84,12 @@ int ax_ttfs_chip_map_create(struct ax_ttfs_chip_map *m, const struct ax_ttfs_lay
     m->codes[1] = calloc((size_t)m->n_out * (m->n_hidden + 1), sizeof(int));
     m->codes_bias[0] = calloc((size_t)m->n_hidden, sizeof(int));
     m->codes_bias[1] = calloc((size_t)m->n_out, sizeof(int));
+    m->delays = spec[0].delay == AX_TTFS_DELAY_AXONAL;
+    for (int l = 0; l < 2 && m->delays; l++)
+        if (!(m->delay_cycles[l] = calloc((size_t)spec[l].n_in, sizeof *m->delay_cycles[l]))) {
+            ax_ttfs_chip_map_free(m);
+            return AX_E_NOMEM;
+        }
     if (!m->codes[0] || !m->codes[1] || !m->codes_bias[0] || !m->codes_bias[1]) {
         ax_ttfs_chip_map_free(m);
         return AX_E_NOMEM;
@@ -92,6 +104,8 @@ void ax_ttfs_chip_map_free(struct ax_ttfs_chip_map *m)
     free(m->codes[1]);
     free(m->codes_bias[0]);
     free(m->codes_bias[1]);
+    free(m->delay_cycles[0]);
+    free(m->delay_cycles[1]);
     memset(m, 0, sizeof *m);
 }
 
@@ -160,5 +174,48 @@ int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2
         rc = ax_net_set_codes(m->net, m->proj[1], m->codes[1]);
     for (int l = 0; l < 2 && rc == 0 && bias; l++)
         rc = ax_net_set_codes(m->net, m->proj_bias[l], m->codes_bias[l]);
+    return rc;
+}
+
+/* Layer l's delays d (n values, the bias last with a bias) in cycles into
+ * out; AX_E_RANGE naming the first that the registers do not reach. */
+static int delay_cycles(const struct ax_ttfs_chip_map *m, int l, const double *d, int n,
+                        uint16_t *out)
+{
+    for (int i = 0; i < n; i++) {
+        double c = d[i] * m->tau_s_cycles;
+        if (!(c > -0.5 && c < AX_DELAY_MAX + 0.5)) /* also NaN */
+            return ax_fail(AX_E_RANGE,
+                           "chip mapper: layer %d input %d: delay %g tau_s = %.0f cycles, the "
+                           "drivers reach 0..%d cycles (%g tau_s)",
+                           l + 1, i, d[i], c, (int)AX_DELAY_MAX,
+                           (double)AX_DELAY_MAX / m->tau_s_cycles);
+        out[i] = (uint16_t)lround(c);
+    }
+    return AX_OK;
+}
+
+int ax_ttfs_chip_map_delays(struct ax_ttfs_chip_map *m, const double *const d[2])
+{
+    if (!m->delays)
+        return ax_fail(AX_E_STATE, "chip mapper: the network has no delays");
+    if (!(m->tau_s_cycles > 0))
+        return ax_fail(AX_E_INVAL, "chip mapper: tau_s in cycles not set");
+    int bias = m->pop_bias >= 0, n[2] = {m->n_in, m->n_hidden + bias};
+    uint16_t *tmp[2] = {malloc((size_t)n[0] * sizeof **tmp), malloc((size_t)n[1] * sizeof **tmp)};
+    int rc = tmp[0] && tmp[1] ? AX_OK : AX_E_NOMEM;
+    for (int l = 0; l < 2 && rc == 0; l++)
+        rc = delay_cycles(m, l, d[l], n[l], tmp[l]);
+    if (rc == 0) { /* every delay is in range: now set them all */
+        const int pops[2] = {m->pop_in, m->pop_hidden};
+        for (int l = 0; l < 2 && rc == 0; l++) {
+            memcpy(m->delay_cycles[l], tmp[l], (size_t)n[l] * sizeof **tmp);
+            rc = ax_net_set_delays(m->net, pops[l], tmp[l]);
+            if (rc == 0 && bias)
+                rc = ax_net_set_delays_hemi(m->net, m->pop_bias, (unsigned)l, &tmp[l][n[l] - 1]);
+        }
+    }
+    free(tmp[0]);
+    free(tmp[1]);
     return rc;
 }

@@ -40,7 +40,9 @@ double ax_ttfs_chip_from_cycles_q4(const struct ax_ttfs_chip_units *u, uint64_t 
  *     on drivers free in both;
  *   hidden layer: neurons of hemisphere 0, spike-once, recorded; neuron j's
  *     label is a driver of its own in hemisphere 1;
- *   output layer: neurons of hemisphere 1, spike-once, recorded.
+ *   output layer: neurons of hemisphere 1, spike-once, recorded;
+ *   axonal delays: each source's drivers' delay registers (a driver carries
+ *     one source, so every delay is its own; the bias's per hemisphere).
  * Weights: code = round(w / (threshold x psp)), psp the calibration
  * targets' normalised weight of one step (psp_e for w > 0, psp_i below);
  * codes past 63 x duplicates are clipped and counted, never dropped. */
@@ -54,6 +56,13 @@ struct ax_ttfs_chip_map {
     double scale_e, scale_i;         /* weight per code step: threshold x psp */
     int *codes[2];                   /* (n_out, n_in) of each layer, scratch */
     int *codes_bias[2];              /* (n_out) of each layer */
+    /* Axonal delays (spec delay AX_TTFS_DELAY_AXONAL): tau_s in cycles (set
+     * before ax_ttfs_chip_map_delays; ax_ttfs_chip_map_config sets it) and
+     * the delay registers of the last map_delays, per layer one per input
+     * (n_in of the layer, the bias last): cycles. NULL without delays. */
+    bool delays;
+    double tau_s_cycles;
+    uint16_t *delay_cycles[2];
 };
 /* Clipping of the last ax_ttfs_chip_map_weights, per layer. */
 struct ax_ttfs_chip_clip {
@@ -76,6 +85,13 @@ int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_con
 /* What identifies the placement (every unit's neuron and drivers): a hash,
  * kept in checkpoints (ax_ttfs_backend.mapping_id). */
 uint64_t ax_ttfs_chip_map_id(const struct ax_ttfs_chip_map *m);
+/* The trainer's axonal delay values d[l] (tau_s, one per input of layer l,
+ * the bias last) as the drivers' delay registers: cycles = round(d x
+ * tau_s_cycles). Layer 0's go to the inputs' drivers and the bias's drivers
+ * of hemisphere 0; layer 1's to each hidden neuron's label driver and the
+ * bias's drivers of hemisphere 1. AX_E_RANGE naming the input when a delay
+ * is outside 0 .. AX_DELAY_MAX cycles (nothing changes). */
+int ax_ttfs_chip_map_delays(struct ax_ttfs_chip_map *m, const double *const d[2]);
 /* Quantises the trainer's weights w[l] (n_out, n_in) into the net's codes. */
 int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2],
                              struct ax_ttfs_chip_clip *clip);
