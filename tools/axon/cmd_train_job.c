@@ -150,16 +150,29 @@ static int run_sample(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg,
 /* Rows: inputs (and the bias), hidden, outputs; x: the trial's cycles. */
 static int plot_raster(const char *path, struct ax_ttfs_chip *c, const struct sample_run *s)
 {
-    enum { W = 640, L = 40, R = 630, TOP = 10, ROW = 3 };
+    enum { W = 640, L = 46, R = 630, TOP = 10, ROW = 3 };
     int nb = c->map.pop_bias >= 0, rows = s->n_in + nb + c->map.n_hidden + c->map.n_out;
-    int h = TOP + rows * ROW + 20;
+    int h = TOP + rows * ROW + 34;
     ax_canvas cv;
     int rc = ax_canvas_init(&cv, W, h, 0xffffff);
     if (rc)
         return rc;
     double span = (double)c->trial_cycles + AX_NET_T0;
 #define X(t) (L + (int)((t) / span * (R - L)))
-    ax_canvas_rect(&cv, L, TOP + rows * ROW + 2, R, TOP + rows * ROW + 3, 0x000000);
+    int base = TOP + rows * ROW + 2;
+    ax_canvas_rect(&cv, L, base, R, base + 1, 0x000000);
+    /* the layers' names at their rows, the time axis in cycles */
+    const int first[3] = {0, s->n_in + nb, s->n_in + nb + c->map.n_hidden};
+    const int count[3] = {s->n_in + nb, c->map.n_hidden, c->map.n_out};
+    static const char *const name[3] = {"in", "hidden", "out"};
+    for (int k = 0; k < 3; k++)
+        ax_canvas_text(&cv, 2, TOP + (first[k] + count[k] / 2) * ROW - 3, name[k], 0x000000);
+    char txt[64];
+    ax_canvas_text(&cv, L, base + 5, "0", 0x000000);
+    snprintf(txt, sizeof txt, "%.0f", span);
+    ax_canvas_text(&cv, R - ax_canvas_text_width(txt), base + 5, txt, 0x000000);
+    snprintf(txt, sizeof txt, "time (cycles of 8 ns; tau_s = %.0f)", c->units.tau_s_cycles);
+    ax_canvas_text(&cv, (L + R - ax_canvas_text_width(txt)) / 2, base + 15, txt, 0x000000);
     for (int i = 0; i < s->n_in + nb; i++) { /* inputs: blue, the bias last */
         double t = i < s->n_in ? s->tin[i] : s->tbias;
         ax_canvas_rect(&cv, X(t), TOP + i * ROW, X(t) + 1, TOP + i * ROW + ROW - 1, 0x1f77b4);
@@ -196,11 +209,21 @@ static int plot_membrane(const char *path, const struct sample_run *s)
         hi = fmax(hi, v[n - 1]);
     }
     ax_canvas cv;
-    int rc = n < 2 ? AX_E_NOTFOUND : ax_canvas_init(&cv, 640, 240, 0xffffff);
+    int rc = n < 2 ? AX_E_NOTFOUND : ax_canvas_init(&cv, 640, 260, 0xffffff);
     if (!rc) {
-        ax_plot_box box = {40, 630, 10, 230};
-        ax_canvas_rect(&cv, 40, 231, 630, 232, 0x000000);
+        ax_plot_box box = {46, 630, 10, 230};
+        ax_canvas_rect(&cv, 46, 231, 630, 232, 0x000000);
         ax_canvas_series(&cv, &box, v, n, lo - 4, hi + 4, 0xd62728);
+        char t[64]; /* the MADC codes at the top and bottom, samples one a cycle */
+        snprintf(t, sizeof t, "%.0f", hi + 4);
+        ax_canvas_text(&cv, 2, box.top, t, 0x000000);
+        snprintf(t, sizeof t, "%.0f", lo - 4);
+        ax_canvas_text(&cv, 2, box.bottom - 7, t, 0x000000);
+        ax_canvas_text(&cv, 2, (box.top + box.bottom) / 2 - 3, "MADC", 0x000000);
+        snprintf(t, sizeof t, "%d", n);
+        ax_canvas_text(&cv, 630 - ax_canvas_text_width(t), 236, t, 0x000000);
+        ax_canvas_text(&cv, 46, 236, "0", 0x000000);
+        ax_canvas_text(&cv, 250, 248, "time (cycles of 8 ns)", 0x000000);
         rc = ax_canvas_write_png(&cv, path);
         ax_canvas_free(&cv);
     }

@@ -8,6 +8,14 @@
 #include "axon/status.h"
 #include "axon/ttfs_train.h"
 
+/* A colour swatch and its label at (x, y); returns the x after it. */
+static int legend(ax_canvas *c, int x, int y, uint32_t color, const char *label)
+{
+    ax_canvas_rect(c, x, y + 2, x + 10, y + 4, color);
+    ax_canvas_text(c, x + 14, y, label, 0x000000);
+    return x + 14 + ax_canvas_text_width(label) + 16;
+}
+
 int ax_ttfs_plot_curves(const char *path, const double *loss, const double *train_acc,
                         const double *val_acc, int n)
 {
@@ -15,10 +23,13 @@ int ax_ttfs_plot_curves(const char *path, const double *loss, const double *trai
     int rc = ax_canvas_init(&c, 640, 400, 0xffffff);
     if (rc)
         return rc;
-    const ax_plot_box box = {40, c.w - 20, 20, c.h - 30};
+    const ax_plot_box box = {40, c.w - 20, 24, c.h - 34};
+    char t[64];
     for (int k = 0; k <= 10; k++) { /* grid: accuracy in steps of 10 % */
         int y = box.bottom - (box.bottom - box.top) * k / 10;
         ax_canvas_line(&c, box.left, y, box.right, y, k == 0 ? 0x000000 : 0xdddddd);
+        snprintf(t, sizeof t, "%d%%", 10 * k);
+        ax_canvas_text(&c, box.left - 6 - ax_canvas_text_width(t), y - 3, t, 0x000000);
     }
     ax_canvas_line(&c, box.left, box.top, box.left, box.bottom, 0x000000);
     double lmax = 0.0;
@@ -28,6 +39,15 @@ int ax_ttfs_plot_curves(const char *path, const double *loss, const double *trai
     ax_canvas_series(&c, &box, loss, n, 0.0, lmax > 0 ? lmax : 1.0, 0x2ca02c); /* own scale */
     ax_canvas_series(&c, &box, train_acc, n, 0.0, 1.0, 0x1f77b4); /* train accuracy: blue */
     ax_canvas_series(&c, &box, val_acc, n, 0.0, 1.0, 0xff7f0e);   /* validation: orange */
+    int x = legend(&c, box.left, 6, 0x1f77b4, "train accuracy");
+    x = legend(&c, x, 6, 0xff7f0e, "validation accuracy");
+    snprintf(t, sizeof t, "loss (0 .. %.3g)", lmax > 0 ? lmax : 1.0);
+    legend(&c, x, 6, 0x2ca02c, t);
+    ax_canvas_text(&c, box.left, box.bottom + 6, "1", 0x000000);
+    snprintf(t, sizeof t, "%d", n);
+    ax_canvas_text(&c, box.right - ax_canvas_text_width(t), box.bottom + 6, t, 0x000000);
+    ax_canvas_text(&c, (box.left + box.right - ax_canvas_text_width("epoch")) / 2, box.bottom + 16,
+                   "epoch", 0x000000);
     rc = ax_canvas_write_png(&c, path);
     ax_canvas_free(&c);
     return rc;

@@ -39,6 +39,15 @@ AX_API void ax_canvas_series(ax_canvas *c, const ax_plot_box *box, const double 
                              double ymin, double ymax, uint32_t color);
 AX_API int ax_canvas_write_png(const ax_canvas *c, const char *path);
 
+/* Text in a 5 x 7 pixel font (digits, letters drawn as capitals, . , : ; % -
+ * + ( ) / = _; anything else as ?), the top-left pixel of its first character
+ * at (x, y), characters AX_CANVAS_CHAR_W pixels apart, 7 pixels high. */
+#define AX_CANVAS_CHAR_W 6
+#define AX_CANVAS_CHAR_H 7
+AX_API void ax_canvas_text(ax_canvas *c, int x, int y, const char *s, uint32_t color);
+/* Width in pixels of s as ax_canvas_text draws it. */
+AX_API int ax_canvas_text_width(const char *s);
+
 #ifdef __cplusplus
 }
 #endif
