@@ -84,7 +84,9 @@ typedef struct ax_link_stats {
     uint64_t data_gaps;   /* DATA frames dropped because one before was missing */
     uint64_t replays;     /* REPLAY frames sent */
     uint64_t nacks;       /* NACKs received */
-    uint64_t timeouts;    /* waits that timed out and led to a resend */
+    uint64_t timeouts;    /* silent waits past the timeout: each sends padding and a REPLAY
+                             request, and resends unacknowledged CMD frames if any (a program
+                             silent that long on a clean link counts too) */
     uint64_t bad_frames;  /* frames the parser dropped (CRC, header) */
     uint64_t hellos;      /* HELLOs sent */
 } ax_link_stats;
