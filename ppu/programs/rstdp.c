@@ -20,6 +20,7 @@
 #include "ppu.h"
 #include "ppu/chip.h"
 #include "ppu/rowunit.h"
+#include "ppu/sensors.h"
 
 struct rstdp_params {
     uint32_t first, last; /* rows */
@@ -37,21 +38,6 @@ static uint8_t trace_c[MAX_SLOTS][RU_LANES] __attribute__((aligned(32)));
 static uint8_t trace_a[MAX_SLOTS][RU_LANES] __attribute__((aligned(32)));
 
 #define READY 0x80000000u
-
-static void measure_baselines(unsigned h, unsigned first, unsigned last, uint32_t segs)
-{
-    chip_corr_reset_rows(h, first, last);
-    unsigned k = 0;
-    for (unsigned row = first; row <= last; row++)
-        for (unsigned s = 0; s < RU_SEGMENTS; s++)
-            if (segs >> s & 1u) {
-                ru_vld(v0, ru_seg(row, s, RU_CAUSAL));
-                ru_vstm(v0, base_c[k]);
-                ru_vld(v0, ru_seg(row, s, RU_ACAUSAL));
-                ru_vstm(v0, base_a[k]);
-                k++;
-            }
-}
 
 /* The traces of one row segment (slot k) from its sensors: v3 = trace_c,
  * v4 = trace_a (v7 holds the decay). */
@@ -113,7 +99,7 @@ int main(void)
                (unsigned)segs);
         return 2;
     }
-    measure_baselines(h, first, last, segs);
+    ppu_sensor_baselines(h, first, last, segs, base_c, base_a);
     ppu_outbox(READY);
     int32_t rbar = 0; /* Q6 << 8 */
     uint32_t seq = 0, n = 0, word;

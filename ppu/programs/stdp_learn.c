@@ -17,6 +17,7 @@
 #include "ppu.h"
 #include "ppu/chip.h"
 #include "ppu/rowunit.h"
+#include "ppu/sensors.h"
 
 struct stdp_learn_params {
     uint32_t first, last;  /* rows, first <= last < RowsPerHemi */
@@ -30,21 +31,6 @@ static uint8_t base_c[MAX_SLOTS][RU_LANES] __attribute__((aligned(32)));
 static uint8_t base_a[MAX_SLOTS][RU_LANES] __attribute__((aligned(32)));
 
 #define READY 0x80000000u
-
-static void measure_baselines(unsigned h, unsigned first, unsigned last, uint32_t segs)
-{
-    chip_corr_reset_rows(h, first, last);
-    unsigned k = 0;
-    for (unsigned row = first; row <= last; row++)
-        for (unsigned s = 0; s < RU_SEGMENTS; s++)
-            if (segs >> s & 1u) {
-                ru_vld(v0, ru_seg(row, s, RU_CAUSAL));
-                ru_vstm(v0, base_c[k]);
-                ru_vld(v0, ru_seg(row, s, RU_ACAUSAL));
-                ru_vstm(v0, base_a[k]);
-                k++;
-            }
-}
 
 static void update(unsigned h, unsigned first, unsigned last, uint32_t segs)
 {
@@ -83,7 +69,7 @@ int main(void)
                last, rows, (unsigned)segs, (unsigned)params.eta_c, (unsigned)params.eta_a);
         return 2;
     }
-    measure_baselines(h, first, last, segs);
+    ppu_sensor_baselines(h, first, last, segs, base_c, base_a);
     ppu_outbox(READY);
     uint32_t seq = 0, n = 0, slowest = 0;
     while (ppu_wait_inbox(&seq) != 0) {

@@ -35,10 +35,16 @@ void pl_must(int rc, const char *what)
     }
 }
 
+static ax_ppu_image img; /* the image pl_start loaded last */
+
+const ax_ppu_image *pl_image(void)
+{
+    return &img;
+}
+
 int pl_start(ax_device *d, unsigned hemi, const char *dir, const char *name, const void *params,
              size_t n)
 {
-    static ax_ppu_image img;
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     int r = ax_ppu_image_read(path, &img);

@@ -1,6 +1,7 @@
-/* Helpers for the learning tests of the PPU programs (test_ppu_stdp,
- * test_ppu_rstdp, test_ppu_homeo): load a built program with its
- * parameters, wait for its OUTBOX, count checks, statistics. */
+/* Helpers for the tests and benchmarks of the PPU programs (test_ppu_run,
+ * test_ppu_stdp, test_ppu_rstdp, test_ppu_homeo, bench-ppu): load a built
+ * program with its parameters, wait for its OUTBOX, count checks,
+ * statistics. */
 #ifndef PPU_LEARN_H
 #define PPU_LEARN_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "axon/axon.h"
+#include "axon/ppu.h"
 
 /* The board of the learning tests: the full chip, fixed-pattern and
  * temporal noise on, a fixed die and run (another DEVICE argument tries
@@ -25,6 +27,8 @@ void pl_must(int rc, const char *what);
  * area and starts it at its entry point. */
 int pl_start(ax_device *d, unsigned hemi, const char *dir, const char *name, const void *params,
              size_t n);
+/* The image the last pl_start loaded. */
+const ax_ppu_image *pl_image(void);
 /* Polls core hemi's OUTBOX until it equals want; AX_E_TIMEOUT after
  * timeout_s seconds of wall time, AX_E_REMOTE (detail: the state, exit code
  * or trap) if the core stops first. */

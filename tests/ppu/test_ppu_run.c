@@ -12,10 +12,10 @@
 
 #include "axon/chip.h"
 #include "axon/ppu.h"
+#include "ppu_learn.h"
 
 static int fails;
 static const char *dir;
-static ax_ppu_image img;
 
 static void check(int ok, const char *what)
 {
@@ -23,18 +23,10 @@ static void check(int ok, const char *what)
     fails += !ok;
 }
 
-/* Loads dir/name into core hemi (img), writes params (n bytes, if any) to
- * the host area and starts it. */
+/* pl_start with this test's program folder. */
 static int start(ax_device *d, unsigned hemi, const char *name, const void *params, size_t n)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int r = ax_ppu_image_read(path, &img);
-    if (r == AX_OK)
-        r = ax_ppu_load(d, hemi, &img);
-    if (r == AX_OK && n)
-        r = ax_ppu_sram_write(d, hemi, AX_PPU_HOST_AREA, params, n);
-    return r < 0 ? r : ax_ppu_start(d, hemi, img.entry);
+    return pl_start(d, hemi, dir, name, params, n);
 }
 
 /* start, then waits (timeout_s) and reads the mailbox (NUL-terminated).
@@ -91,7 +83,8 @@ static void test_trap(ax_device *d)
     int r = run(d, 1, "trap.elf", 30, &st, mbox);
     check(r == AX_OK && st.trapped && !st.exited && st.cause == 2 && st.tval == 0,
           "trap: TRAPPED, cause 2 (illegal instruction), tval 0 (the word)");
-    check(st.pc % 4 == 0 && st.pc + 4 <= img.end && !memcmp(img.sram + st.pc, "\0\0\0\0", 4),
+    check(st.pc % 4 == 0 && st.pc + 4 <= pl_image()->end &&
+              !memcmp(pl_image()->sram + st.pc, "\0\0\0\0", 4),
           "trap: pc at the all-zero word of the image");
     check(!strcmp(mbox, "about to trap\n"), "trap: the mailbox keeps what came before");
 }
@@ -110,7 +103,7 @@ static void test_chip_window(ax_device *d)
           "chipinfo: the host reads the core's weights");
     uint8_t sram[64];
     check(ax_ppu_sram_read(d, 0, 0, sram, sizeof sram) == AX_OK &&
-              !memcmp(sram, img.sram, sizeof sram),
+              !memcmp(sram, pl_image()->sram, sizeof sram),
           "the host reads the loaded image back from SRAM");
 }
 

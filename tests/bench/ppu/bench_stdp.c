@@ -7,6 +7,7 @@
 
 #include "axon/chip.h"
 #include "axon/ppu.h"
+#include "ppu_learn.h"
 
 struct stdp_params { /* ppu/programs/stdp.c, in the host area */
     uint32_t first, last, eta_c, eta_a, reset;
@@ -17,17 +18,8 @@ struct stdp_params { /* ppu/programs/stdp.c, in the host area */
 static int sweep(ax_device *d, const char *dir, const char *name, const struct stdp_params *p,
                  uint32_t *cycles)
 {
-    static ax_ppu_image img;
-    char path[1024];
     struct ax_ppu_status st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int r = ax_ppu_image_read(path, &img);
-    if (r == AX_OK)
-        r = ax_ppu_load(d, 0, &img);
-    if (r == AX_OK)
-        r = ax_ppu_sram_write(d, 0, AX_PPU_HOST_AREA, p, sizeof *p);
-    if (r == AX_OK)
-        r = ax_ppu_start(d, 0, img.entry);
+    int r = pl_start(d, 0, dir, name, p, sizeof *p);
     if (r == AX_OK)
         r = ax_ppu_wait(d, 0, 600, &st);
     if (r == AX_OK && !(st.exited && st.exit_code == 0))
