@@ -780,6 +780,69 @@ static void test_error_paths(void)
     remove(path);
 }
 
+/* One step of a 4-4-3 Yin-Yang net whose output neuron 0 cannot spike, on
+ * samples labelled labels[]; returns the output layer's bumps and sets dw0 to
+ * neuron 0's largest and dw12 to neurons 1 and 2's largest weight change. */
+static int bump_step(enum ax_ttfs_bump_outputs mode, const int *labels, double *dw0, double *dw12)
+{
+    enum { N = 6 };
+    static const double x[N * 4] = {0.2, 1.8, 0.4, 1.6, 0.9, 1.1, 1.3, 0.7, 1.7, 0.3, 0.5, 1.5,
+                                    0.6, 1.4, 1.2, 0.8, 1.0, 1.0, 0.3, 1.7, 1.5, 0.5, 0.8, 1.2};
+    struct ax_ttfs_dataset ds = {
+        .n = N, .n_features = 4, .n_classes = 3, .t = (double *)x, .labels = (int *)labels};
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-fastdeep"))
+        return -1;
+    cfg.sizes[1] = 4;
+    cfg.batch_size = N;
+    cfg.missing_threshold[0] = cfg.missing_threshold[1] = 0.0;
+    cfg.bump_outputs = mode;
+    struct ax_ttfs_trainer tr;
+    if (ax_ttfs_trainer_create(&tr, &cfg, &ds, NULL))
+        return -1;
+    struct ax_ttfs_net *net = &tr.net;
+    int n_in0 = net->spec[0].n_in, n_in1 = net->spec[1].n_in; /* with the bias */
+    for (int i = 0; i < 4 * n_in0; i++)
+        net->params[net->w_off[0] + (size_t)i] = 1.5; /* every hidden neuron spikes */
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < n_in1; i++)
+            net->params[net->w_off[1] + (size_t)j * n_in1 + (size_t)i] = j == 0 ? -1.0 : 1.0;
+    double before[3 * 8];
+    memcpy(before, net->params + net->w_off[1], (size_t)3 * n_in1 * sizeof *before);
+    struct ax_ttfs_epoch_stats st;
+    int rc = run_epochs(&tr, 1, &st);
+    *dw0 = *dw12 = 0.0;
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < n_in1; i++) {
+            double d = fabs(net->params[net->w_off[1] + (size_t)j * n_in1 + (size_t)i] -
+                            before[j * n_in1 + i]);
+            double *m = j == 0 ? dw0 : dw12;
+            *m = d > *m ? d : *m;
+        }
+    int bumps = rc ? -1 : st.bumps_by_layer[1];
+    ax_ttfs_trainer_free(&tr);
+    return bumps;
+}
+
+/* train.bump_outputs: "any" bumps a silent wrong-class output (the
+ * reference), "label" only a silent label neuron; a bump adds exactly
+ * weight_bump to the silent neuron's inputs and skips the step. */
+static void test_bump_outputs(void)
+{
+    static const int no_zero[6] = {1, 2, 1, 2, 2, 1}, one_zero[6] = {1, 2, 0, 2, 2, 1};
+    double dw0, dw12;
+    int b = bump_step(AX_TTFS_BUMP_ANY, no_zero, &dw0, &dw12);
+    CHECK(b == 1 && fabs(dw0 - 5e-4) < 1e-12 && dw12 == 0.0,
+          "any, neuron 0 silent: %d bumps, neuron 0 moved %g, others %g", b, dw0, dw12);
+    b = bump_step(AX_TTFS_BUMP_LABEL, no_zero, &dw0, &dw12);
+    CHECK(b == 0 && dw12 > 0.0, "label, neuron 0 silent but never the label: %d bumps, %g moved", b,
+          dw12);
+    b = bump_step(AX_TTFS_BUMP_LABEL, one_zero, &dw0, &dw12);
+    CHECK(b == 1 && fabs(dw0 - 5e-4) < 1e-12 && dw12 == 0.0,
+          "label, neuron 0 silent as a label: %d bumps, neuron 0 moved %g, others %g", b, dw0,
+          dw12);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -794,6 +857,7 @@ int main(void)
     test_max_dw_mode();
     test_train_noise();
     test_train_shift();
+    test_bump_outputs();
     test_reproducible_and_resume();
     test_select_best_val();
     test_threads_match("yinyang-delgrad-h30ws");

@@ -90,31 +90,46 @@ void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttf
 /* ---------------------------------------------------------------------------
  * safeguards and optimizer */
 
-/* The first layer whose fraction of silent (sample, neuron) pairs exceeds its
- * threshold, or -1. */
-static int find_silent_layer(const struct ax_ttfs_net *net, const double *thresholds, int B)
+/* Whether (sample b, neuron j) of layer l counts for the weight bumps: every
+ * pair, or in the output layer with bump_outputs = "label" only the label's. */
+static int bump_counts(const struct ax_ttfs_trainer *tr, int l, int b, int j)
 {
+    return l < tr->net.n_layers - 1 || tr->cfg.bump_outputs == AX_TTFS_BUMP_ANY ||
+           tr->ybatch[b] == j;
+}
+
+/* The first layer whose fraction of silent counted (sample, neuron) pairs
+ * exceeds its threshold, or -1. */
+static int find_silent_layer(const struct ax_ttfs_trainer *tr, int B)
+{
+    const struct ax_ttfs_net *net = &tr->net;
     for (int l = 0; l < net->n_layers; l++) {
         const double *t = net->t_out[l];
-        size_t n = (size_t)B * net->spec[l].n_out, silent = 0;
-        for (size_t i = 0; i < n; i++)
-            silent += !isfinite(t[i]);
-        if ((double)silent / (double)n > thresholds[l])
+        int n_out = net->spec[l].n_out;
+        size_t n = 0, silent = 0;
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < n_out; j++)
+                if (bump_counts(tr, l, b, j)) {
+                    n++;
+                    silent += !isfinite(t[(size_t)b * n_out + j]);
+                }
+        if (n > 0 && (double)silent / (double)n > tr->cfg.missing_threshold[l])
             return l;
     }
     return -1;
 }
 
-/* Adds `bump` to the incoming weights of each neuron of layer l that was silent
- * for at least one sample of the batch (the reference's targeted bump). */
-static void bump_layer_weights(struct ax_ttfs_net *net, int l, double bump, int B)
+/* Adds `bump` to the incoming weights of each neuron of layer l that was
+ * silent in a counted pair of the batch (the reference's targeted bump). */
+static void bump_layer_weights(struct ax_ttfs_trainer *tr, int l, double bump, int B)
 {
+    struct ax_ttfs_net *net = &tr->net;
     const struct ax_ttfs_layer_spec *s = &net->spec[l];
     const double *t = net->t_out[l];
     for (int j = 0; j < s->n_out; j++) {
         int silent = 0;
         for (int b = 0; b < B && !silent; b++)
-            silent = !isfinite(t[(size_t)b * s->n_out + j]);
+            silent = bump_counts(tr, l, b, j) && !isfinite(t[(size_t)b * s->n_out + j]);
         if (!silent)
             continue;
         double *w = net->params + net->w_off[l] + (size_t)j * s->n_in;
@@ -250,12 +265,11 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         return rc;
     *loss = batch_loss(tr, B);
     *correct = count_correct(ax_ttfs_net_output(net), tr->ybatch, B, C);
-    int layer =
-        tr->cfg.weight_bump > 0.0 ? find_silent_layer(net, tr->cfg.missing_threshold, B) : -1;
+    int layer = tr->cfg.weight_bump > 0.0 ? find_silent_layer(tr, B) : -1;
     if (layer >= 0) { /* skip the step; a repeat for the same layer doubles the bump */
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
-        bump_layer_weights(net, layer, tr->bump, B);
+        bump_layer_weights(tr, layer, tr->bump, B);
         clamp_weights(net);
         *bumped = 1 + layer;
         return 0;

@@ -199,6 +199,11 @@ static int read_train(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(per_layer(f, "train", "missing_threshold", 0, 1, L, c->missing_threshold));
     if (!rc)
         rc = optional(ax_config_get_double(f, "train", "weight_bump", 0, 1, &c->weight_bump));
+    static const char *const bump_outputs[] = {"any", "label", NULL};
+    int bump_out = (int)c->bump_outputs;
+    if (!rc)
+        rc = optional(ax_config_get_choice(f, "train", "bump_outputs", bump_outputs, &bump_out));
+    c->bump_outputs = (enum ax_ttfs_bump_outputs)bump_out;
     static const char *const selects[] = {"last", "best_val", NULL};
     int select = (int)c->select;
     if (!rc)

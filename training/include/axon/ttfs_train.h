@@ -33,6 +33,10 @@ enum ax_ttfs_dw_mode { AX_TTFS_DW_CLIP, AX_TTFS_DW_SKIP };
  * the epoch with the best validation accuracy (model selection on the
  * validation split; the test split is never looked at). */
 enum ax_ttfs_select { AX_TTFS_SELECT_LAST, AX_TTFS_SELECT_BEST_VAL };
+/* What makes the output layer need a weight bump: any silent (sample, neuron)
+ * pair, as in the reference code, or only a silent label neuron (a silent
+ * wrong-class neuron is what the loss wants; docs/training.md). */
+enum ax_ttfs_bump_outputs { AX_TTFS_BUMP_ANY, AX_TTFS_BUMP_LABEL };
 
 /* The [chip] section. present: the config has one (a run then goes to a
  * board unless the front end asks for the software backend). */
@@ -87,7 +91,8 @@ struct ax_ttfs_config {
     double max_dw_norm; /* 0: off */
     enum ax_ttfs_dw_mode max_dw_mode;
     double missing_threshold[AX_TTFS_MAX_LAYERS];
-    double weight_bump;         /* 0: off */
+    double weight_bump; /* 0: off */
+    enum ax_ttfs_bump_outputs bump_outputs;
     enum ax_ttfs_select select; /* the parameters a run ends with */
     int threads;                /* threads over a batch (1: single-threaded, bit-identical) */
     /* [chip]: the operating point of a run on a board (docs/training.md,
