@@ -14,51 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "axon/bytes.h"
 #include "axon/outfile.h"
 #include "axon/sha256.h"
 #include "cal.h"
 
 static const char MAGIC[8] = {'A', 'X', 'C', 'A', 'L', 'I', 'B', 0};
-
-struct wbuf {
-    uint8_t *p;
-    size_t n, cap;
-    bool failed;
-};
-
-static void put_bytes(struct wbuf *b, const void *src, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->n + n)
-            cap *= 2;
-        uint8_t *q = realloc(b->p, cap);
-        if (!q) {
-            b->failed = true;
-            return;
-        }
-        b->p = q, b->cap = cap;
-    }
-    memcpy(b->p + b->n, src, n);
-    b->n += n;
-}
-
-static void put_u(struct wbuf *b, uint64_t v, unsigned bytes)
-{
-    uint8_t x[8];
-    for (unsigned i = 0; i < bytes; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
-    put_bytes(b, x, bytes);
-}
-
-static void put_f64(struct wbuf *b, double v)
-{
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    put_u(b, u, 8);
-}
 
 static void id_of(const uint8_t sum[32], char id[17])
 {
@@ -68,39 +29,34 @@ static void id_of(const uint8_t sum[32], char id[17])
 
 int ax_calib_save(const char *path, struct ax_calib_result *r)
 {
-    struct wbuf b = {0};
-    put_bytes(&b, MAGIC, 8);
-    put_u(&b, AX_CALIB_FILE_VERSION, 4);
-    put_u(&b, r->neurons, 4);
-    put_u(&b, r->die_seed, 8);
-    put_u(&b, r->chip_id, 4);
-    put_u(&b, r->model_version, 4);
-    put_bytes(&b, r->targets_sha256, 32);
-    put_f64(&b, r->seconds);
-    put_u(&b, r->cycles, 8);
+    struct ax_wbuf b = {0};
+    ax_wbuf_put(&b, MAGIC, 8);
+    ax_wbuf_u32(&b, AX_CALIB_FILE_VERSION);
+    ax_wbuf_u32(&b, r->neurons);
+    ax_wbuf_u64(&b, r->die_seed);
+    ax_wbuf_u32(&b, r->chip_id);
+    ax_wbuf_u32(&b, r->model_version);
+    ax_wbuf_put(&b, r->targets_sha256, 32);
+    ax_wbuf_f64s(&b, &r->seconds, 1);
+    ax_wbuf_u64(&b, r->cycles);
     for (unsigned n = 0; n < r->neurons; n++) {
         for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            put_u(&b, r->codes[n * AX_PARAM_COUNT + p], 2);
-        put_u(&b, r->flags[n], 4);
-        for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            put_f64(&b, r->before[n * AX_PARAM_COUNT + p]);
-        for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            put_f64(&b, r->after[n * AX_PARAM_COUNT + p]);
+            ax_wbuf_u16(&b, r->codes[n * AX_PARAM_COUNT + p]);
+        ax_wbuf_u32(&b, r->flags[n]);
+        ax_wbuf_f64s(&b, &r->before[n * AX_PARAM_COUNT], AX_PARAM_COUNT);
+        ax_wbuf_f64s(&b, &r->after[n * AX_PARAM_COUNT], AX_PARAM_COUNT);
     }
     for (unsigned p = 0; p < AX_PARAM_COUNT; p++) {
         const struct ax_calib_stat *s = &r->stat[p];
-        put_f64(&b, s->target);
-        put_f64(&b, s->mean_before);
-        put_f64(&b, s->std_before);
-        put_f64(&b, s->mean_after);
-        put_f64(&b, s->std_after);
+        const double v[5] = {s->target, s->mean_before, s->std_before, s->mean_after, s->std_after};
+        ax_wbuf_f64s(&b, v, 5);
     }
     uint8_t sum[32];
     if (!b.failed)
         ax_sha256(b.p, b.n, sum);
-    put_bytes(&b, sum, 32);
+    ax_wbuf_put(&b, sum, 32);
     if (b.failed) {
-        free(b.p);
+        ax_wbuf_free(&b);
         return ax_fail(AX_E_NOMEM, "%s: out of memory", path);
     }
     ax_outfile *o;
@@ -115,74 +71,24 @@ int ax_calib_save(const char *path, struct ax_calib_result *r)
         ax_fail(rc, "cannot write calibration: %s", ax_error_detail());
     else
         id_of(sum, r->id);
-    free(b.p);
+    ax_wbuf_free(&b);
     return rc;
 }
 
-struct rbuf {
-    const uint8_t *p;
-    size_t n, off;
-};
-
-static uint64_t get_u(struct rbuf *r, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)r->p[r->off + i] << (8 * i);
-    r->off += bytes;
-    return v;
-}
-
-static double get_f64(struct rbuf *r)
-{
-    uint64_t u = get_u(r, 8);
-    double v;
-    memcpy(&v, &u, 8);
-    return v;
-}
-
-static int read_all(const char *path, uint8_t **data, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ax_fail(errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, k = 0;
-    uint8_t *p = malloc(cap);
-    for (;;) {
-        if (!p) {
-            fclose(f);
-            return ax_fail(AX_E_NOMEM, "%s: out of memory", path);
-        }
-        k += fread(p + k, 1, cap - k, f);
-        if (k < cap)
-            break;
-        uint8_t *q = cap < (64u << 20) ? realloc(p, cap * 2) : NULL;
-        if (!q) {
-            free(p);
-            fclose(f);
-            return ax_fail(AX_E_FORMAT, "%s: too large for a calibration file", path);
-        }
-        p = q, cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(p);
-        return ax_fail(AX_E_IO, "%s: read error", path);
-    }
-    *data = p, *n = k;
-    return AX_OK;
-}
+/* The calibration file's size limit: the full chip's file is about 0.2 MiB. */
+#define CAL_FILE_MAX (64u << 20)
 
 int ax_calib_load(const char *path, struct ax_calib_result *res)
 {
     memset(res, 0, sizeof *res);
     uint8_t *data = NULL;
     size_t n = 0;
-    int rc = read_all(path, &data, &n);
+    int rc = ax_read_file(path, CAL_FILE_MAX, &data, &n);
+    if (rc == AX_E_RANGE)
+        return ax_fail(AX_E_FORMAT, "%s: too large for a calibration file", path);
     if (rc < 0)
-        return rc;
-    struct rbuf r = {data, n, 0};
+        return ax_fail(rc, "%s: %s", path, rc == AX_E_NOMEM ? "out of memory" : strerror(errno));
+    struct ax_rbuf r = {data, n, 0};
     const size_t head = 8 + 4 + 4 + 8 + 4 + 4 + 32 + 8 + 8;
     const size_t per = AX_PARAM_COUNT * 2 + 4 + 2 * AX_PARAM_COUNT * 8;
     const size_t tail = AX_PARAM_COUNT * 5 * 8 + 32;
@@ -195,7 +101,10 @@ int ax_calib_load(const char *path, struct ax_calib_result *res)
         goto out;
     }
     r.off = 8;
-    uint32_t version = (uint32_t)get_u(&r, 4), neurons = (uint32_t)get_u(&r, 4);
+    /* the sizes are checked before the fields are read: no get can fail */
+    uint32_t version = 0, neurons = 0;
+    ax_rbuf_u32(&r, &version);
+    ax_rbuf_u32(&r, &neurons);
     if (version != AX_CALIB_FILE_VERSION) {
         rc = ax_fail(AX_E_VERSION, "%s: calibration file version %u, expected %d", path, version,
                      AX_CALIB_FILE_VERSION);
@@ -221,36 +130,33 @@ int ax_calib_load(const char *path, struct ax_calib_result *res)
         rc = ax_fail(AX_E_NOMEM, "%s: out of memory", path);
         goto out;
     }
-    res->die_seed = get_u(&r, 8);
-    res->chip_id = (uint32_t)get_u(&r, 4);
-    res->model_version = (uint32_t)get_u(&r, 4);
-    memcpy(res->targets_sha256, data + r.off, 32);
-    r.off += 32;
-    res->seconds = get_f64(&r);
-    res->cycles = get_u(&r, 8);
+    ax_rbuf_u64(&r, &res->die_seed);
+    ax_rbuf_u32(&r, &res->chip_id);
+    ax_rbuf_u32(&r, &res->model_version);
+    ax_rbuf_get(&r, res->targets_sha256, 32);
+    ax_rbuf_f64s(&r, &res->seconds, 1);
+    ax_rbuf_u64(&r, &res->cycles);
     for (unsigned i = 0; i < neurons; i++) {
         for (unsigned p = 0; p < AX_PARAM_COUNT; p++) {
-            uint16_t c = (uint16_t)get_u(&r, 2);
+            uint16_t c = 0;
+            ax_rbuf_u16(&r, &c);
             if (c > AX_CAPMEM_MAX) {
                 rc = ax_fail(AX_E_FORMAT, "%s: neuron %u: code %u out of range", path, i, c);
                 goto out;
             }
             res->codes[i * AX_PARAM_COUNT + p] = c;
         }
-        res->flags[i] = (uint32_t)get_u(&r, 4);
+        ax_rbuf_u32(&r, &res->flags[i]);
         res->flagged += res->flags[i] != 0;
-        for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            res->before[i * AX_PARAM_COUNT + p] = get_f64(&r);
-        for (unsigned p = 0; p < AX_PARAM_COUNT; p++)
-            res->after[i * AX_PARAM_COUNT + p] = get_f64(&r);
+        ax_rbuf_f64s(&r, &res->before[i * AX_PARAM_COUNT], AX_PARAM_COUNT);
+        ax_rbuf_f64s(&r, &res->after[i * AX_PARAM_COUNT], AX_PARAM_COUNT);
     }
     for (unsigned p = 0; p < AX_PARAM_COUNT; p++) {
         struct ax_calib_stat *s = &res->stat[p];
-        s->target = get_f64(&r);
-        s->mean_before = get_f64(&r);
-        s->std_before = get_f64(&r);
-        s->mean_after = get_f64(&r);
-        s->std_after = get_f64(&r);
+        double v[5] = {0};
+        ax_rbuf_f64s(&r, v, 5);
+        s->target = v[0], s->mean_before = v[1], s->std_before = v[2];
+        s->mean_after = v[3], s->std_after = v[4];
     }
     id_of(sum, res->id);
 out:

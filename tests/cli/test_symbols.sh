@@ -27,7 +27,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 inc=$p/include/axon
 libdir=$(dirname "$(ls "$p"/lib*/libaxon.so.0 "$p"/lib/*/libaxon.so.0 2>/dev/null | head -n 1)")
-face "$libdir/libaxon_common.so.0" "$inc/clock.h" "$inc/config.h" "$inc/outfile.h" "$inc/plot.h" \
+face "$libdir/libaxon_common.so.0" "$inc/bytes.h" "$inc/clock.h" "$inc/config.h" "$inc/outfile.h" "$inc/plot.h" \
     "$inc/provenance.h" "$inc/sha256.h" "$inc/status.h"
 face "$libdir/libaxon.so.0" "$inc/axon.h" "$inc/chip.h" "$inc/codec.h" "$inc/ppu.h" "$inc/program.h" \
     "$inc/stream.h"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axon/bytes.h"
 #include "axon/outfile.h"
 #include "axon/sha256.h"
 #include "axon/status.h"
@@ -21,107 +22,56 @@
 
 static const char MAGIC[8] = {'A', 'X', 'T', 'T', 'F', 'S', 'C', 'K'};
 
-struct wbuf {
-    uint8_t *p;
-    size_t n, cap;
-    int failed;
-};
-
-static void put_bytes(struct wbuf *b, const void *src, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = (b->cap ? b->cap : 4096);
-        while (cap < b->n + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, src, n);
-    b->n += n;
-}
-
-static void put_u64(struct wbuf *b, uint64_t v)
-{
-    uint8_t x[8];
-    for (int i = 0; i < 8; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
-    put_bytes(b, x, 8);
-}
-
-static void put_u32(struct wbuf *b, uint32_t v)
-{
-    uint8_t x[4];
-    for (int i = 0; i < 4; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
-    put_bytes(b, x, 4);
-}
-
-static void put_f64s(struct wbuf *b, const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &v[i], 8);
-        put_u64(b, u);
-    }
-}
-
 /* Where the forward pass ran: the die, calibration, versions and mapping of
  * a board (on_chip 0 and zeros for the software backend). */
-static void put_board(struct wbuf *b, const struct ax_ttfs_backend *be)
+static void put_board(struct ax_wbuf *b, const struct ax_ttfs_backend *be)
 {
     const struct ax_provenance *p = be->provenance;
     bool chip = p && p->has_die_seed;
     char id[AX_TTFS_CALIB_ID_LEN] = {0};
     if (chip && p->calibration_id)
         memcpy(id, p->calibration_id, strnlen(p->calibration_id, sizeof id));
-    put_u32(b, chip);
-    put_u64(b, chip ? p->die_seed : 0);
-    put_bytes(b, id, sizeof id);
-    put_u32(b, (uint32_t)(chip ? p->model_version : 0));
-    put_u32(b, (uint32_t)(chip ? p->protocol_major : 0));
-    put_u32(b, (uint32_t)(chip ? p->protocol_minor : 0));
-    put_u64(b, chip ? be->mapping_id : 0);
+    ax_wbuf_u32(b, chip);
+    ax_wbuf_u64(b, chip ? p->die_seed : 0);
+    ax_wbuf_put(b, id, sizeof id);
+    ax_wbuf_u32(b, (uint32_t)(chip ? p->model_version : 0));
+    ax_wbuf_u32(b, (uint32_t)(chip ? p->protocol_major : 0));
+    ax_wbuf_u32(b, (uint32_t)(chip ? p->protocol_minor : 0));
+    ax_wbuf_u64(b, chip ? be->mapping_id : 0);
 }
 
 int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path)
 {
     const struct ax_ttfs_net *net = &tr->net;
-    struct wbuf b = {0};
-    put_bytes(&b, MAGIC, 8);
-    put_u32(&b, AX_TTFS_CHECKPOINT_VERSION);
-    put_u32(&b, 0);
-    put_u64(&b, tr->cfg.hash);
-    put_u64(&b, tr->cfg.seed);
-    put_u32(&b, (uint32_t)tr->epoch);
-    put_u32(&b, (uint32_t)net->n_layers);
+    struct ax_wbuf b = {0};
+    ax_wbuf_put(&b, MAGIC, 8);
+    ax_wbuf_u32(&b, AX_TTFS_CHECKPOINT_VERSION);
+    ax_wbuf_u32(&b, 0);
+    ax_wbuf_u64(&b, tr->cfg.hash);
+    ax_wbuf_u64(&b, tr->cfg.seed);
+    ax_wbuf_u32(&b, (uint32_t)tr->epoch);
+    ax_wbuf_u32(&b, (uint32_t)net->n_layers);
     for (int l = 0; l <= net->n_layers; l++)
-        put_u32(&b, (uint32_t)tr->cfg.sizes[l]);
+        ax_wbuf_u32(&b, (uint32_t)tr->cfg.sizes[l]);
     put_board(&b, &net->backend);
-    put_u64(&b, tr->step);
-    put_f64s(&b, &tr->bump, 1);
-    put_u32(&b, (uint32_t)(int32_t)tr->bump_layer);
+    ax_wbuf_u64(&b, tr->step);
+    ax_wbuf_f64s(&b, &tr->bump, 1);
+    ax_wbuf_u32(&b, (uint32_t)(int32_t)tr->bump_layer);
     for (int i = 0; i < 4; i++)
-        put_u64(&b, tr->rng.s[i]);
-    put_u64(&b, net->n_params);
-    put_f64s(&b, net->params, net->n_params);
-    put_f64s(&b, net->m, net->n_params);
-    put_f64s(&b, net->v, net->n_params);
-    put_f64s(&b, tr->hist_loss, (size_t)tr->epoch);
-    put_f64s(&b, tr->hist_train, (size_t)tr->epoch);
-    put_f64s(&b, tr->hist_val, (size_t)tr->epoch);
-    put_u32(&b, (uint32_t)tr->best_epoch);
-    put_f64s(&b, tr->best_params, net->n_params);
+        ax_wbuf_u64(&b, tr->rng.s[i]);
+    ax_wbuf_u64(&b, net->n_params);
+    ax_wbuf_f64s(&b, net->params, net->n_params);
+    ax_wbuf_f64s(&b, net->m, net->n_params);
+    ax_wbuf_f64s(&b, net->v, net->n_params);
+    ax_wbuf_f64s(&b, tr->hist_loss, (size_t)tr->epoch);
+    ax_wbuf_f64s(&b, tr->hist_train, (size_t)tr->epoch);
+    ax_wbuf_f64s(&b, tr->hist_val, (size_t)tr->epoch);
+    ax_wbuf_u32(&b, (uint32_t)tr->best_epoch);
+    ax_wbuf_f64s(&b, tr->best_params, net->n_params);
     uint8_t sum[32];
     if (!b.failed)
         ax_sha256(b.p, b.n, sum);
-    put_bytes(&b, sum, 32);
+    ax_wbuf_put(&b, sum, 32);
     if (b.failed) {
         free(b.p);
         return ax_fail(AX_E_NOMEM, "%s: %s", path, ax_strerror(AX_E_NOMEM));
@@ -145,116 +95,36 @@ int ax_ttfs_checkpoint_save(const struct ax_ttfs_trainer *tr, const char *path)
 /* ---------------------------------------------------------------------------
  * reading, with a length check before every field */
 
-struct rbuf {
-    const uint8_t *p;
-    size_t n, off;
-};
-
-static int get_bytes(struct rbuf *r, void *dst, size_t n)
-{
-    if (r->n - r->off < n)
-        return AX_E_TRUNC;
-    memcpy(dst, r->p + r->off, n);
-    r->off += n;
-    return 0;
-}
-
-static int get_u64(struct rbuf *r, uint64_t *v)
-{
-    uint8_t x[8];
-    int rc = get_bytes(r, x, 8);
-    *v = 0;
-    for (int i = 0; !rc && i < 8; i++)
-        *v |= (uint64_t)x[i] << (8 * i);
-    return rc;
-}
-
-static int get_u32(struct rbuf *r, uint32_t *v)
-{
-    uint8_t x[4];
-    int rc = get_bytes(r, x, 4);
-    *v = 0;
-    for (int i = 0; !rc && i < 4; i++)
-        *v |= (uint32_t)x[i] << (8 * i);
-    return rc;
-}
-
-static int get_f64s(struct rbuf *r, double *v, size_t n)
-{
-    if ((r->n - r->off) / 8 < n)
-        return AX_E_TRUNC;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t u;
-        get_u64(r, &u);
-        memcpy(&v[i], &u, 8);
-    }
-    return 0;
-}
-
-/* Reads at most max + 1 bytes (AX_E_RANGE past max): a path that names an
- * endless source (/dev/zero, a pipe) must not fill memory. */
-static int read_file(const char *path, size_t max, uint8_t **data, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? AX_E_NOTFOUND : AX_E_IO;
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf && len <= max) {
-        if (len == cap) {
-            uint8_t *p = realloc(buf, cap *= 2);
-            if (!p) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int rc = !buf ? AX_E_NOMEM : ferror(f) ? AX_E_IO : len > max ? AX_E_RANGE : 0;
-    fclose(f);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *n = len;
-    return 0;
-}
-
 /* The header as written, for any trainer; the detail gets the reason. */
-static int parse_header(struct rbuf *r, struct ax_ttfs_checkpoint_info *in)
+static int parse_header(struct ax_rbuf *r, struct ax_ttfs_checkpoint_info *in)
 {
     char magic[8];
     uint32_t flags, n_layers, v[3];
     memset(in, 0, sizeof *in);
-    if (get_bytes(r, magic, 8) || memcmp(magic, MAGIC, 8))
+    if (ax_rbuf_get(r, magic, 8) || memcmp(magic, MAGIC, 8))
         return ax_fail(AX_E_FORMAT, "not an axon TTFS checkpoint");
-    if (get_u32(r, &in->version) || in->version < 2 || in->version > AX_TTFS_CHECKPOINT_VERSION)
+    if (ax_rbuf_u32(r, &in->version) || in->version < 2 || in->version > AX_TTFS_CHECKPOINT_VERSION)
         return ax_fail(AX_E_VERSION, "version %u, expected 2 to %d", in->version,
                        AX_TTFS_CHECKPOINT_VERSION);
-    if (get_u32(r, &flags) || get_u64(r, &in->config_hash) || get_u64(r, &in->seed) ||
-        get_u32(r, &in->epoch) || get_u32(r, &n_layers))
+    if (ax_rbuf_u32(r, &flags) || ax_rbuf_u64(r, &in->config_hash) || ax_rbuf_u64(r, &in->seed) ||
+        ax_rbuf_u32(r, &in->epoch) || ax_rbuf_u32(r, &n_layers))
         return ax_fail(AX_E_TRUNC, "truncated header");
     if (n_layers < 1 || n_layers > AX_TTFS_MAX_LAYERS)
         return ax_fail(AX_E_FORMAT, "%u layers", n_layers);
     in->n_layers = (int)n_layers;
     for (uint32_t l = 0; l <= n_layers; l++) {
         uint32_t size;
-        if (get_u32(r, &size) || size > 1u << 20)
+        if (ax_rbuf_u32(r, &size) || size > 1u << 20)
             return ax_fail(AX_E_FORMAT, "bad layer size");
         in->sizes[l] = (int)size;
     }
     if (in->version < 3)
         return 0;
     uint32_t chip;
-    if (get_u32(r, &chip) || get_u64(r, &in->die_seed) ||
-        get_bytes(r, in->calibration_id, AX_TTFS_CALIB_ID_LEN) || get_u32(r, &v[0]) ||
-        get_u32(r, &v[1]) || get_u32(r, &v[2]) || get_u64(r, &in->mapping_id) || chip > 1)
+    if (ax_rbuf_u32(r, &chip) || ax_rbuf_u64(r, &in->die_seed) ||
+        ax_rbuf_get(r, in->calibration_id, AX_TTFS_CALIB_ID_LEN) || ax_rbuf_u32(r, &v[0]) ||
+        ax_rbuf_u32(r, &v[1]) || ax_rbuf_u32(r, &v[2]) || ax_rbuf_u64(r, &in->mapping_id) ||
+        chip > 1)
         return ax_fail(AX_E_FORMAT, "bad board block");
     in->on_chip = chip;
     in->model_version = (int)v[0];
@@ -286,7 +156,7 @@ static int check_board(const struct ax_ttfs_checkpoint_info *in, const struct ax
 }
 
 /* Checks the header against the running trainer. */
-static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32_t *epoch)
+static int check_header(struct ax_rbuf *r, const struct ax_ttfs_trainer *tr, uint32_t *epoch)
 {
     struct ax_ttfs_checkpoint_info in;
     int rc = parse_header(r, &in);
@@ -310,40 +180,40 @@ static int check_header(struct rbuf *r, const struct ax_ttfs_trainer *tr, uint32
     return check_board(&in, &tr->net.backend);
 }
 
-static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch)
+static int read_state(struct ax_rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch)
 {
     struct ax_ttfs_net *net = &tr->net;
     uint64_t step, n_params;
     uint32_t bump_layer, best_epoch = 0;
-    int rc = get_u64(r, &step);
+    int rc = ax_rbuf_u64(r, &step);
     if (!rc)
-        rc = get_f64s(r, &tr->bump, 1);
+        rc = ax_rbuf_f64s(r, &tr->bump, 1);
     if (!rc)
-        rc = get_u32(r, &bump_layer);
+        rc = ax_rbuf_u32(r, &bump_layer);
     for (int i = 0; i < 4 && !rc; i++)
-        rc = get_u64(r, &tr->rng.s[i]);
+        rc = ax_rbuf_u64(r, &tr->rng.s[i]);
     if (!rc)
-        rc = get_u64(r, &n_params);
+        rc = ax_rbuf_u64(r, &n_params);
     if (!rc && n_params != net->n_params)
         return AX_E_FORMAT;
     if (!rc)
-        rc = get_f64s(r, net->params, net->n_params);
+        rc = ax_rbuf_f64s(r, net->params, net->n_params);
     if (!rc)
-        rc = get_f64s(r, net->m, net->n_params);
+        rc = ax_rbuf_f64s(r, net->m, net->n_params);
     if (!rc)
-        rc = get_f64s(r, net->v, net->n_params);
+        rc = ax_rbuf_f64s(r, net->v, net->n_params);
     if (!rc)
-        rc = get_f64s(r, tr->hist_loss, epoch);
+        rc = ax_rbuf_f64s(r, tr->hist_loss, epoch);
     if (!rc)
-        rc = get_f64s(r, tr->hist_train, epoch);
+        rc = ax_rbuf_f64s(r, tr->hist_train, epoch);
     if (!rc)
-        rc = get_f64s(r, tr->hist_val, epoch);
+        rc = ax_rbuf_f64s(r, tr->hist_val, epoch);
     if (!rc)
-        rc = get_u32(r, &best_epoch);
+        rc = ax_rbuf_u32(r, &best_epoch);
     if (!rc && best_epoch > epoch)
         rc = AX_E_FORMAT;
     if (!rc)
-        rc = get_f64s(r, tr->best_params, net->n_params);
+        rc = ax_rbuf_f64s(r, tr->best_params, net->n_params);
     if (!rc && r->off != r->n)
         rc = AX_E_FORMAT;
     if (!rc) {
@@ -359,7 +229,7 @@ static int read_state(struct rbuf *r, struct ax_ttfs_trainer *tr, uint32_t epoch
 /* The file with its checksum verified: body (without the sum) in *data, *n. */
 static int read_checked(const char *path, size_t max, uint8_t **data, size_t *n, const char *what)
 {
-    int rc = read_file(path, max, data, n);
+    int rc = ax_read_file(path, max, data, n);
     if (rc == AX_E_RANGE)
         return ax_fail(rc, "%s: larger than %zu bytes, not a %s of this network", path, max, what);
     if (rc)
@@ -389,7 +259,7 @@ int ax_ttfs_checkpoint_info(const char *path, struct ax_ttfs_checkpoint_info *in
     int rc = read_checked(path, (size_t)1 << 30, &data, &n, "checkpoint");
     if (rc)
         return rc;
-    struct rbuf r = {data, n, 0};
+    struct ax_rbuf r = {data, n, 0};
     if ((rc = parse_header(&r, info)))
         ax_fail(rc, "%s: bad checkpoint: %s", path, ax_error_detail());
     free(data);
@@ -406,7 +276,7 @@ int ax_ttfs_checkpoint_load(struct ax_ttfs_trainer *tr, const char *path)
     int rc = read_checked(path, max, &data, &n, "checkpoint");
     if (rc)
         return rc;
-    struct rbuf r = {data, n, 0};
+    struct ax_rbuf r = {data, n, 0};
     uint32_t epoch = 0;
     rc = check_header(&r, tr, &epoch);
     if (!rc && (rc = read_state(&r, tr, epoch)))
@@ -429,24 +299,24 @@ int ax_ttfs_export_save(const struct ax_ttfs_trainer *tr, const char *config_tex
                         double test_accuracy, const char *revision, const char *path)
 {
     const struct ax_ttfs_net *net = &tr->net;
-    struct wbuf b = {0};
-    put_bytes(&b, NET_MAGIC, 8);
-    put_u32(&b, AX_TTFS_EXPORT_VERSION);
-    put_u32(&b, 0);
-    put_u32(&b, (uint32_t)strlen(config_text));
-    put_bytes(&b, config_text, strlen(config_text));
-    put_u64(&b, tr->cfg.seed);
-    put_u32(&b, (uint32_t)epoch);
-    put_f64s(&b, &test_accuracy, 1);
-    put_u32(&b, (uint32_t)strlen(revision));
-    put_bytes(&b, revision, strlen(revision));
+    struct ax_wbuf b = {0};
+    ax_wbuf_put(&b, NET_MAGIC, 8);
+    ax_wbuf_u32(&b, AX_TTFS_EXPORT_VERSION);
+    ax_wbuf_u32(&b, 0);
+    ax_wbuf_u32(&b, (uint32_t)strlen(config_text));
+    ax_wbuf_put(&b, config_text, strlen(config_text));
+    ax_wbuf_u64(&b, tr->cfg.seed);
+    ax_wbuf_u32(&b, (uint32_t)epoch);
+    ax_wbuf_f64s(&b, &test_accuracy, 1);
+    ax_wbuf_u32(&b, (uint32_t)strlen(revision));
+    ax_wbuf_put(&b, revision, strlen(revision));
     put_board(&b, &net->backend);
-    put_u64(&b, net->n_params);
-    put_f64s(&b, net->params, net->n_params);
+    ax_wbuf_u64(&b, net->n_params);
+    ax_wbuf_f64s(&b, net->params, net->n_params);
     uint8_t sum[32];
     if (!b.failed)
         ax_sha256(b.p, b.n, sum);
-    put_bytes(&b, sum, 32);
+    ax_wbuf_put(&b, sum, 32);
     int rc = b.failed ? ax_fail(AX_E_NOMEM, "%s: %s", path, ax_strerror(AX_E_NOMEM)) : 0;
     ax_outfile *o;
     if (!rc && !(rc = ax_outfile_open(&o, path))) {
@@ -463,28 +333,29 @@ int ax_ttfs_export_save(const struct ax_ttfs_trainer *tr, const char *config_tex
     return rc;
 }
 
-static int read_export(struct rbuf *r, struct ax_ttfs_export *e)
+static int read_export(struct ax_rbuf *r, struct ax_ttfs_export *e)
 {
     char magic[8];
     uint32_t version, flags, len, on_chip, v[3];
-    if (get_bytes(r, magic, 8) || memcmp(magic, NET_MAGIC, 8))
+    if (ax_rbuf_get(r, magic, 8) || memcmp(magic, NET_MAGIC, 8))
         return ax_fail(AX_E_FORMAT, "not an axon trained network (AXTTFSNT)");
-    if (get_u32(r, &version) || version != AX_TTFS_EXPORT_VERSION)
+    if (ax_rbuf_u32(r, &version) || version != AX_TTFS_EXPORT_VERSION)
         return ax_fail(AX_E_VERSION, "version %u, expected %d", version, AX_TTFS_EXPORT_VERSION);
-    if (get_u32(r, &flags) || get_u32(r, &len) || len > r->n - r->off || len > (1u << 20))
+    if (ax_rbuf_u32(r, &flags) || ax_rbuf_u32(r, &len) || len > r->n - r->off || len > (1u << 20))
         return ax_fail(AX_E_FORMAT, "bad config block");
     if (!(e->config_text = malloc(len + 1)))
         return AX_E_NOMEM;
-    get_bytes(r, e->config_text, len);
+    ax_rbuf_get(r, e->config_text, len);
     e->config_text[len] = 0;
-    if (get_u64(r, &e->seed) || get_u32(r, &e->epoch) || get_f64s(r, &e->test_accuracy, 1) ||
-        get_u32(r, &len) || len >= sizeof e->revision || get_bytes(r, e->revision, len))
+    if (ax_rbuf_u64(r, &e->seed) || ax_rbuf_u32(r, &e->epoch) ||
+        ax_rbuf_f64s(r, &e->test_accuracy, 1) || ax_rbuf_u32(r, &len) ||
+        len >= sizeof e->revision || ax_rbuf_get(r, e->revision, len))
         return ax_fail(AX_E_FORMAT, "bad provenance block");
     struct ax_ttfs_checkpoint_info *b = &e->board;
-    if (get_u32(r, &on_chip) || on_chip > 1 || get_u64(r, &b->die_seed) ||
-        get_bytes(r, b->calibration_id, AX_TTFS_CALIB_ID_LEN) || get_u32(r, &v[0]) ||
-        get_u32(r, &v[1]) || get_u32(r, &v[2]) || get_u64(r, &b->mapping_id) ||
-        get_u64(r, &e->n_params))
+    if (ax_rbuf_u32(r, &on_chip) || on_chip > 1 || ax_rbuf_u64(r, &b->die_seed) ||
+        ax_rbuf_get(r, b->calibration_id, AX_TTFS_CALIB_ID_LEN) || ax_rbuf_u32(r, &v[0]) ||
+        ax_rbuf_u32(r, &v[1]) || ax_rbuf_u32(r, &v[2]) || ax_rbuf_u64(r, &b->mapping_id) ||
+        ax_rbuf_u64(r, &e->n_params))
         return ax_fail(AX_E_FORMAT, "bad board block");
     b->on_chip = on_chip;
     b->model_version = (int)v[0];
@@ -495,7 +366,7 @@ static int read_export(struct rbuf *r, struct ax_ttfs_export *e)
                        r->n - r->off, (unsigned long long)e->n_params);
     if (!(e->params = malloc(e->n_params * sizeof *e->params + 1)))
         return AX_E_NOMEM;
-    return get_f64s(r, e->params, e->n_params);
+    return ax_rbuf_f64s(r, e->params, e->n_params);
 }
 
 int ax_ttfs_export_load(struct ax_ttfs_export *e, const char *path)
@@ -506,7 +377,7 @@ int ax_ttfs_export_load(struct ax_ttfs_export *e, const char *path)
     int rc = read_checked(path, (size_t)1 << 30, &data, &n, "network file");
     if (rc)
         return rc;
-    struct rbuf r = {data, n, 0};
+    struct ax_rbuf r = {data, n, 0};
     if ((rc = read_export(&r, e))) {
         ax_fail(rc, "%s: bad network file: %s", path, ax_error_detail());
         ax_ttfs_export_free(e);
