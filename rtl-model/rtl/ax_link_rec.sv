@@ -226,7 +226,11 @@ module ax_link_rec
     sp_pop  = 1'b0;
     md_pop  = 1'b0;
     if (w_state_q == WIdle && !clear_i) begin
-      if (lost_any) begin
+      // OVERFLOW before the next executor record (a trial's losses are filed
+      // with it), else only when no spike or MADC sample waits: a 3-word
+      // report ahead of waiting data made more losses, and with an MADC sample
+      // every cycle the reports alone kept the writer busy.
+      if (lost_any && (xrec_valid_i || (sp_empty && !md_valid_q))) begin
         p_ovf = (lost_q[OvfSpikes] != '0) ? OvfSpikes :
                 (lost_q[OvfMadc] != '0) ? OvfMadc :
                 (lost_q[OvfChip] != '0) ? OvfChip : OvfEvents;

@@ -247,6 +247,50 @@ static void test_madc_records(void **state)
     lt_close(h);
 }
 
+/* An MADC sample every cycle and two spikes: each spike costs at most the
+ * sample of its cycle (counted by OVERFLOW), and the samples go on after it
+ * (the loss reports wait for a gap or the next TRIAL/END record; before,
+ * the reports of the losses they caused stopped every sample after the
+ * first spike). */
+static void test_madc_every_cycle_with_spikes(void **state)
+{
+    (void)state;
+    lt_host *h = lt_open_hello(AXSIM_USB3);
+    uint32_t p[32];
+    size_t pos = 0;
+    assert_int_equal(ax_ins_write(p, 32, &pos, CHIP_MADC, 1), AX_OK);
+    assert_int_equal(ax_ins_timer_reset(p, 32, &pos), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, AX_RECORD_MADC | AX_RECORD_SPIKES), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 100), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 0x0011), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 300), AX_OK);
+    assert_int_equal(ax_ins_inject(p, 32, &pos, 0x0022), AX_OK);
+    assert_int_equal(ax_ins_wait_until(p, 32, &pos, 1000), AX_OK);
+    assert_int_equal(ax_ins_record(p, 32, &pos, 0), AX_OK);
+    assert_int_equal(ax_ins_write(p, 32, &pos, CHIP_MADC, 0), AX_OK);
+    lt_run_program(h, p, 32, pos, 4000);
+    int t = lt_find(h, AX_REC_TRIAL, 0);
+    assert_true(t >= 0);
+    size_t n = 0, after = 0;
+    uint64_t lost = 0, prev = 0;
+    for (size_t i = (size_t)t; i < h->nrecs; i++) {
+        if (h->recs[i].type == AX_REC_OVERFLOW && h->recs[i].source == AX_OVF_MADC)
+            lost += h->recs[i].lost;
+        if (h->recs[i].type != AX_REC_MADC)
+            continue;
+        assert_true(n == 0 || h->recs[i].time > prev); /* in time order */
+        assert_int_equal(h->recs[i].sample, h->recs[i].time & 0x3FFu);
+        prev = h->recs[i].time;
+        n++;
+        after += h->recs[i].time > 310 && h->recs[i].time < 1000;
+    }
+    assert_int_equal(lt_count(h, AX_REC_SPIKE), 2);
+    assert_true(lost >= 1 && lost <= 4);
+    assert_true(after >= 680);
+    assert_true(n >= 990 && n + lost >= 998);
+    lt_close(h);
+}
+
 /* Runs RECORD, TIMER_RESET, INJECT at 0, INJECT at `b`, END at 1000 and
  * returns how many DATA frames the first two spikes came in (1 or 2). */
 static unsigned frames_for_two_spikes(uint64_t b)
@@ -322,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_overflow_marker),
         cmocka_unit_test(test_chip_losses_in_their_trial),
         cmocka_unit_test(test_madc_records),
+        cmocka_unit_test(test_madc_every_cycle_with_spikes),
         cmocka_unit_test(test_frame_cut_after_256_cycles),
         cmocka_unit_test(test_reproducible_usb3),
         cmocka_unit_test(test_reproducible_usb2),

@@ -136,8 +136,9 @@ static int run_sample(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg,
     ax_net_batch_init(&b);
     b.trials = 1;
     b.trial_cycles = c->trial_cycles;
-    /* The membrane run records no spikes: with spike recording on, the MADC
-     * samples of the simulated board end at the trial's first spike. */
+    /* The membrane run records no spikes: the board writes one record a
+     * cycle, so with a sample every cycle each recorded spike would cost a
+     * sample (docs/protocol.md section 4) and the trial would count losses. */
     b.record = madc ? 0 : AX_RECORD_SPIKES;
     b.times[c->map.pop_in] = s->tin;
     if (c->map.pop_bias >= 0)
