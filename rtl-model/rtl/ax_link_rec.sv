@@ -8,8 +8,10 @@
 //   with the time of the first loss), as are the spikes the chip dropped
 //   itself (spk_drop) and the events a full delay-line slot dropped
 //   (ev_drop, OVERFLOW source 0; both counted whether or not anything is
-//   recorded). Each count is reported by an OVERFLOW record before any later
-//   record of that kind, so no loss is silent.
+//   recorded). Each count is reported by an OVERFLOW record (with the time
+//   of its first loss) before the executor's next record (TRIAL, READ, LATE,
+//   END), so no loss is silent and a trial's losses are filed with it; until
+//   then the report waits while a spike or MADC sample waits.
 // - First-spike-only: a per-neuron flag is set by a neuron's first spike and
 //   cleared by TIMER_RESET (trial_i); later spikes of a flagged neuron are not
 //   recorded (a filtered spike is not a loss).
