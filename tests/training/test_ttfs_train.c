@@ -400,8 +400,47 @@ static void test_bad_configs(void)
     expect_config_error("[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 2]\n",
                         "network.sizes: the data set needs 4 inputs and 3 outputs");
     expect_config_error("[network]\nsizes = [4, 10, 3]\n", "data.set: missing");
+    expect_config_error(
+        "[data]\nset = \"yinyang\"\nbias_layers = [3]\n[network]\nsizes = [4, 10, 3]\n",
+        "data.bias_layers: the network has 2 weight layers");
     expect_config_error("[data]\nset = \"yinyang\"\n[nework]\nsizes = [4, 10, 3]\n",
                         "network.sizes: missing");
+}
+
+/* data.bias_layers = [2]: the bias reaches only the output layer; layer 1's
+ * bias weights are 0 from the start and stay 0 through steps and bumps,
+ * while the output layer's bias weights train. */
+static void test_bias_layers(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-fastdeep"))
+        return;
+    CHECK(cfg.bias_layers == ~0u, "default: the bias into every layer");
+    cfg.bias_layers = 2u;
+    struct ax_ttfs_trainer tr;
+    struct ax_ttfs_epoch_stats st;
+    CHECK(ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set) == 0, "create");
+    const struct ax_ttfs_net *net = &tr.net;
+    int n0 = net->spec[0].n_in, n1 = net->spec[1].n_in, nonzero0 = 0, moved1 = 0;
+    double before[3];
+    for (int j = 0; j < 3; j++)
+        before[j] = net->params[net->w_off[1] + (size_t)j * n1 + n1 - 1];
+    CHECK(run_epochs(&tr, 2, &st) == 0, "train");
+    for (int j = 0; j < net->spec[0].n_out; j++)
+        nonzero0 += net->params[net->w_off[0] + (size_t)j * n0 + n0 - 1] != 0.0;
+    for (int j = 0; j < 3; j++)
+        moved1 += net->params[net->w_off[1] + (size_t)j * n1 + n1 - 1] != before[j];
+    CHECK(nonzero0 == 0, "%d hidden neurons got a bias weight", nonzero0);
+    CHECK(moved1 == net->spec[1].n_out, "%d of %d output bias weights trained", moved1,
+          net->spec[1].n_out);
+    /* learning (chance: 1/3), if slower than with the hidden layer's bias */
+    CHECK(st.val_accuracy > 0.45, "validation accuracy %.3f after 2 epochs", st.val_accuracy);
+    printf("bias only into the outputs: validation %.4f after 2 epochs\n", st.val_accuracy);
+    ax_ttfs_trainer_free(&tr);
+    const char *text = "[data]\nset = \"mnist16\"\nbias_layers = [2]\n[network]\n"
+                       "sizes = [256, 20, 10]\n";
+    CHECK(ax_ttfs_config_load_string(&cfg, text, "b.cfg") == 0, "%s", ax_error_detail());
+    CHECK(cfg.bias_layers == 2u, "bias_layers = [2] read as %#x", cfg.bias_layers);
 }
 
 /* data.train_noise: a step sees noisy input times (reflected at 0, silent
@@ -793,6 +832,7 @@ int main(void)
     test_bad_configs();
     test_max_dw_mode();
     test_train_noise();
+    test_bias_layers();
     test_train_shift();
     test_reproducible_and_resume();
     test_select_best_val();

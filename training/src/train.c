@@ -256,6 +256,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
         bump_layer_weights(net, layer, tr->bump, B);
+        ax_ttfs_net_bias_off(net, net->params);
         clamp_weights(net);
         *bumped = 1 + layer;
         return 0;

@@ -101,9 +101,10 @@ int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_con
                                               .tau_ratio = cfg->tau_ratio,
                                               .threshold = cfg->threshold,
                                               .delay = cfg->delay};
-    int rc = ax_ttfs_chip_map_create(m, spec, 2, cfg->bias, t->value[AX_PARAM_GAIN_E],
-                                     t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
-                                     neurons_per_hemi, rows_per_hemi);
+    int rc = ax_ttfs_chip_map_create(
+        m, spec, 2, cfg->bias ? cfg->bias_layers & 3u : 0u, t->value[AX_PARAM_GAIN_E],
+        t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
+        (enum ax_ttfs_chip_layout)cfg->chip.layout, neurons_per_hemi, rows_per_hemi);
     if (rc < 0)
         return rc;
     m->tau_s_cycles = t->value[AX_PARAM_TAU_SE] * AX_CYCLES_PER_US;
