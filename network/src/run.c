@@ -125,6 +125,8 @@ struct inj_log {
 static int log_group(struct inj_log *lg, const struct ev *ev, const size_t *idx, size_t g,
                      uint64_t c)
 {
+    if (!lg)
+        return AX_OK;
     struct ax_net_result *r = lg->r;
     if (r->ninj == lg->cap) {
         size_t cap = lg->cap ? 2 * lg->cap : 1024;
@@ -243,6 +245,39 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
     return rc;
 }
 
+/* The board runs a program while the host still streams it, one
+ * instruction a cycle, and the link brings less than a word a cycle: a
+ * trial whose injections come denser than that (MNIST's 100 pixels within a
+ * few tens of cycles) would find its instructions not there yet, and its
+ * WAIT_UNTILs late. So the batch starts with an idle wait in which the link
+ * fills the playback buffer ahead: as many cycles as the largest shortfall
+ * of the words the trials need by the start of trial t (all of theirs,
+ * through trial t) over what AX_NET_LINK_WORDS_PER_CYCLE brings in t
+ * trials, at most AX_NET_PREFILL_MAX (the buffer holds 8192 words). */
+static int prefill(const ax_net *n, const struct ax_net_batch *b, struct ev *ev, ax_program *p)
+{
+    ax_program *sp;
+    int rc = ax_program_new(&sp);
+    if (rc < 0)
+        return rc;
+    uint64_t moved = 0;
+    double need = 0, len = (double)(AX_NET_T0 + b->trial_cycles);
+    for (unsigned t = 0; t < b->trials && rc == 0; t++) {
+        size_t m = trial_events(n, b, t, ev);
+        rc = inject_events(sp, ev, m, &moved, NULL);
+        double short_by =
+            (double)ax_program_words(sp) + 8.0 * (t + 1) - AX_NET_LINK_WORDS_PER_CYCLE * len * t;
+        need = short_by > need ? short_by : need;
+    }
+    ax_program_free(sp);
+    uint64_t wait = need < AX_NET_PREFILL_MAX ? (uint64_t)need : AX_NET_PREFILL_MAX;
+    if (rc == 0)
+        rc = ax_program_timer_reset(p);
+    if (rc == 0)
+        rc = ax_program_wait_until(p, wait);
+    return rc;
+}
+
 static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax_program *p,
                        struct ax_net_result *r)
 {
@@ -259,6 +294,8 @@ static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax
     if (!ev)
         return AX_E_NOMEM;
     int rc = ax_net_prog_write(n, d, p);
+    if (rc == 0)
+        rc = prefill(n, b, ev, p);
     bool madc = b->madc_neuron >= 0;
     if (rc == 0 && madc)
         rc = ax_program_write(p, AX_CHIP_MADC_PERIOD, b->madc_period);

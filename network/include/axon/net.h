@@ -43,6 +43,12 @@ extern "C" {
  * slot; docs/chip.md section 6): the host's injections are scheduled so
  * that they never exceed it. */
 #define AX_NET_ARRIVALS_PER_CYCLE 4u
+/* A batch starts with an idle wait in which the link fills the playback
+ * buffer ahead of dense trials (docs/network.md, "A batch"): the words the
+ * link is assumed to bring a cycle (a conservative figure for the simulated
+ * USB3 board) and the longest wait (cycles). */
+#define AX_NET_LINK_WORDS_PER_CYCLE 0.1
+#define AX_NET_PREFILL_MAX          6000u
 
 typedef struct ax_net ax_net;
 

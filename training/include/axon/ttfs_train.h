@@ -237,6 +237,12 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
 void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr);
 /* Replaces the forward backend (default: the exact software math). */
 void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttfs_backend *b);
+/* Starts from the parameters of an exported network (ax_ttfs_export_save;
+ * `axon train --init-from`) instead of the config's initialisation: its
+ * network (sizes, bias and its layers, tau_ratio, threshold, delays) must be
+ * tr's; the optimiser starts afresh at epoch 0. AX_E_INVAL naming the first
+ * difference otherwise (tr unchanged). */
+int ax_ttfs_trainer_init_from(struct ax_ttfs_trainer *tr, const char *path);
 int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats *st,
                           ax_ttfs_progress_fn progress, void *progress_ctx);
 /* Loads the parameters cfg.select asks for into the net and returns the

@@ -144,6 +144,8 @@ struct ax_ttfs_chip {
     double *tin, *tbias;           /* input times, cycles (B, n_in), (B, 1) */
     bool arrivals;                 /* the output layer's inputs are the hidden spikes' arrivals */
     struct ax_ttfs_chip_hop *hops; /* scratch of the arrival model */
+    uint8_t *inj_buses;            /* per cycle of a trial: the buses injections took */
+    uint64_t inj_cycles;
     int max_batch;
     struct ax_net_result res;
     struct ax_ttfs_chip_stats stats;
