@@ -318,6 +318,8 @@ static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax
             rc = inject_events(p, ev, m, &r->moved, &lg);
         if (rc == 0)
             rc = ax_program_wait_until(p, AX_NET_T0 + b->trial_cycles);
+        if (rc == 0) /* every spike of the trial recorded before the next one starts */
+            rc = ax_program_barrier(p);
     }
     if (rc == 0)
         rc = ax_program_record(p, 0);
@@ -374,6 +376,8 @@ static int decode(const ax_net *n, const struct ax_net_batch *b, struct ax_net_r
         if (t >= b->trials)
             continue;
         double x = (double)sp->time + sp->frac / 16.0 - AX_NET_T0;
+        if (x >= (double)b->trial_cycles) /* after the trial's end (recorded before the next) */
+            continue;
         double *f = &r->first[q][t * n->pop[q].size + unit];
         if (x < *f)
             *f = x;
