@@ -443,6 +443,54 @@ static void test_bias_layers(void)
     CHECK(cfg.bias_layers == 2u, "bias_layers = [2] read as %#x", cfg.bias_layers);
 }
 
+/* ax_ttfs_trainer_init_from (axon train --init-from): a second trainer
+ * starts from the exported parameters of the first, with the optimiser at
+ * epoch 0; an export of another network is refused naming the difference
+ * and changes nothing; a bias weight the config holds at 0 stays 0. */
+static void test_init_from(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-fastdeep"))
+        return;
+    char path[128], text[4096];
+    snprintf(path, sizeof path, "%s/init.axnet", tmpdir);
+    struct ax_ttfs_trainer a, b;
+    struct ax_ttfs_epoch_stats st;
+    ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
+    run_epochs(&a, 1, &st);
+    FILE *f = fopen(AX_SOURCE_DIR "/training/configs/yinyang-fastdeep.cfg", "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = 0;
+    if (f)
+        fclose(f);
+    CHECK(ax_ttfs_export_save(&a, text, 1, 0.5, "abc", path) == 0, "export");
+    cfg.seed = 7; /* other initial weights */
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    size_t bytes = a.net.n_params * sizeof(double);
+    CHECK(memcmp(a.net.params, b.net.params, bytes) != 0, "other seed, other weights");
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == 0, "init from: %s", ax_error_detail());
+    CHECK(!memcmp(a.net.params, b.net.params, bytes) && b.epoch == 0 && b.step == 0,
+          "the exported parameters, epoch 0");
+    ax_ttfs_trainer_free(&b);
+    cfg.bias_layers = 2u; /* the layer-1 bias weights are held at 0 */
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == AX_E_INVAL &&
+              strstr(ax_error_detail(), "data.bias / data.bias_layers"),
+          "another bias: %s", ax_error_detail());
+    ax_ttfs_trainer_free(&b);
+    cfg.bias_layers = ~0u;
+    cfg.sizes[1] = 60;
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    double w0 = b.net.params[0];
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == AX_E_INVAL &&
+              strstr(ax_error_detail(), "network differs from the config's (network.sizes)") &&
+              b.net.params[0] == w0,
+          "another size, nothing changed: %s", ax_error_detail());
+    ax_ttfs_trainer_free(&b);
+    ax_ttfs_trainer_free(&a);
+    remove(path);
+}
+
 /* data.train_noise: a step sees noisy input times (reflected at 0, silent
  * inputs stay silent), drawn from the run's generator: the same seed repeats
  * the run, and the data set itself is not touched. */
@@ -833,6 +881,7 @@ int main(void)
     test_max_dw_mode();
     test_train_noise();
     test_bias_layers();
+    test_init_from();
     test_train_shift();
     test_reproducible_and_resume();
     test_select_best_val();
