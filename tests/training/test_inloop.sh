@@ -32,6 +32,9 @@ sed 's/^sizes = \[4, 120, 3\].*/sizes = [4, 200, 3]/' "$src/training/configs/yin
 "$axon" map "$tmp/mid.cfg" >"$tmp/mid.txt" 2>&1
 check "200 hidden neurons: the joined layout" grep -q "layout joined" "$tmp/mid.txt"
 check "200 hidden neurons: drivers of both hemispheres" grep -q "of hemisphere 1 (85 units)" "$tmp/mid.txt"
+"$axon" map mnist-16x16-chip >"$tmp/mnist.txt" 2>&1
+check "axon map mnist-16x16-chip: joined, every row, 247 shared drivers" \
+    grep -q "joined columns 256, drivers shared by several units 128 + 119" "$tmp/mnist.txt"
 sed 's/^sizes = \[4, 120, 3\].*/sizes = [4, 254, 3]/' "$src/training/configs/yinyang-chip.cfg" >"$tmp/big.cfg"
 "$axon" train "$tmp/big.cfg" --epochs 1 >"$tmp/big.txt" 2>&1
 check "254 hidden neurons: exit 1" test $? -eq 1
