@@ -294,6 +294,7 @@ static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax
     if (!ev)
         return AX_E_NOMEM;
     int rc = ax_net_prog_write(n, d, p);
+    r->write_words = ax_program_words(p);
     if (rc == 0)
         rc = prefill(n, b, ev, p);
     bool madc = b->madc_neuron >= 0;

@@ -171,6 +171,7 @@ struct ax_net_result {
     size_t ninj;
     uint64_t *lost;
     uint64_t moved;
+    size_t write_words; /* program words of the batch's writes (what changed) */
     uint32_t first_trial;
     ax_result raw;
 };

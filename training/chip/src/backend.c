@@ -255,6 +255,7 @@ static int run_rows(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int B
     c->stats.batches++;
     c->stats.trials += (uint64_t)B;
     c->stats.moved += c->res.moved;
+    c->stats.write_words += c->res.write_words;
     return rc;
 }
 

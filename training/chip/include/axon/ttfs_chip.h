@@ -123,6 +123,7 @@ int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2
 struct ax_ttfs_chip_stats {
     uint64_t batches, trials, repeated; /* repeated: trials run again after a loss */
     uint64_t moved;                     /* input events injected a cycle late */
+    uint64_t write_words;               /* program words of weight writes */
     double chip_seconds;                /* wall time in ax_net_run */
     struct ax_ttfs_chip_clip clip;      /* of the last forward pass */
 };
