@@ -318,8 +318,8 @@ static void test_joined_run(void)
                "%g %g %g | p %g %g\n",
                f[0], f[1], f[2], f[3], g[0], f[4], f[5], f[6], f[7], g[2], f[8], f[9], f[10], f[11],
                g[4], g[5]);
-        CHECK(isfinite(f[1]) && f[0] == f[1], "bottom rows drive j0 like top rows j1: %g %g",
-              f[0], f[1]);
+        CHECK(isfinite(f[1]) && f[0] == f[1], "bottom rows drive j0 like top rows j1: %g %g", f[0],
+              f[1]);
         CHECK(f[2] == f[1], "half from each array = the whole from one: %g %g", f[2], f[1]);
         CHECK(f[3] > f[2] + 10, "half from one array: later (%g)", f[3]);
         CHECK(f[4] == f[1] && isinf(f[5]) && f[6] == f[3],
@@ -335,8 +335,7 @@ static void test_joined_run(void)
     } else
         CHECK(0, "no first spikes recorded");
     double *a = r.arrived[src];
-    CHECK(a && a[1] == 10 && a[8] == 10 && isinf(a[0]) && a[9 + 8] == 10,
-          "arrivals of the inputs");
+    CHECK(a && a[1] == 10 && a[8] == 10 && isinf(a[0]) && a[9 + 8] == 10, "arrivals of the inputs");
     CHECK(r.lost[0] == 0 && r.lost[1] == 0 && r.lost[2] == 0, "no loss");
     size_t bottom = 0;
     for (size_t s = 0; s < r.raw.nspikes; s++) {
