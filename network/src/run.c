@@ -269,8 +269,15 @@ static int prefill(const ax_net *n, const struct ax_net_batch *b, struct ev *ev,
             (double)ax_program_words(sp) + 8.0 * (t + 1) - AX_NET_LINK_WORDS_PER_CYCLE * len * t;
         need = short_by > need ? short_by : need;
     }
+    double per_trial = (double)ax_program_words(sp) / b->trials;
     ax_program_free(sp);
-    uint64_t wait = need < AX_NET_PREFILL_MAX ? (uint64_t)need : AX_NET_PREFILL_MAX;
+    if (rc == 0 && need > AX_NET_PREFILL_MAX) /* the rest would come late, some silently */
+        return ax_fail(AX_E_RANGE,
+                       "network: a batch of %u trials needs %.0f program words ahead, more than "
+                       "the %u the idle wait lets the link bring: fewer trials a batch (about "
+                       "%.0f words a trial)",
+                       b->trials, need, AX_NET_PREFILL_MAX, per_trial);
+    uint64_t wait = (uint64_t)need;
     if (rc == 0)
         rc = ax_program_timer_reset(p);
     if (rc == 0)

@@ -343,6 +343,20 @@ static void test_joined_run(void)
         bottom += ax_net_label_unit(n, r.raw.spikes[s].label, &u) < 0;
     }
     CHECK(bottom == 0, "%zu spikes of other neurons (the silenced bottom ones)", bottom);
+    /* 400 short trials of 18 events each: more program words than the idle
+     * wait lets the link bring ahead; refused, not run with late inputs */
+    static double many[400 * 9], many_y[400];
+    for (int i = 0; i < 400 * 9; i++)
+        many[i] = 5;
+    for (int i = 0; i < 400; i++)
+        many_y[i] = INFINITY;
+    b.trials = 400;
+    b.trial_cycles = 40;
+    b.times[src] = many;
+    b.times[y] = many_y;
+    CHECK(ax_net_run(n, d, &b, &r) == AX_E_RANGE &&
+              strstr(ax_error_detail(), "fewer trials a batch"),
+          "a batch too dense for the link: %s", ax_error_detail());
     ax_net_result_free(&r);
     ax_net_free(n);
     ax_close(d);
