@@ -343,14 +343,14 @@ static void test_joined_run(void)
         bottom += ax_net_label_unit(n, r.raw.spikes[s].label, &u) < 0;
     }
     CHECK(bottom == 0, "%zu spikes of other neurons (the silenced bottom ones)", bottom);
-    /* 400 short trials of 18 events each: more program words than the idle
+    /* 500 short trials of 18 events each: more program words than the idle
      * wait lets the link bring ahead; refused, not run with late inputs */
-    static double many[400 * 9], many_y[400];
-    for (int i = 0; i < 400 * 9; i++)
+    static double many[500 * 9], many_y[500];
+    for (int i = 0; i < 500 * 9; i++)
         many[i] = 5;
-    for (int i = 0; i < 400; i++)
+    for (int i = 0; i < 500; i++)
         many_y[i] = INFINITY;
-    b.trials = 400;
+    b.trials = 500;
     b.trial_cycles = 40;
     b.times[src] = many;
     b.times[y] = many_y;

@@ -48,7 +48,7 @@ extern "C" {
  * link is assumed to bring a cycle (a conservative figure for the simulated
  * USB3 board) and the longest wait (cycles). */
 #define AX_NET_LINK_WORDS_PER_CYCLE 0.1
-#define AX_NET_PREFILL_MAX          6000u
+#define AX_NET_PREFILL_MAX          7500u
 
 typedef struct ax_net ax_net;
 
