@@ -29,6 +29,9 @@ void ax_net_free(ax_net *n)
         return;
     for (int i = 0; i < n->npop; i++) {
         free(n->pop[i].drv);
+        free(n->pop[i].hemis);
+        free(n->pop[i].jhemi);
+        free(n->pop[i].addr);
         free(n->pop[i].delay[0]);
         free(n->pop[i].delay[1]);
     }
@@ -44,8 +47,13 @@ static int add_pop(ax_net *n, const char *name, unsigned size, unsigned hemi, un
         return ax_fail(AX_E_STATE, "network: '%s' added after the network was mapped", name);
     if (n->npop >= AX_NET_MAX_POPS)
         return ax_fail(AX_E_RANGE, "network: more than %d populations", AX_NET_MAX_POPS);
-    if (size == 0 || hemi > 1 || flags & ~(unsigned)(AX_NET_ONCE | AX_NET_RECORD))
+    if (size == 0 || hemi > 1 || flags & ~(unsigned)(AX_NET_ONCE | AX_NET_RECORD | AX_NET_JOINED))
         return ax_fail(AX_E_INVAL, "network: population '%s': bad size, hemisphere or flags", name);
+    if (flags & AX_NET_JOINED && hemi != 0)
+        return ax_fail(AX_E_INVAL,
+                       "network: joined population '%s' in hemisphere %u: joined neurons are top "
+                       "neurons (hemisphere 0) that also get the bottom array's column",
+                       name, hemi);
     struct ax_net_pop *p = &n->pop[n->npop];
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name ? name : "");
@@ -55,10 +63,16 @@ static int add_pop(ax_net *n, const char *name, unsigned size, unsigned hemi, un
     p->source = source;
     p->dup = 1;
     p->drv = calloc(size, sizeof *p->drv);
+    p->hemis = calloc(size, 1);
+    p->jhemi = calloc(size, 1);
+    p->addr = calloc(size, 1);
     p->delay[0] = calloc(size, sizeof *p->delay[0]);
     p->delay[1] = calloc(size, sizeof *p->delay[1]);
-    if (!p->drv || !p->delay[0] || !p->delay[1]) {
+    if (!p->drv || !p->hemis || !p->jhemi || !p->addr || !p->delay[0] || !p->delay[1]) {
         free(p->drv);
+        free(p->hemis);
+        free(p->jhemi);
+        free(p->addr);
         free(p->delay[0]);
         free(p->delay[1]);
         return AX_E_NOMEM;
@@ -128,7 +142,10 @@ int ax_net_project(ax_net *n, int pre, int post)
     p->codes = calloc((size_t)n->pop[pre].size * n->pop[post].size, sizeof *p->codes);
     if (!p->codes)
         return AX_E_NOMEM;
-    n->pop[pre].targets |= 1u << n->pop[post].hemi;
+    if (n->pop[post].flags & AX_NET_JOINED)
+        n->pop[pre].to_joined = true;
+    else
+        n->pop[pre].targets |= 1u << n->pop[post].hemi;
     return n->nproj++;
 }
 
@@ -144,12 +161,25 @@ int ax_net_set_delays_hemi(ax_net *n, int pop, unsigned hemi, const uint16_t *cy
         if (cycles[i] > AX_DELAY_MAX)
             return ax_fail(AX_E_RANGE, "network: delay %u cycles of '%s'[%u]: at most %u",
                            cycles[i], p->name, i, (unsigned)AX_DELAY_MAX);
-    for (unsigned h = 0; h < 2; h++)
+    uint16_t *old[2] = {malloc(p->size * sizeof **old), malloc(p->size * sizeof **old)};
+    if (!old[0] || !old[1]) {
+        free(old[0]);
+        free(old[1]);
+        return AX_E_NOMEM;
+    }
+    for (unsigned h = 0; h < 2; h++) {
+        memcpy(old[h], p->delay[h], p->size * sizeof **old);
         for (unsigned i = 0; (hemi == 2 || hemi == h) && i < p->size; i++)
             p->delay[h][i] = cycles ? cycles[i] : 0;
-    if (n->mapped)
+    }
+    rc = n->mapped ? ax_net_check_shared_delays(n) : AX_OK;
+    for (unsigned h = 0; h < 2 && rc < 0; h++) /* nothing changes */
+        memcpy(p->delay[h], old[h], p->size * sizeof **old);
+    free(old[0]);
+    free(old[1]);
+    if (rc == 0 && n->mapped)
         ax_net_build_drivers(n);
-    return AX_OK;
+    return rc;
 }
 
 int ax_net_set_delays(ax_net *n, int pop, const uint16_t *cycles)

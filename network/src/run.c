@@ -94,8 +94,11 @@ void ax_net_result_init(struct ax_net_result *r)
 
 void ax_net_result_free(struct ax_net_result *r)
 {
-    for (int q = 0; q < AX_NET_MAX_POPS; q++)
+    for (int q = 0; q < AX_NET_MAX_POPS; q++) {
         free(r->first[q]);
+        free(r->arrived[q]);
+    }
+    free(r->inj);
     free(r->lost);
     ax_result_free(&r->raw);
     memset(r, 0, sizeof *r);
@@ -106,7 +109,44 @@ struct ev {
     uint64_t t; /* the event's time after the trial's time 0 (arrival with delay 0) */
     uint16_t label;
     uint16_t delay[2]; /* its drivers' delays in each hemisphere */
+    int8_t pop;        /* its source and unit */
+    unsigned unit;
 };
+
+/* Where a batch's injections are noted: the result's arrival times (the
+ * batch's trial t) and its list of injections. */
+struct inj_log {
+    struct ax_net_result *r;
+    unsigned trial;
+    size_t cap;
+    const ax_net *n;
+};
+
+static int log_group(struct inj_log *lg, const struct ev *ev, const size_t *idx, size_t g,
+                     uint64_t c)
+{
+    if (!lg)
+        return AX_OK;
+    struct ax_net_result *r = lg->r;
+    if (r->ninj == lg->cap) {
+        size_t cap = lg->cap ? 2 * lg->cap : 1024;
+        struct ax_net_inj *x = realloc(r->inj, cap * sizeof *x);
+        if (!x)
+            return AX_E_NOMEM;
+        r->inj = x;
+        lg->cap = cap;
+    }
+    uint8_t buses = 0;
+    for (size_t k = 0; k < g; k++) {
+        const struct ev *e = &ev[idx[k]];
+        const struct ax_net_pop *p = &lg->n->pop[e->pop];
+        buses |= (uint8_t)(1u << ((e->label >> 6 & 0x7Fu) % AX_NET_EVENT_BUSES));
+        double *a = &r->arrived[e->pop][(size_t)lg->trial * p->size + e->unit];
+        *a = (isinf(*a) ? 0.0 : *a) + (double)c / p->dup; /* the mean over its duplicates */
+    }
+    r->inj[r->ninj++] = (struct ax_net_inj){lg->trial, AX_NET_T0 + c - 1, buses};
+    return AX_OK;
+}
 
 static int ev_cmp(const void *a, const void *b)
 {
@@ -120,7 +160,7 @@ static size_t trial_events(const ax_net *n, const struct ax_net_batch *b, unsign
     size_t m = 0;
     for (int q = 0; q < n->npop; q++) {
         const struct ax_net_pop *p = &n->pop[q];
-        if (!p->source || !p->targets)
+        if (!p->source || !(p->targets || p->to_joined))
             continue;
         for (unsigned i = 0; i < p->size; i++) {
             double x = b->times[q][(size_t)t * p->size + i];
@@ -128,8 +168,10 @@ static size_t trial_events(const ax_net *n, const struct ax_net_batch *b, unsign
                 continue;
             for (unsigned k = 0; k < p->dup; k++)
                 ev[m++] = (struct ev){(uint64_t)llround(x),
-                                      (uint16_t)((p->drv[i] + k) << 6 | p->targets << 13),
-                                      {p->delay[0][i], p->delay[1][i]}};
+                                      ax_net_event_label(n, q, i, k),
+                                      {p->delay[0][i], p->delay[1][i]},
+                                      (int8_t)q,
+                                      i};
         }
     }
     qsort(ev, m, sizeof *ev, ev_cmp);
@@ -155,7 +197,8 @@ static bool wheel_room(uint8_t *const slot[2], const struct ev *e, uint64_t c, b
  * distinct buses, and at most AX_NET_ARRIVALS_PER_CYCLE arriving in one
  * cycle in a hemisphere (with delays, events of different cycles can meet);
  * what does not fit goes a cycle later (counted in moved). */
-static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved)
+static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved,
+                         struct inj_log *lg)
 {
     uint64_t c = 0, last = UINT64_MAX - 1;
     size_t done = 0, span = m ? (size_t)ev[m - 1].t + 2 * m + AX_DELAY_MAX + 2 : 1;
@@ -169,6 +212,7 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
         if (ev[first].t > c)
             c = ev[first].t;
         uint16_t labels[AX_INJECT_GROUP_MAX];
+        size_t idx[AX_INJECT_GROUP_MAX];
         unsigned buses = 0;
         size_t g = 0;
         for (size_t i = first; i < m && ev[i].t <= c && g < AX_INJECT_GROUP_MAX; i++) {
@@ -177,6 +221,7 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
                 continue;
             wheel_room(slot, &ev[i], c, true);
             buses |= 1u << bus;
+            idx[g] = i;
             labels[g++] = ev[i].label;
             sent[i] = true;
             *moved += ev[i].t < c;
@@ -191,6 +236,8 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
             last = c;
         if (rc == 0 && g)
             rc = g == 1 ? ax_program_inject(p, labels[0]) : ax_program_inject_group(p, labels, g);
+        if (rc == 0 && g)
+            rc = log_group(lg, ev, idx, g, c);
         c++;
     }
     free(sent);
@@ -198,9 +245,50 @@ static int inject_events(ax_program *p, struct ev *ev, size_t m, uint64_t *moved
     return rc;
 }
 
-static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax_program *p,
-                       uint64_t *moved)
+/* The board runs a program while the host still streams it, one
+ * instruction a cycle, and the link brings less than a word a cycle: a
+ * trial whose injections come denser than that (MNIST's 100 pixels within a
+ * few tens of cycles) would find its instructions not there yet, and its
+ * WAIT_UNTILs late. So the batch starts with an idle wait in which the link
+ * fills the playback buffer ahead: as many cycles as the largest shortfall
+ * of the words the trials need by the start of trial t (all of theirs,
+ * through trial t) over what AX_NET_LINK_WORDS_PER_CYCLE brings in t
+ * trials, at most AX_NET_PREFILL_MAX (the buffer holds 8192 words). */
+static int prefill(const ax_net *n, const struct ax_net_batch *b, struct ev *ev, ax_program *p)
 {
+    ax_program *sp;
+    int rc = ax_program_new(&sp);
+    if (rc < 0)
+        return rc;
+    uint64_t moved = 0;
+    double need = 0, len = (double)(AX_NET_T0 + b->trial_cycles);
+    for (unsigned t = 0; t < b->trials && rc == 0; t++) {
+        size_t m = trial_events(n, b, t, ev);
+        rc = inject_events(sp, ev, m, &moved, NULL);
+        double short_by =
+            (double)ax_program_words(sp) + 8.0 * (t + 1) - AX_NET_LINK_WORDS_PER_CYCLE * len * t;
+        need = short_by > need ? short_by : need;
+    }
+    double per_trial = (double)ax_program_words(sp) / b->trials;
+    ax_program_free(sp);
+    if (rc == 0 && need > AX_NET_PREFILL_MAX) /* the rest would come late, some silently */
+        return ax_fail(AX_E_RANGE,
+                       "network: a batch of %u trials needs %.0f program words ahead, more than "
+                       "the %u the idle wait lets the link bring: fewer trials a batch (about "
+                       "%.0f words a trial)",
+                       b->trials, need, AX_NET_PREFILL_MAX, per_trial);
+    uint64_t wait = (uint64_t)need;
+    if (rc == 0)
+        rc = ax_program_timer_reset(p);
+    if (rc == 0)
+        rc = ax_program_wait_until(p, wait);
+    return rc;
+}
+
+static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax_program *p,
+                       struct ax_net_result *r)
+{
+    struct inj_log lg = {r, 0, 0, n};
     size_t max_ev = 0;
     for (int q = 0; q < n->npop; q++)
         if (n->pop[q].source) {
@@ -213,6 +301,9 @@ static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax
     if (!ev)
         return AX_E_NOMEM;
     int rc = ax_net_prog_write(n, d, p);
+    r->write_words = ax_program_words(p);
+    if (rc == 0)
+        rc = prefill(n, b, ev, p);
     bool madc = b->madc_neuron >= 0;
     if (rc == 0 && madc)
         rc = ax_program_write(p, AX_CHIP_MADC_PERIOD, b->madc_period);
@@ -230,10 +321,13 @@ static int build_batch(ax_net *n, ax_device *d, const struct ax_net_batch *b, ax
         if (rc == 0 && m && ev[m - 1].t >= b->trial_cycles)
             rc = ax_fail(AX_E_RANGE, "network: input at cycle %llu of a %llu-cycle trial",
                          (unsigned long long)ev[m - 1].t, (unsigned long long)b->trial_cycles);
+        lg.trial = t;
         if (rc == 0)
-            rc = inject_events(p, ev, m, moved);
+            rc = inject_events(p, ev, m, &r->moved, &lg);
         if (rc == 0)
             rc = ax_program_wait_until(p, AX_NET_T0 + b->trial_cycles);
+        if (rc == 0) /* every spike of the trial recorded before the next one starts */
+            rc = ax_program_barrier(p);
     }
     if (rc == 0)
         rc = ax_program_record(p, 0);
@@ -290,6 +384,8 @@ static int decode(const ax_net *n, const struct ax_net_batch *b, struct ax_net_r
         if (t >= b->trials)
             continue;
         double x = (double)sp->time + sp->frac / 16.0 - AX_NET_T0;
+        if (x >= (double)b->trial_cycles) /* after the trial's end (recorded before the next) */
+            continue;
         double *f = &r->first[q][t * n->pop[q].size + unit];
         if (x < *f)
             *f = x;
@@ -299,6 +395,20 @@ static int decode(const ax_net *n, const struct ax_net_batch *b, struct ax_net_r
         size_t t = tr < r->first_trial ? 0 : tr - r->first_trial;
         if (t < b->trials)
             r->lost[t] += raw->losses[k].count ? raw->losses[k].count : 1;
+    }
+    return AX_OK;
+}
+
+static int alloc_arrivals(const ax_net *n, const struct ax_net_batch *b, struct ax_net_result *r)
+{
+    for (int q = 0; q < n->npop; q++) {
+        if (!n->pop[q].source)
+            continue;
+        size_t cnt = (size_t)b->trials * n->pop[q].size;
+        if (!(r->arrived[q] = malloc(cnt * sizeof *r->arrived[q])))
+            return AX_E_NOMEM;
+        for (size_t i = 0; i < cnt; i++)
+            r->arrived[q][i] = INFINITY;
     }
     return AX_OK;
 }
@@ -313,7 +423,9 @@ int ax_net_run(ax_net *n, ax_device *d, const struct ax_net_batch *b, struct ax_
     rc = ax_program_new(&p);
     if (rc < 0)
         return rc;
-    rc = build_batch(n, d, b, p, &r->moved);
+    rc = alloc_arrivals(n, b, r);
+    if (rc == 0)
+        rc = build_batch(n, d, b, p, r);
     if (rc == 0)
         rc = ax_run(d, p, &r->raw);
     ax_program_free(p);

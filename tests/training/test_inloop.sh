@@ -26,11 +26,21 @@ check "axon map exits 0" test $? -eq 0
 check "axon map: 120 hidden neurons on hemisphere 0" grep -q "hemisphere 0: 120 of 256 neurons" "$tmp/map.txt"
 check "axon map: 123 drivers of hemisphere 1" grep -q "123 of 128 drivers" "$tmp/map.txt"
 
-sed 's/^sizes = \[4, 120, 3\].*/sizes = [4, 200, 3]/' "$src/training/configs/yinyang-chip.cfg" >"$tmp/big.cfg"
+# 200 hidden neurons do not fit the split layout (128 drivers in hemisphere 1): the joined layout;
+# 254 hidden + 3 outputs fit neither layout, refused before the board is touched
+sed 's/^sizes = \[4, 120, 3\].*/sizes = [4, 200, 3]/' "$src/training/configs/yinyang-chip.cfg" >"$tmp/mid.cfg"
+"$axon" map "$tmp/mid.cfg" >"$tmp/mid.txt" 2>&1
+check "200 hidden neurons: the joined layout" grep -q "layout joined" "$tmp/mid.txt"
+check "200 hidden neurons: drivers of both hemispheres" grep -q "of hemisphere 1 (85 units)" "$tmp/mid.txt"
+"$axon" map mnist-16x16-chip >"$tmp/mnist.txt" 2>&1
+check "axon map mnist-16x16-chip: joined, every row, 247 shared drivers" \
+    grep -q "joined columns 256, drivers shared by several units 128 + 119" "$tmp/mnist.txt"
+sed 's/^sizes = \[4, 120, 3\].*/sizes = [4, 254, 3]/' "$src/training/configs/yinyang-chip.cfg" >"$tmp/big.cfg"
 "$axon" train "$tmp/big.cfg" --epochs 1 >"$tmp/big.txt" 2>&1
-check "200 hidden neurons: exit 1" test $? -eq 1
-check "200 hidden neurons: names the drivers" grep -q "no 1 free driver" "$tmp/big.txt"
-check "200 hidden neurons: nothing calibrated" test ! -d "$tmp/calib"
+check "254 hidden neurons: exit 1" test $? -eq 1
+check "254 hidden neurons: names the drivers and the columns" \
+    grep -q "no 1 free driver.*joined: .*'output' (3 neurons, joined) does not fit" "$tmp/big.txt"
+check "254 hidden neurons: nothing calibrated" test ! -d "$tmp/calib"
 
 # axonal delays: a delay_scale past the drivers' 1022 cycles is refused before
 # the board is calibrated; yinyang-chip-delays maps and trains without a loss

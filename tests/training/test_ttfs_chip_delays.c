@@ -24,7 +24,8 @@ static int create(struct ax_ttfs_chip_map *m, enum ax_ttfs_delay delay)
     const struct ax_ttfs_layer_spec spec[2] = {
         {.n_in = 5, .n_out = 8, .tau_ratio = 1, .threshold = 1.0, .delay = delay},
         {.n_in = 9, .n_out = 3, .tau_ratio = 1, .threshold = 1.0, .delay = delay}};
-    return ax_ttfs_chip_map_create(m, spec, 2, true, 0.05, 0.05, 3, 256, 256);
+    return ax_ttfs_chip_map_create(m, spec, 2, 3u, 0.05, 0.05, 3, AX_TTFS_CHIP_LAYOUT_AUTO, 256,
+                                   256);
 }
 
 int main(void)

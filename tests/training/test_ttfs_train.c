@@ -400,8 +400,95 @@ static void test_bad_configs(void)
     expect_config_error("[data]\nset = \"yinyang\"\n[network]\nsizes = [4, 10, 2]\n",
                         "network.sizes: the data set needs 4 inputs and 3 outputs");
     expect_config_error("[network]\nsizes = [4, 10, 3]\n", "data.set: missing");
+    expect_config_error(
+        "[data]\nset = \"yinyang\"\nbias_layers = [3]\n[network]\nsizes = [4, 10, 3]\n",
+        "data.bias_layers: the network has 2 weight layers");
     expect_config_error("[data]\nset = \"yinyang\"\n[nework]\nsizes = [4, 10, 3]\n",
                         "network.sizes: missing");
+}
+
+/* data.bias_layers = [2]: the bias reaches only the output layer; layer 1's
+ * bias weights are 0 from the start and stay 0 through steps and bumps,
+ * while the output layer's bias weights train. */
+static void test_bias_layers(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-fastdeep"))
+        return;
+    CHECK(cfg.bias_layers == ~0u, "default: the bias into every layer");
+    cfg.bias_layers = 2u;
+    struct ax_ttfs_trainer tr;
+    struct ax_ttfs_epoch_stats st;
+    CHECK(ax_ttfs_trainer_create(&tr, &cfg, &train_set, &val_set) == 0, "create");
+    const struct ax_ttfs_net *net = &tr.net;
+    int n0 = net->spec[0].n_in, n1 = net->spec[1].n_in, nonzero0 = 0, moved1 = 0;
+    double before[3];
+    for (int j = 0; j < 3; j++)
+        before[j] = net->params[net->w_off[1] + (size_t)j * n1 + n1 - 1];
+    CHECK(run_epochs(&tr, 2, &st) == 0, "train");
+    for (int j = 0; j < net->spec[0].n_out; j++)
+        nonzero0 += net->params[net->w_off[0] + (size_t)j * n0 + n0 - 1] != 0.0;
+    for (int j = 0; j < 3; j++)
+        moved1 += net->params[net->w_off[1] + (size_t)j * n1 + n1 - 1] != before[j];
+    CHECK(nonzero0 == 0, "%d hidden neurons got a bias weight", nonzero0);
+    CHECK(moved1 == net->spec[1].n_out, "%d of %d output bias weights trained", moved1,
+          net->spec[1].n_out);
+    /* learning (chance: 1/3), if slower than with the hidden layer's bias */
+    CHECK(st.val_accuracy > 0.45, "validation accuracy %.3f after 2 epochs", st.val_accuracy);
+    printf("bias only into the outputs: validation %.4f after 2 epochs\n", st.val_accuracy);
+    ax_ttfs_trainer_free(&tr);
+    const char *text = "[data]\nset = \"mnist16\"\nbias_layers = [2]\n[network]\n"
+                       "sizes = [256, 20, 10]\n";
+    CHECK(ax_ttfs_config_load_string(&cfg, text, "b.cfg") == 0, "%s", ax_error_detail());
+    CHECK(cfg.bias_layers == 2u, "bias_layers = [2] read as %#x", cfg.bias_layers);
+}
+
+/* ax_ttfs_trainer_init_from (axon train --init-from): a second trainer
+ * starts from the exported parameters of the first, with the optimiser at
+ * epoch 0; an export of another network is refused naming the difference
+ * and changes nothing; a bias weight the config holds at 0 stays 0. */
+static void test_init_from(void)
+{
+    struct ax_ttfs_config cfg;
+    if (load_config(&cfg, "yinyang-fastdeep"))
+        return;
+    char path[128], text[4096];
+    snprintf(path, sizeof path, "%s/init.axnet", tmpdir);
+    struct ax_ttfs_trainer a, b;
+    struct ax_ttfs_epoch_stats st;
+    ax_ttfs_trainer_create(&a, &cfg, &train_set, &val_set);
+    run_epochs(&a, 1, &st);
+    FILE *f = fopen(AX_SOURCE_DIR "/training/configs/yinyang-fastdeep.cfg", "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = 0;
+    if (f)
+        fclose(f);
+    CHECK(ax_ttfs_export_save(&a, text, 1, 0.5, "abc", path) == 0, "export");
+    cfg.seed = 7; /* other initial weights */
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    size_t bytes = a.net.n_params * sizeof(double);
+    CHECK(memcmp(a.net.params, b.net.params, bytes) != 0, "other seed, other weights");
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == 0, "init from: %s", ax_error_detail());
+    CHECK(!memcmp(a.net.params, b.net.params, bytes) && b.epoch == 0 && b.step == 0,
+          "the exported parameters, epoch 0");
+    ax_ttfs_trainer_free(&b);
+    cfg.bias_layers = 2u; /* the layer-1 bias weights are held at 0 */
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == AX_E_INVAL &&
+              strstr(ax_error_detail(), "data.bias / data.bias_layers"),
+          "another bias: %s", ax_error_detail());
+    ax_ttfs_trainer_free(&b);
+    cfg.bias_layers = ~0u;
+    cfg.sizes[1] = 60;
+    ax_ttfs_trainer_create(&b, &cfg, &train_set, &val_set);
+    double w0 = b.net.params[0];
+    CHECK(ax_ttfs_trainer_init_from(&b, path) == AX_E_INVAL &&
+              strstr(ax_error_detail(), "network differs from the config's (network.sizes)") &&
+              b.net.params[0] == w0,
+          "another size, nothing changed: %s", ax_error_detail());
+    ax_ttfs_trainer_free(&b);
+    ax_ttfs_trainer_free(&a);
+    remove(path);
 }
 
 /* data.train_noise: a step sees noisy input times (reflected at 0, silent
@@ -856,6 +943,8 @@ int main(void)
     test_bad_configs();
     test_max_dw_mode();
     test_train_noise();
+    test_bias_layers();
+    test_init_from();
     test_train_shift();
     test_bump_outputs();
     test_reproducible_and_resume();

@@ -20,6 +20,8 @@ static const char usage[] =
     "with the reason when it does not fit.\n"
     "  --small  the small chip (32 neurons x 32 rows a hemisphere)\n";
 
+/* A population's line: its neurons, and per hemisphere the drivers its
+ * units take (lowest..highest, units there) and their addresses. */
 static void print_pop(const ax_net *n, int q)
 {
     unsigned size = ax_net_pop_size(n, q), drv[16], hemis = 0;
@@ -29,12 +31,33 @@ static void print_pop(const ax_net *n, int q)
         int first = ax_net_neuron(n, q, 0);
         printf(" neurons %d..%d", first, first + (int)size - 1);
     }
-    int k0 = ax_net_drivers(n, q, 0, drv, 16, &hemis);
-    int k1 = ax_net_drivers(n, q, size - 1, drv + 8, 8, &hemis);
-    if (k0 > 0 && k1 > 0)
-        printf("  drivers %u..%u (%d per unit) of hemisphere%s%s%s", drv[0],
-               drv[8] + (unsigned)k1 - 1, k0, hemis == 3 ? "s" : "", hemis & 1 ? " 0" : "",
-               hemis & 2 ? (hemis & 1 ? ", 1" : " 1") : "");
+    unsigned lo[2] = {~0u, ~0u}, hi[2] = {0, 0}, units[2] = {0, 0};
+    int per = 0;
+    unsigned long long addrs = 0;
+    for (unsigned i = 0; i < size; i++) {
+        int k = ax_net_drivers(n, q, i, drv, 16, &hemis);
+        if (k <= 0)
+            continue;
+        per = k;
+        addrs |= 1ull << ax_net_address(n, q, i);
+        for (unsigned h = 0; h < 2; h++)
+            if (hemis >> h & 1) {
+                lo[h] = drv[0] < lo[h] ? drv[0] : lo[h];
+                hi[h] = drv[0] + (unsigned)k - 1 > hi[h] ? drv[0] + (unsigned)k - 1 : hi[h];
+                units[h]++;
+            }
+    }
+    if (per > 0) {
+        printf("  drivers");
+        for (unsigned h = 0; h < 2; h++)
+            if (units[h])
+                printf("%s %u..%u of hemisphere %u (%u units)", h && units[0] ? "," : "", lo[h],
+                       hi[h], h, units[h]);
+        printf(", %d per unit, address", per);
+        for (int a = 0; a < 64; a++)
+            if (addrs >> a & 1)
+                printf(" %d", a);
+    }
     printf("\n");
 }
 
@@ -88,9 +111,9 @@ int axon_cmd_map(int argc, char **argv)
         return 1;
     }
     printf("%s on a chip of 2 x %u neurons x %u rows (targets '%s': psp %.4g, tau_s %.1f "
-           "cycles)\n",
+           "cycles), layout %s\n",
            path, nph, rows, t.name, t.value[AX_PARAM_GAIN_E],
-           t.value[AX_PARAM_TAU_SE] * AX_CYCLES_PER_US);
+           t.value[AX_PARAM_TAU_SE] * AX_CYCLES_PER_US, ax_ttfs_chip_layout_name(m.layout));
     for (int q = 0; q < ax_net_pop_count(m.net); q++)
         print_pop(m.net, q);
     struct ax_net_usage u;
@@ -98,6 +121,8 @@ int axon_cmd_map(int argc, char **argv)
     for (unsigned h = 0; h < 2; h++)
         printf("  hemisphere %u: %u of %u neurons, %u of %u drivers, %u of %u rows\n", h,
                u.neurons[h], nph, u.drivers[h], rows / 2, u.rows[h], rows);
+    printf("  joined columns %u, drivers shared by several units %u + %u\n", u.joined, u.shared[0],
+           u.shared[1]);
     printf("  synapses (non-zero at the initial weights): %u\n", u.synapses);
     for (int l = 0; l < 2; l++)
         printf("  layer %d: weight range +-%.3f (code step %.4f); initial weights up to %.3f: "

@@ -23,6 +23,7 @@ static const char usage[] =
     "usage: axon train CONFIG [--backend software|chip] [--epochs N] [--seed S] [--data DIR]\n"
     "                  [--metrics FILE] [--checkpoint FILE] [--resume FILE] [--plots DIR]\n"
     "                  [--threads N] [--device URI] [--die N] [--export FILE]\n"
+    "                  [--init-from FILE]\n"
     "       axon train yinyang [--full] [OPTIONS]\n"
     "\n"
     "Trains a time-to-first-spike network. CONFIG is a name in training/configs/\n"
@@ -53,6 +54,9 @@ static const char usage[] =
                            "test result\n"
                            "  --checkpoint FILE  write a checkpoint after every epoch\n"
                            "  --resume FILE      continue exactly from a checkpoint\n"
+                           "  --init-from FILE   start from the parameters of an exported network\n"
+                           "                     (--export; the same network, e.g. pre-trained\n"
+                           "                     in software for fine-tuning on the board)\n"
                            "  --plots DIR        write learning-curves.png (and "
                            "yinyang-decision.png)\n"
                            "  --threads N        split each batch over N threads (default "
@@ -124,6 +128,8 @@ static int parse_args(int argc, char **argv, struct train_args *a)
             a->checkpoint = v;
         else if (!strcmp(o, "--resume"))
             a->resume = v;
+        else if (!strcmp(o, "--init-from"))
+            a->init_from = v;
         else if (!strcmp(o, "--plots"))
             a->plots = v;
         else if (!strcmp(o, "--export"))
@@ -273,6 +279,7 @@ static void run_opts(const struct train_args *a, struct ax_ttfs_run_opts *o, str
     o->threads = (int)a->threads;
     o->checkpoint = a->checkpoint;
     o->resume = a->resume;
+    o->init_from = a->init_from;
     o->metrics_path = a->metrics;
     o->plots_dir = a->plots;
     o->plot_grid = a->main_job ? 80 : 0;

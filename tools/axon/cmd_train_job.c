@@ -272,11 +272,12 @@ static void write_report(FILE *f, const struct train_args *a, const struct ax_tt
                 c->prov.protocol_major, c->prov.protocol_minor);
         fprintf(f,
                 "chip: %llu trials in %llu batches, %.0f trials/s on the board, %llu repeated "
-                "after a loss, %llu input events a cycle late; last weights: %u + %u clipped "
-                "(range %.2f, %.2f)\n",
+                "after a loss, %llu input events a cycle late, %.0f words of weight writes a "
+                "batch; last weights: %u + %u clipped (range %.2f, %.2f)\n",
                 (unsigned long long)st->trials, (unsigned long long)st->batches,
                 st->chip_seconds > 0 ? (double)st->trials / st->chip_seconds : 0.0,
                 (unsigned long long)st->repeated, (unsigned long long)st->moved,
+                st->batches ? (double)st->write_words / (double)st->batches : 0.0,
                 st->clip.clipped[0], st->clip.clipped[1], st->clip.range[0], st->clip.range[1]);
         ax_link_stats ls;
         ax_link_get_stats(c->dev, &ls);

@@ -15,8 +15,8 @@
 #define AXON_MAIN_JOB_CONFIG "yinyang-chip"
 
 struct train_args {
-    const char *config, *backend, *data, *metrics, *checkpoint, *resume, *plots, *device,
-        *export_path;
+    const char *config, *backend, *data, *metrics, *checkpoint, *resume, *init_from, *plots,
+        *device, *export_path;
     long long epochs, seed, threads, die; /* -1: from the config */
     bool full, main_job;                  /* --full; `axon train yinyang` */
     char results[1100];                   /* the main job's folder */

@@ -95,6 +95,7 @@ int ax_ttfs_net_create(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg
     net->n_layers = cfg->n_layers;
     net->bias = cfg->bias;
     net->bias_time = cfg->bias_time;
+    net->bias_layers = cfg->bias_layers;
     net->delay_param = cfg->delay_param;
     net->delay_scale = cfg->delay_scale;
     net->max_batch = max_batch;
@@ -195,7 +196,19 @@ void ax_ttfs_net_init(struct ax_ttfs_net *net, const struct ax_ttfs_config *cfg,
                 p[i] = 0.0;
         }
     }
+    ax_ttfs_net_bias_off(net, net->params);
     ax_ttfs_net_map_delays(net);
+}
+
+void ax_ttfs_net_bias_off(const struct ax_ttfs_net *net, double *x)
+{
+    for (int l = 0; net->bias && l < net->n_layers; l++) {
+        if (net->bias_layers >> l & 1)
+            continue;
+        const struct ax_ttfs_layer_spec *s = &net->spec[l];
+        for (int j = 0; j < s->n_out; j++)
+            x[net->w_off[l] + (size_t)j * s->n_in + (size_t)s->n_in - 1] = 0.0;
+    }
 }
 
 /* delays[l] holds the values, then their derivatives d(value)/d(param). */
@@ -396,5 +409,6 @@ int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B)
     int rc = run_threads(net, &s, B, backward_thread);
     if (!rc)
         reduce_thread_grads(net, B);
+    ax_ttfs_net_bias_off(net, net->grads);
     return rc;
 }

@@ -135,6 +135,8 @@ static int check_outputs(const struct ax_ttfs_run_opts *o)
         return ax_fail(rc, "--export %s", ax_error_detail());
     if (ck && mt && ax_outfile_same(ck, mt))
         return ax_fail(AX_E_INVAL, "--checkpoint and --metrics name the same file (%s)", ck);
+    if (o->resume && o->init_from)
+        return ax_fail(AX_E_INVAL, "--init-from and --resume: a resumed run has its parameters");
     if (mt && o->resume && ax_outfile_same(mt, o->resume))
         return ax_fail(AX_E_INVAL, "--metrics would overwrite the checkpoint to resume (%s)", mt);
     const char *pd = o->plots_dir;
@@ -158,6 +160,8 @@ static int start(struct run *r)
     if (o->backend)
         ax_ttfs_trainer_set_backend(&r->tr, o->backend);
     if (o->resume && (rc = ax_ttfs_checkpoint_load(&r->tr, o->resume)))
+        return rc;
+    if (o->init_from && (rc = ax_ttfs_trainer_init_from(&r->tr, o->init_from)))
         return rc;
     /* Metrics are written as they happen (a run can be followed with tail -f). */
     r->metrics = o->metrics;

@@ -87,6 +87,50 @@ void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttf
     clamp_weights(&tr->net);
 }
 
+/* The first difference between the networks of two configs, or NULL. */
+static const char *network_differs(const struct ax_ttfs_config *a, const struct ax_ttfs_config *b)
+{
+    if (a->n_layers != b->n_layers)
+        return "network.sizes";
+    for (int l = 0; l <= a->n_layers; l++)
+        if (a->sizes[l] != b->sizes[l])
+            return "network.sizes";
+    if (a->bias != b->bias || (a->bias && a->bias_layers != b->bias_layers))
+        return "data.bias / data.bias_layers";
+    if (a->tau_ratio != b->tau_ratio || a->threshold != b->threshold)
+        return "network.tau_ratio / network.threshold";
+    if (a->delay != b->delay || a->delay_param != b->delay_param ||
+        a->delay_scale != b->delay_scale)
+        return "network.delay";
+    return NULL;
+}
+
+int ax_ttfs_trainer_init_from(struct ax_ttfs_trainer *tr, const char *path)
+{
+    struct ax_ttfs_export e;
+    int rc = ax_ttfs_export_load(&e, path);
+    if (rc < 0)
+        return rc;
+    struct ax_ttfs_config ec;
+    rc = ax_ttfs_config_load_string(&ec, e.config_text, path);
+    const char *diff = rc == 0 ? network_differs(&tr->cfg, &ec) : NULL;
+    if (rc == 0 && !diff && e.n_params != tr->net.n_params)
+        diff = "the parameter count";
+    if (rc == 0 && diff)
+        rc = ax_fail(AX_E_INVAL, "%s: its network differs from the config's (%s)", path, diff);
+    if (rc == 0) {
+        struct ax_ttfs_net *net = &tr->net;
+        memcpy(net->params, e.params, net->n_params * sizeof(double));
+        memcpy(tr->best_params, net->params, net->n_params * sizeof(double));
+        ax_ttfs_net_bias_off(net, net->params);
+        clamp_weights(net);
+        ax_ttfs_net_clamp_weights(net);
+        ax_ttfs_net_map_delays(net);
+    }
+    ax_ttfs_export_free(&e);
+    return rc;
+}
+
 /* ---------------------------------------------------------------------------
  * safeguards and optimizer */
 
@@ -270,6 +314,7 @@ static int train_step(struct ax_ttfs_trainer *tr, int start, int B, double *loss
         tr->bump = layer == tr->bump_layer ? 2.0 * tr->bump : tr->cfg.weight_bump;
         tr->bump_layer = layer;
         bump_layer_weights(tr, layer, tr->bump, B);
+        ax_ttfs_net_bias_off(net, net->params);
         clamp_weights(net);
         *bumped = 1 + layer;
         return 0;

@@ -21,6 +21,7 @@ static void set_defaults(struct ax_ttfs_config *c)
     c->t_late = 2.0;
     c->bias = true;
     c->bias_time = 0.9;
+    c->bias_layers = ~0u;
     c->tau_ratio = 1;
     c->threshold = 1.0;
     c->delay = AX_TTFS_DELAY_NONE;
@@ -95,6 +96,16 @@ static int read_data(ax_config *f, struct ax_ttfs_config *c)
         rc = optional(ax_config_get_double(f, "data", "bias_time", 0.0, 100.0, &c->bias_time));
     if (!rc)
         rc = optional(ax_config_get_double(f, "data", "train_noise", 0.0, 100.0, &c->train_noise));
+    long long layers[AX_TTFS_MAX_LAYERS];
+    size_t nl = 0;
+    int lrc = ax_config_get_int_list(f, "data", "bias_layers", 1, AX_TTFS_MAX_LAYERS, 1,
+                                     AX_TTFS_MAX_LAYERS, layers, &nl);
+    if (!rc && lrc == 0) { /* weight layers 1..L that get the bias */
+        c->bias_layers = 0;
+        for (size_t i = 0; i < nl; i++)
+            c->bias_layers |= 1u << (layers[i] - 1);
+    } else if (!rc)
+        rc = optional(lrc);
     long long shift = c->train_shift;
     if (!rc)
         rc = optional(ax_config_get_int(f, "data", "train_shift", 0, 8, &shift));
@@ -241,11 +252,14 @@ static int read_chip(ax_config *f, struct ax_ttfs_config *c)
     int backend = 0;
     int rc = optional(ax_config_get_choice(f, "chip", "backend", backends, &backend));
     static const char *const keys[] = {
-        "backend",        "tau_s_us",     "trial",       "targets",   "device",   "die", "psp",
-        "max_duplicates", "clip_weights", "distance_mv", "calibrate", "arrivals", NULL};
+        "backend",        "tau_s_us",     "trial",       "targets",   "device",   "die",    "psp",
+        "max_duplicates", "clip_weights", "distance_mv", "calibrate", "arrivals", "layout", NULL};
     for (int i = 0; keys[i]; i++)
         k->present |= ax_config_has(f, "chip", keys[i]);
     k->software = backend == 1;
+    static const char *const layouts[] = {"auto", "split", "joined", NULL};
+    if (!rc)
+        rc = optional(ax_config_get_choice(f, "chip", "layout", layouts, &k->layout));
     /* 0.25-10 us: the time constants every neuron reaches (docs/chip.md) */
     if (!rc)
         rc = optional(ax_config_get_double(f, "chip", "tau_s_us", 0.25, 10.0, &k->tau_s_us));
@@ -282,6 +296,9 @@ static int check_consistency(const struct ax_ttfs_config *c, const char *path)
     if (c->sizes[0] != features || c->sizes[c->n_layers] != classes)
         return ax_fail(AX_E_RANGE, "%s: network.sizes: the data set needs %d inputs and %d outputs",
                        path, features, classes);
+    if (c->bias_layers != ~0u && c->bias_layers >> c->n_layers)
+        return ax_fail(AX_E_RANGE, "%s: data.bias_layers: the network has %d weight layers", path,
+                       c->n_layers);
     if (c->train_shift > 0 && c->data == AX_TTFS_DATA_YINYANG)
         return ax_fail(AX_E_RANGE,
                        "%s: data.train_shift: only image data sets (mnist, mnist16) can be shifted",

@@ -6,9 +6,12 @@
  * client, a user's own experiment another (docs/network.md).
  *
  * Placement rules (docs/network.md): a population takes consecutive columns
- * of one hemisphere; every presynaptic unit (a source's spike train or a
- * neuron with an outgoing projection) gets drivers of its own, the same
- * driver index in every hemisphere it reaches, address 0; row 2d of a driver
+ * of one hemisphere (a joined one: the same columns of both); every
+ * presynaptic unit (a source's spike train or a neuron with an outgoing
+ * projection) gets drivers of its own, the same driver index in every
+ * hemisphere it reaches, address 0; when none is left, it shares a driver
+ * with other units under an address of its own where its target columns are
+ * free of their synapses; row 2d of a driver
  * is excitatory, row 2d+1 inhibitory, so a signed weight lands in one of
  * them. A source may get several drivers (duplicates): its weight is split
  * over them, which raises its range to 63 x duplicates. A neuron reaches only
@@ -40,6 +43,12 @@ extern "C" {
  * slot; docs/chip.md section 6): the host's injections are scheduled so
  * that they never exceed it. */
 #define AX_NET_ARRIVALS_PER_CYCLE 4u
+/* A batch starts with an idle wait in which the link fills the playback
+ * buffer ahead of dense trials (docs/network.md, "A batch"): the words the
+ * link is assumed to bring a cycle (a conservative figure for the simulated
+ * USB3 board) and the longest wait (cycles). */
+#define AX_NET_LINK_WORDS_PER_CYCLE 0.1
+#define AX_NET_PREFILL_MAX          7500u
 
 typedef struct ax_net ax_net;
 
@@ -50,6 +59,11 @@ void ax_net_free(ax_net *n);
 enum ax_net_pop_flags {
     AX_NET_ONCE = 1u,   /* spike once per trial (NRN_CFG ONCE) */
     AX_NET_RECORD = 2u, /* spikes go to the host */
+    /* joined columns (NRN_CFG join): top neurons (hemisphere 0) that also get
+     * their column of the bottom array, so a projection into them may use the
+     * rows of both hemispheres (256 row pairs on the full chip); the bottom
+     * neurons of those columns are silenced and cannot be placed. */
+    AX_NET_JOINED = 4u,
 };
 /* A population of size neurons in hemisphere hemi (0, 1), flags
  * enum ax_net_pop_flags; returns its id (>= 0). Placed by ax_net_map. */
@@ -81,7 +95,9 @@ int ax_net_map(ax_net *n);
 
 /* Placement, after ax_net_map. */
 struct ax_net_usage {
-    unsigned neurons[2], drivers[2], rows[2]; /* used per hemisphere */
+    unsigned neurons[2], drivers[2], rows[2]; /* used per hemisphere (joined: both) */
+    unsigned shared[2];                       /* drivers that carry more than one unit */
+    unsigned joined;                          /* joined columns */
     unsigned synapses;                        /* non-zero synapses */
     unsigned neurons_per_hemi, rows_per_hemi;
 };
@@ -93,6 +109,9 @@ int ax_net_neuron(const ax_net *n, int pop, unsigned i);
  * when they are used in hemisphere h. */
 int ax_net_drivers(const ax_net *n, int pop, unsigned i, unsigned *drv, unsigned max,
                    unsigned *hemis);
+/* The address (label bits [5:0]) unit i of pop's events carry: 0 on drivers
+ * of its own, another where it shares them (AX_E_INVAL: no such unit). */
+int ax_net_address(const ax_net *n, int pop, unsigned i);
 const char *ax_net_pop_name(const ax_net *n, int pop);
 int ax_net_pop_count(const ax_net *n);
 unsigned ax_net_pop_size(const ax_net *n, int pop);
@@ -127,16 +146,32 @@ void ax_net_batch_init(struct ax_net_batch *b);
 
 /* What a batch gave. first[pop] for recorded populations: (trials, size)
  * first spike times in cycles after time 0 (with the 1/16 cycle fraction;
- * INFINITY: none in the trial). lost[t]: events or records the board lost in
- * trial t and late WAIT_UNTILs (ax_result_lost): such a trial must not be
- * trusted. moved: input events injected one or more cycles late because more
- * than the buses carry fell on one cycle. raw: the run's ax_result (all
- * spikes; ax_spike.trial - first_trial is the batch's trial index). */
+ * INFINITY: none in the trial); arrived[pop] and inj: when the inputs
+ * really arrived and which buses their injections took. lost[t]: events or records the board lost
+ * in trial t and late WAIT_UNTILs (ax_result_lost): such a trial must not be trusted. moved: input
+ * events injected one or more cycles late because more than the buses carry fell on one cycle. raw:
+ * the run's ax_result (all spikes; ax_spike.trial - first_trial is the batch's trial index). */
+/* An injection: its bus cycle (experiment time, the trial's time 0 at
+ * AX_NET_T0) and the event buses it took (bit b: bus b, in every
+ * hemisphere: an injected event keeps a neuron's spike off its bus index in
+ * both, docs/chip.md section 6). */
+struct ax_net_inj {
+    uint32_t trial;
+    uint64_t cycle;
+    uint8_t buses;
+};
 struct ax_net_result {
     unsigned trials;
     double *first[AX_NET_MAX_POPS];
+    /* sources: (trials, size) the cycle after time 0 their events were on
+     * their rows before the drivers' delays (the mean over a unit's
+     * duplicates; a moved event later than asked), INFINITY: none */
+    double *arrived[AX_NET_MAX_POPS];
+    struct ax_net_inj *inj; /* every injection of the batch, by trial and cycle */
+    size_t ninj;
     uint64_t *lost;
     uint64_t moved;
+    size_t write_words; /* program words of the batch's writes (what changed) */
     uint32_t first_trial;
     ax_result raw;
 };

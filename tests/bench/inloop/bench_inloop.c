@@ -9,9 +9,12 @@
  * weight writes, the run, decoding) on process CPU time, as bench-model does
  * (the machine is shared; the simulated board runs in this process);
  * wall_samples_per_s the same on wall time. The calibration (cached) is not
- * in it. usage: bench-inloop [CONFIG [SAMPLES [CHECKPOINT]]] (default
- * yinyang-chip, 6000 training samples, the initial weights) */
+ * in it. usage: bench-inloop [CONFIG [SAMPLES [WEIGHTS [TEST]]]] (default
+ * yinyang-chip, 6000 training samples, the initial weights, the whole test
+ * set); WEIGHTS a checkpoint or an exported network (*.axnet), "-" the
+ * initial weights; TEST: only the first TEST samples of the test set. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,15 +93,20 @@ int main(int argc, char **argv)
     char path[512];
     ax_ttfs_config_path(argc > 1 ? argv[1] : "yinyang-chip", path, sizeof path);
     int samples = argc > 2 ? atoi(argv[2]) : 6000;
-    const char *ckpt = argc > 3 ? argv[3] : NULL;
+    const char *ckpt = argc > 3 && strcmp(argv[3], "-") ? argv[3] : NULL;
+    int n_test = argc > 4 ? atoi(argv[4]) : 0;
+    bool axnet = ckpt && strlen(ckpt) > 6 && !strcmp(ckpt + strlen(ckpt) - 6, ".axnet");
     struct ax_ttfs_config cfg;
     struct ax_ttfs_splits data;
     struct ax_ttfs_trainer tr;
     struct ax_ttfs_chip chip;
     if (ax_ttfs_config_load(&cfg, path) < 0 || ax_ttfs_splits_load(&data, &cfg, NULL) < 0 ||
         ax_ttfs_trainer_create(&tr, &cfg, &data.train, &data.val) < 0 ||
-        (ckpt && ax_ttfs_checkpoint_load(&tr, ckpt) < 0))
+        (ckpt && !axnet && ax_ttfs_checkpoint_load(&tr, ckpt) < 0) ||
+        (axnet && ax_ttfs_trainer_init_from(&tr, ckpt) < 0))
         return fail();
+    if (n_test > 0 && n_test < data.test.n)
+        data.test.n = n_test;
     struct ax_ttfs_net *net = &tr.net;
     int B = cfg.batch_size;
     double t0 = now();

@@ -101,9 +101,10 @@ int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_con
                                               .tau_ratio = cfg->tau_ratio,
                                               .threshold = cfg->threshold,
                                               .delay = cfg->delay};
-    int rc = ax_ttfs_chip_map_create(m, spec, 2, cfg->bias, t->value[AX_PARAM_GAIN_E],
-                                     t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
-                                     neurons_per_hemi, rows_per_hemi);
+    int rc = ax_ttfs_chip_map_create(
+        m, spec, 2, cfg->bias ? cfg->bias_layers & 3u : 0u, t->value[AX_PARAM_GAIN_E],
+        t->value[AX_PARAM_GAIN_I], cfg->chip.max_duplicates,
+        (enum ax_ttfs_chip_layout)cfg->chip.layout, neurons_per_hemi, rows_per_hemi);
     if (rc < 0)
         return rc;
     m->tau_s_cycles = t->value[AX_PARAM_TAU_SE] * AX_CYCLES_PER_US;
@@ -184,7 +185,9 @@ int ax_ttfs_chip_open(struct ax_ttfs_chip *c, const struct ax_ttfs_config *cfg, 
     c->tin = malloc((size_t)max_batch * c->map.n_in * sizeof *c->tin);
     c->tbias = malloc((size_t)max_batch * sizeof *c->tbias);
     c->hops = malloc((size_t)c->map.n_hidden * 4 * sizeof *c->hops);
-    if (rc == 0 && (!c->tin || !c->tbias || !c->hops))
+    c->inj_cycles = AX_NET_T0 + c->trial_cycles + 2;
+    c->inj_buses = malloc(c->inj_cycles);
+    if (rc == 0 && (!c->tin || !c->tbias || !c->hops || !c->inj_buses))
         rc = AX_E_NOMEM;
     if (rc < 0) {
         ax_ttfs_chip_close(c);
@@ -215,6 +218,7 @@ void ax_ttfs_chip_close(struct ax_ttfs_chip *c)
     free(c->tin);
     free(c->tbias);
     free(c->hops);
+    free(c->inj_buses);
     memset(c, 0, sizeof *c);
 }
 
@@ -251,6 +255,7 @@ static int run_rows(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int B
     c->stats.batches++;
     c->stats.trials += (uint64_t)B;
     c->stats.moved += c->res.moved;
+    c->stats.write_words += c->res.write_words;
     return rc;
 }
 
@@ -275,25 +280,52 @@ static double arrival(const struct ax_ttfs_chip *c, const struct ax_ttfs_stack *
     return t;
 }
 
-/* Layer 0's inputs of row `row` as the chip got them: rounded to the cycle
- * (and, with delays, the delay register's cycles). Events moved a cycle by
- * the injection (ax_net_result.moved) are not known one by one. */
-static void injected_inputs(const struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int row)
+/* When unit i of source pop reached its rows in trial k of the last run
+ * (cycles after time 0; ax_net_result.arrived: moved events included), or
+ * its time rounded to the cycle when the run did not say. */
+static double arrived(const struct ax_ttfs_chip *c, int pop, int k, int i, double t)
 {
-    int n = c->map.n_in;
+    const double *a = pop >= 0 ? c->res.arrived[pop] : NULL;
+    unsigned size = pop >= 0 ? ax_net_pop_size(c->map.net, pop) : 0;
+    if (a && isfinite(a[(size_t)k * size + (size_t)i]))
+        return a[(size_t)k * size + (size_t)i];
+    return (double)llround(t * c->units.tau_s_cycles);
+}
+
+/* Layer 0's inputs of trial k (row `row`) as the chip got them: on the
+ * cycle each event really arrived (and, with delays, the delay register's
+ * cycles). */
+static void injected_inputs(const struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int k,
+                            int row)
+{
+    int n = c->map.n_in, bias = c->map.pop_bias >= 0;
     double *t = s->t_in[0] + (size_t)row * n;
     for (int i = 0; i < n; i++)
         if (isfinite(t[i]))
-            t[i] = arrival(c, s, 0, i, (double)llround(t[i] * c->units.tau_s_cycles));
+            t[i] = arrival(c, s, 0, i,
+                           bias && i == n - 1 ? arrived(c, c->map.pop_bias, k, 0, t[i])
+                                              : arrived(c, c->map.pop_in, k, i, t[i]));
+}
+
+/* The buses the host's injections took in each cycle of trial k (bit b:
+ * bus b; experiment time, indices up to c->inj_cycles). */
+static void injected_buses(struct ax_ttfs_chip *c, int k)
+{
+    memset(c->inj_buses, 0, c->inj_cycles);
+    const struct ax_net_result *r = &c->res;
+    for (size_t i = 0; i < r->ninj; i++)
+        if (r->inj[i].trial == (uint32_t)k && r->inj[i].cycle < c->inj_cycles)
+            c->inj_buses[r->inj[i].cycle] |= r->inj[i].buses;
 }
 
 /* When each hidden spike of trial k reached the output rows, from the
  * event buses' queues (docs/chip.md section 6): a spike of update cycle t
  * is on its bus at t + 1 at the earliest, each bus carries one event a
  * cycle, spikes queue in spike order (within a cycle in neuron order), the
- * host's injections (the bias) take their bus first, and an event reaches
- * its rows the cycle after its bus cycle (delay 0). These arrival times are
- * the output layer's inputs. Writes row `row` of t_in[1]. */
+ * host's injections (the inputs still arriving, the bias) take their bus
+ * index first, in both hemispheres, and an event reaches its rows the cycle
+ * after its bus cycle (delay 0). These arrival times are the output layer's
+ * inputs. Writes row `row` of t_in[1]. */
 static void hidden_arrivals(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, int k, int row)
 {
     const struct ax_ttfs_chip_map *m = &c->map;
@@ -314,27 +346,20 @@ static void hidden_arrivals(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *
     }
     qsort(h, n, sizeof *h, hop_cmp);
     uint64_t busy[AX_NET_EVENT_BUSES] = {0}; /* the next free bus cycle */
-    uint64_t inj = UINT64_MAX;               /* the bias's injection cycle */
-    unsigned inj_buses = 0, drv[16], hemis;
-    if (m->pop_bias >= 0 && isfinite(s->bias_time)) {
-        inj = AX_NET_T0 + (uint64_t)llround(s->bias_time * c->units.tau_s_cycles) - 1;
-        int nd = ax_net_drivers(m->net, m->pop_bias, 0, drv, 16, &hemis);
-        for (int i = 0; i < nd && i < 16; i++)
-            inj_buses |= 1u << (drv[i] % AX_NET_EVENT_BUSES);
-    }
+    injected_buses(c, k);
     for (int j = 0; j < nh; j++)
         tin[j] = INFINITY;
     for (size_t i = 0; i < n; i++) {
         uint64_t bus = h[i].cycle + 1;
         if (bus < busy[h[i].bus])
             bus = busy[h[i].bus];
-        if (bus == inj && inj_buses >> h[i].bus & 1)
+        while (bus < c->inj_cycles && c->inj_buses[bus] >> h[i].bus & 1)
             bus++;
         busy[h[i].bus] = bus + 1;
         tin[h[i].unit] = arrival(c, s, 1, (int)h[i].unit, (double)(bus + 1) - AX_NET_T0);
     }
     if (m->pop_bias >= 0 && isfinite(s->bias_time))
-        tin[nh] = arrival(c, s, 1, nh, (double)llround(s->bias_time * c->units.tau_s_cycles));
+        tin[nh] = arrival(c, s, 1, nh, arrived(c, m->pop_bias, k, 0, s->bias_time));
 }
 
 /* Measured first spikes of trial k of the last run into row `row`, and the
@@ -349,7 +374,7 @@ static void take_times(struct ax_ttfs_chip *c, const struct ax_ttfs_stack *s, in
             s->t_out[l][(size_t)row * n + j] = f[j] / c->units.tau_s_cycles; /* INFINITY stays */
     }
     if (c->arrivals) {
-        injected_inputs(c, s, row);
+        injected_inputs(c, s, k, row);
         hidden_arrivals(c, s, k, row);
     }
 }

@@ -1,25 +1,36 @@
 /* The ttfs mapper: a two-layer time-to-first-spike network as a
  * libaxon_net description, and its weights as 6-bit codes. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "axon/status.h"
 #include "axon/ttfs_chip.h"
 
-/* The bias is one source into both layers: one event with both hemisphere
- * bits reaches the hidden and the output neurons at the same time. */
-static int build(struct ax_ttfs_chip_map *m, bool bias)
+const char *ax_ttfs_chip_layout_name(enum ax_ttfs_chip_layout l)
+{
+    return l == AX_TTFS_CHIP_LAYOUT_SPLIT    ? "split"
+           : l == AX_TTFS_CHIP_LAYOUT_JOINED ? "joined"
+                                             : "auto";
+}
+
+/* The description in m's layout. The bias is one source into the layers
+ * of bias_in: one event (with both hemisphere bits in the split layout)
+ * reaches the hidden and the output neurons at the same time. */
+static int build(struct ax_ttfs_chip_map *m)
 {
     ax_net *n = m->net;
     int rc;
+    bool joined = m->layout == AX_TTFS_CHIP_LAYOUT_JOINED, bias = m->bias_in[0] || m->bias_in[1];
+    unsigned flags = AX_NET_ONCE | AX_NET_RECORD | (joined ? AX_NET_JOINED : 0u);
     int n_feat = m->n_in - (bias ? 1 : 0);
     if ((rc = m->pop_in = ax_net_source(n, "input", (unsigned)n_feat)) < 0 ||
         (rc = ax_net_set_duplicates(n, m->pop_in, (unsigned)m->duplicates)) < 0 ||
-        (rc = m->pop_hidden = ax_net_population(n, "hidden", (unsigned)m->n_hidden, 0,
-                                                AX_NET_ONCE | AX_NET_RECORD)) < 0 ||
-        (rc = m->pop_out = ax_net_population(n, "output", (unsigned)m->n_out, 1,
-                                             AX_NET_ONCE | AX_NET_RECORD)) < 0)
+        (rc = m->pop_hidden = ax_net_population(n, "hidden", (unsigned)m->n_hidden, 0, flags)) <
+            0 ||
+        (rc = m->pop_out =
+             ax_net_population(n, "output", (unsigned)m->n_out, joined ? 0 : 1, flags)) < 0)
         return rc;
     m->pop_bias = -1;
     if (bias && ((rc = m->pop_bias = ax_net_source(n, "bias", 1)) < 0 ||
@@ -28,22 +39,57 @@ static int build(struct ax_ttfs_chip_map *m, bool bias)
     if ((rc = m->proj[0] = ax_net_project(n, m->pop_in, m->pop_hidden)) < 0 ||
         (rc = m->proj[1] = ax_net_project(n, m->pop_hidden, m->pop_out)) < 0)
         return rc;
-    m->proj_bias[0] = m->proj_bias[1] = -1;
-    if (bias && ((rc = m->proj_bias[0] = ax_net_project(n, m->pop_bias, m->pop_hidden)) < 0 ||
-                 (rc = m->proj_bias[1] = ax_net_project(n, m->pop_bias, m->pop_out)) < 0))
-        return rc;
+    const int post[2] = {m->pop_hidden, m->pop_out};
+    for (int l = 0; l < 2; l++) {
+        m->proj_bias[l] = -1;
+        if (m->bias_in[l] && (rc = m->proj_bias[l] = ax_net_project(n, m->pop_bias, post[l])) < 0)
+            return rc;
+    }
     return ax_net_map(n);
 }
 
+/* Drivers of each input and of the bias in m's layout. */
+static void set_duplicates(struct ax_ttfs_chip_map *m, int duplicates, unsigned rows_per_hemi)
+{
+    bool bias = m->bias_in[0] || m->bias_in[1];
+    int n_feat = m->n_in - (bias ? 1 : 0), drivers = (int)rows_per_hemi / 2;
+    if (m->layout == AX_TTFS_CHIP_LAYOUT_JOINED) { /* the drivers of both hemispheres */
+        int fit = 2 * drivers / (n_feat > 0 ? n_feat : 1);
+        m->duplicates = fit < 1 ? 1 : fit < duplicates ? fit : duplicates;
+        m->bias_duplicates = 1;
+        return;
+    }
+    m->duplicates = duplicates;
+    /* the bias (both hemispheres) takes what the inputs leave of hemisphere
+     * 0's drivers and the hidden neurons of hemisphere 1's, up to `duplicates` */
+    int spare = drivers - m->n_hidden, spare0 = drivers - n_feat * duplicates;
+    spare = spare0 < spare ? spare0 : spare;
+    m->bias_duplicates = spare < 1 ? 1 : spare < duplicates ? spare : duplicates;
+}
+
+/* A net of m's layout, placed. */
+static int place(struct ax_ttfs_chip_map *m, int duplicates, unsigned nph, unsigned rows)
+{
+    set_duplicates(m, duplicates, rows);
+    int rc = ax_net_new(&m->net, nph, rows);
+    if (rc == 0)
+        rc = build(m);
+    if (rc < 0) {
+        ax_net_free(m->net);
+        m->net = NULL;
+    }
+    return rc;
+}
+
 int ax_ttfs_chip_map_create(struct ax_ttfs_chip_map *m, const struct ax_ttfs_layer_spec *spec,
-                            int n_layers, bool bias, double psp_e, double psp_i, int duplicates,
-                            unsigned neurons_per_hemi, unsigned rows_per_hemi)
+                            int n_layers, unsigned bias, double psp_e, double psp_i, int duplicates,
+                            enum ax_ttfs_chip_layout layout, unsigned neurons_per_hemi,
+                            unsigned rows_per_hemi)
 {
     memset(m, 0, sizeof *m);
     if (n_layers != 2)
         return ax_fail(AX_E_RANGE,
-                       "chip mapper: %d weight layers; it maps two (inputs -> hidden in "
-                       "hemisphere 0 -> outputs in hemisphere 1)",
+                       "chip mapper: %d weight layers; it maps two (inputs -> hidden -> outputs)",
                        n_layers);
     if (spec[1].n_in != spec[0].n_out + (bias ? 1 : 0))
         return ax_fail(AX_E_INVAL, "chip mapper: layer sizes do not chain");
@@ -62,20 +108,23 @@ int ax_ttfs_chip_map_create(struct ax_ttfs_chip_map *m, const struct ax_ttfs_lay
     m->n_in = spec[0].n_in;
     m->n_hidden = spec[0].n_out;
     m->n_out = spec[1].n_out;
-    m->duplicates = duplicates;
-    /* the bias (both hemispheres) takes what the inputs leave of hemisphere
-     * 0's drivers and the hidden neurons of hemisphere 1's, up to `duplicates` */
-    int spare = (int)rows_per_hemi / 2 - m->n_hidden,
-        spare0 = (int)rows_per_hemi / 2 - (m->n_in - 1) * duplicates;
-    spare = spare0 < spare ? spare0 : spare;
-    m->bias_duplicates = spare < 1 ? 1 : spare < duplicates ? spare : duplicates;
+    m->bias_in[0] = bias & 1u;
+    m->bias_in[1] = bias >> 1 & 1u;
     m->scale_e = spec[0].threshold * psp_e;
     m->scale_i = spec[0].threshold * psp_i;
     if (spec[1].threshold != spec[0].threshold)
         return ax_fail(AX_E_RANGE, "chip mapper: both layers need the same threshold");
-    int rc = ax_net_new(&m->net, neurons_per_hemi, rows_per_hemi);
-    if (rc == 0)
-        rc = build(m, bias);
+    m->layout = layout == AX_TTFS_CHIP_LAYOUT_JOINED ? layout : AX_TTFS_CHIP_LAYOUT_SPLIT;
+    int rc = place(m, duplicates, neurons_per_hemi, rows_per_hemi);
+    if (rc == AX_E_RANGE && layout == AX_TTFS_CHIP_LAYOUT_AUTO) {
+        char split[256];
+        snprintf(split, sizeof split, "%s", ax_error_detail());
+        m->layout = AX_TTFS_CHIP_LAYOUT_JOINED;
+        rc = place(m, duplicates, neurons_per_hemi, rows_per_hemi);
+        if (rc == AX_E_RANGE)
+            rc = ax_fail(AX_E_RANGE, "chip mapper: neither layout fits: split: %s; joined: %s",
+                         split, ax_error_detail());
+    }
     if (rc < 0) {
         ax_ttfs_chip_map_free(m);
         return rc;
@@ -152,7 +201,7 @@ static void layer_codes(const struct ax_ttfs_chip_map *m, int l, const double *w
         for (int i = 0; i < n_prev; i++)
             m->codes[l][(size_t)j * n_prev + i] =
                 quantise(m, w[(size_t)j * n1 + i], max, l, &carry, clip);
-        if (bias)
+        if (bias && m->bias_in[l])
             m->codes_bias[l][j] = quantise(m, w[(size_t)j * n1 + n_prev],
                                            AX_WEIGHT_MAX * m->bias_duplicates, l, &carry, clip);
     }
@@ -173,7 +222,8 @@ int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2
     if (rc == 0)
         rc = ax_net_set_codes(m->net, m->proj[1], m->codes[1]);
     for (int l = 0; l < 2 && rc == 0 && bias; l++)
-        rc = ax_net_set_codes(m->net, m->proj_bias[l], m->codes_bias[l]);
+        if (m->bias_in[l])
+            rc = ax_net_set_codes(m->net, m->proj_bias[l], m->codes_bias[l]);
     return rc;
 }
 
@@ -211,7 +261,7 @@ int ax_ttfs_chip_map_delays(struct ax_ttfs_chip_map *m, const double *const d[2]
         for (int l = 0; l < 2 && rc == 0; l++) {
             memcpy(m->delay_cycles[l], tmp[l], (size_t)n[l] * sizeof **tmp);
             rc = ax_net_set_delays(m->net, pops[l], tmp[l]);
-            if (rc == 0 && bias)
+            if (rc == 0 && bias && m->bias_in[l])
                 rc = ax_net_set_delays_hemi(m->net, m->pop_bias, (unsigned)l, &tmp[l][n[l] - 1]);
         }
     }

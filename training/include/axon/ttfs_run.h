@@ -42,6 +42,7 @@ struct ax_ttfs_run_opts {
     const struct ax_ttfs_backend *backend;
     const char *checkpoint; /* rewritten after every epoch */
     const char *resume;     /* a checkpoint to continue from exactly */
+    const char *init_from;  /* an exported network to start from (not with resume) */
     const char *metrics_path;
     FILE *metrics;           /* the metrics stream, instead of metrics_path */
     const char *plots_dir;   /* learning-curves.png and, for Yin-Yang, yinyang-decision.png */

@@ -55,6 +55,7 @@ struct ax_ttfs_chip_section {
     bool arrivals;      /* the output layer's inputs: the hidden spikes' modelled arrival times */
     double distance_mv; /* threshold - leak of the derived targets, mV */
     double psp;         /* the derived targets' psp_e = psp_i (0: 0.03 / tau_ratio) */
+    int layout; /* the mapper's layout: 0 auto, 1 split, 2 joined (enum ax_ttfs_chip_layout) */
 };
 
 /* One experiment, as read from a training/configs/ *.cfg file (see docs/training.md). */
@@ -64,8 +65,10 @@ struct ax_ttfs_config {
     enum ax_ttfs_data_kind data;
     double t_early, t_late; /* input encoding window */
     bool bias;
-    double bias_time;   /* the bias spike into every layer */
-    double train_noise; /* std of Gaussian noise on training input times (0: off) */
+    double bias_time;     /* the bias spike into every layer of bias_layers */
+    unsigned bias_layers; /* bit l: weight layer l gets the bias (default all);
+                             without it, its bias weight is held at 0 */
+    double train_noise;   /* std of Gaussian noise on training input times (0: off) */
     int train_shift; /* images: random translation of training inputs by up to this many pixels */
     /* [network] */
     int n_layers;                      /* weight layers */
@@ -124,6 +127,7 @@ struct ax_ttfs_net {
     struct ax_ttfs_layer_spec spec[AX_TTFS_MAX_LAYERS];
     bool bias;
     double bias_time;
+    unsigned bias_layers; /* bit l: layer l's bias input is used, else its weights stay 0 */
     enum ax_ttfs_delay_param delay_param;
     double delay_scale;
     size_t n_params;
@@ -191,6 +195,9 @@ void ax_ttfs_net_clamp_weights(struct ax_ttfs_net *net);
  * results do not depend on what ran before). */
 void ax_ttfs_net_noise_seed(struct ax_ttfs_net *net, uint64_t seed);
 void ax_ttfs_net_zero_grad(struct ax_ttfs_net *net);
+/* Sets the bias column of every layer outside net->bias_layers to 0 in x
+ * (params or grads: the same layout), so that layer has no bias. */
+void ax_ttfs_net_bias_off(const struct ax_ttfs_net *net, double *x);
 /* Back-propagates net->dt_out[last] (set by a loss) into net->grads. */
 int ax_ttfs_net_backward(struct ax_ttfs_net *net, int B);
 /* Output spike times of the last forward pass: (B, n_classes). */
@@ -235,6 +242,12 @@ int ax_ttfs_trainer_create(struct ax_ttfs_trainer *tr, const struct ax_ttfs_conf
 void ax_ttfs_trainer_free(struct ax_ttfs_trainer *tr);
 /* Replaces the forward backend (default: the exact software math). */
 void ax_ttfs_trainer_set_backend(struct ax_ttfs_trainer *tr, const struct ax_ttfs_backend *b);
+/* Starts from the parameters of an exported network (ax_ttfs_export_save;
+ * `axon train --init-from`) instead of the config's initialisation: its
+ * network (sizes, bias and its layers, tau_ratio, threshold, delays) must be
+ * tr's; the optimiser starts afresh at epoch 0. AX_E_INVAL naming the first
+ * difference otherwise (tr unchanged). */
+int ax_ttfs_trainer_init_from(struct ax_ttfs_trainer *tr, const char *path);
 int ax_ttfs_trainer_epoch(struct ax_ttfs_trainer *tr, struct ax_ttfs_epoch_stats *st,
                           ax_ttfs_progress_fn progress, void *progress_ctx);
 /* Loads the parameters cfg.select asks for into the net and returns the

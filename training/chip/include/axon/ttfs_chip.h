@@ -33,7 +33,8 @@ double ax_ttfs_chip_from_cycles_q4(const struct ax_ttfs_chip_units *u, uint64_t 
 
 /* ---------------------------------------------------------------------------
  * The mapper: a ttfs network of two weight layers (inputs -> hidden ->
- * outputs, with the bias spike) as a libaxon_net description.
+ * outputs, with the bias spike) as a libaxon_net description, in one of two
+ * layouts (docs/training.md, "Chip in the loop"). The split layout:
  *   inputs: a source; each input gets `duplicates` consecutive drivers of
  *     hemisphere 0 (its weight split over them);
  *   the bias: one source into both layers (one event, both hemispheres),
@@ -46,6 +47,22 @@ double ax_ttfs_chip_from_cycles_q4(const struct ax_ttfs_chip_units *u, uint64_t 
  * Weights: code = round(w / (threshold x psp)), psp the calibration
  * targets' normalised weight of one step (psp_e for w > 0, psp_i below);
  * codes past 63 x duplicates are clipped and counted, never dropped. */
+/* The joined layout, for networks whose inputs and hidden neurons do not
+ * get drivers of their own (MNIST 256-246-10): hidden and output neurons
+ * are joined columns of hemisphere 0 (each reads the row pairs of both
+ * hemispheres); the inputs take the drivers of both hemispheres (one each
+ * when there are more than a hemisphere has, else `duplicates`); each hidden
+ * neuron and the bias into the outputs share an input's driver under
+ * address 1, listened to by the output columns only. A bias into the hidden
+ * layer needs a row pair of its own, so the joined layout usually goes with
+ * data.bias_layers = [2]. */
+enum ax_ttfs_chip_layout {
+    AX_TTFS_CHIP_LAYOUT_AUTO,   /* split when it fits, else joined */
+    AX_TTFS_CHIP_LAYOUT_SPLIT,  /* hidden in hemisphere 0, outputs in 1 */
+    AX_TTFS_CHIP_LAYOUT_JOINED, /* both joined; drivers shared by address */
+};
+const char *ax_ttfs_chip_layout_name(enum ax_ttfs_chip_layout l);
+
 struct ax_ttfs_chip_map {
     ax_net *net;
     int pop_in, pop_hidden, pop_bias, pop_out; /* pop_bias -1 without a bias */
@@ -53,6 +70,8 @@ struct ax_ttfs_chip_map {
     int proj_bias[2];                          /* bias -> hidden, bias -> output */
     int n_in, n_hidden, n_out;                 /* n_in counts the bias input */
     int duplicates, bias_duplicates; /* drivers of each input, of the bias into the outputs */
+    enum ax_ttfs_chip_layout layout; /* the one placed (never AUTO) */
+    bool bias_in[2];                 /* the bias reaches layer l (its codes_bias[l] are used) */
     double scale_e, scale_i;         /* weight per code step: threshold x psp */
     int *codes[2];                   /* (n_out, n_in) of each layer, scratch */
     int *codes_bias[2];              /* (n_out) of each layer */
@@ -72,11 +91,14 @@ struct ax_ttfs_chip_clip {
     double range[2];     /* the largest |w| the codes reach */
 };
 /* Builds and places the description of spec (2 layers, the bias last in
- * each layer's inputs when bias) on a chip of that geometry. AX_E_RANGE
- * with the reason when it does not fit (nothing is written). */
+ * each layer's inputs when bias != 0) on a chip of that geometry. bias: bit
+ * l, the bias spike reaches layer l (a layer without it keeps its bias
+ * column, whose weights must stay 0: data.bias_layers). AX_E_RANGE with the
+ * reason when it does not fit (nothing is written). */
 int ax_ttfs_chip_map_create(struct ax_ttfs_chip_map *m, const struct ax_ttfs_layer_spec *spec,
-                            int n_layers, bool bias, double psp_e, double psp_i, int duplicates,
-                            unsigned neurons_per_hemi, unsigned rows_per_hemi);
+                            int n_layers, unsigned bias, double psp_e, double psp_i, int duplicates,
+                            enum ax_ttfs_chip_layout layout, unsigned neurons_per_hemi,
+                            unsigned rows_per_hemi);
 void ax_ttfs_chip_map_free(struct ax_ttfs_chip_map *m);
 /* The same for a config's network with the psp of targets t. */
 int ax_ttfs_chip_map_config(struct ax_ttfs_chip_map *m, const struct ax_ttfs_config *cfg,
@@ -101,6 +123,7 @@ int ax_ttfs_chip_map_weights(struct ax_ttfs_chip_map *m, const double *const w[2
 struct ax_ttfs_chip_stats {
     uint64_t batches, trials, repeated; /* repeated: trials run again after a loss */
     uint64_t moved;                     /* input events injected a cycle late */
+    uint64_t write_words;               /* program words of weight writes */
     double chip_seconds;                /* wall time in ax_net_run */
     struct ax_ttfs_chip_clip clip;      /* of the last forward pass */
 };
@@ -122,6 +145,8 @@ struct ax_ttfs_chip {
     double *tin, *tbias;           /* input times, cycles (B, n_in), (B, 1) */
     bool arrivals;                 /* the output layer's inputs are the hidden spikes' arrivals */
     struct ax_ttfs_chip_hop *hops; /* scratch of the arrival model */
+    uint8_t *inj_buses;            /* per cycle of a trial: the buses injections took */
+    uint64_t inj_cycles;
     int max_batch;
     struct ax_net_result res;
     struct ax_ttfs_chip_stats stats;
