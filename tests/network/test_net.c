@@ -174,14 +174,24 @@ static int set_params(ax_device *d, unsigned n)
     return rc ? rc : ax_chip_wait_capmem(d);
 }
 
-static void test_run(void)
+/* The small simulated chip without noise, its 64 neurons set up by
+ * set_params; NULL (a failed check) when it does not open. */
+static ax_device *open_small(void)
 {
     ax_device *d;
     if (ax_open("sim:?size=small&fpn=0&noise=0", &d) < 0) {
         CHECK(0, "open: %s", ax_error_detail());
-        return;
+        return NULL;
     }
     CHECK(set_params(d, 64) == 0, "params: %s", ax_error_detail());
+    return d;
+}
+
+static void test_run(void)
+{
+    ax_device *d = open_small();
+    if (!d)
+        return;
     ax_net *n;
     ax_net_new(&n, 32, 32);
     int src = ax_net_source(n, "in", 1);
@@ -261,12 +271,9 @@ static void test_run(void)
  * address. */
 static void test_joined_run(void)
 {
-    ax_device *d;
-    if (ax_open("sim:?size=small&fpn=0&noise=0", &d) < 0) {
-        CHECK(0, "open: %s", ax_error_detail());
+    ax_device *d = open_small();
+    if (!d)
         return;
-    }
-    CHECK(set_params(d, 64) == 0, "params: %s", ax_error_detail());
     ax_net *n;
     ax_net_new(&n, 32, 32);
     int src = ax_net_source(n, "in", 9); /* units 0-7: hemisphere 0, unit 8: hemisphere 1 */
